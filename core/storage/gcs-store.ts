@@ -1,0 +1,95 @@
+// BlobStore over a Google Cloud Storage bucket (or any GCS API server, such as fake-gcs-server).
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Storage, type Bucket, type File } from '@google-cloud/storage';
+import { BlobNotFoundError, PreconditionFailedError, relabelStreamErrors, type BlobInfo, type BlobStore, type PutOptions } from './blob-store';
+
+export interface GcsStoreOptions {
+  bucket: string;
+  /** A GCS API server other than Google's, e.g. http://127.0.0.1:4443 for fake-gcs-server. */
+  apiEndpoint?: string;
+  projectId?: string;
+}
+
+const errorCode = (error: unknown): number | undefined => (error as { code?: number } | undefined)?.code;
+
+export class GcsStore implements BlobStore {
+  readonly url: string;
+  private readonly bucket: Bucket;
+
+  constructor(options: GcsStoreOptions) {
+    const storage = new Storage({ apiEndpoint: options.apiEndpoint, projectId: options.projectId });
+    this.bucket = storage.bucket(options.bucket);
+    this.url = `gs://${options.bucket}`;
+  }
+
+  /** Creates the bucket if it is missing (local GCS servers start empty). */
+  async ensureBucket(): Promise<void> {
+    const [exists] = await this.bucket.exists();
+    if (!exists) await this.bucket.create().catch((error: unknown) => {
+      if (errorCode(error) !== 409) throw error;
+    });
+  }
+
+  async put(key: string, body: Buffer | string | Readable, options: PutOptions = {}): Promise<BlobInfo> {
+    const file = this.bucket.file(key);
+    const preconditionOpts = options.ifGeneration === undefined ? undefined : { ifGenerationMatch: Number(options.ifGeneration) };
+    // Small objects go in one request; streams use resumable upload so big shards survive hiccups.
+    const resumable = body instanceof Readable;
+    const source = body instanceof Readable ? body : Readable.from([typeof body === 'string' ? Buffer.from(body) : body]);
+    try {
+      await pipeline(source, file.createWriteStream({ resumable, contentType: options.contentType, preconditionOpts, validation: false }));
+    } catch (error) {
+      if (errorCode(error) === 412) throw new PreconditionFailedError(this.keyUrl(key), options.ifGeneration ?? '');
+      throw error;
+    }
+    const [metadata] = await file.getMetadata();
+    return toInfo(key, metadata);
+  }
+
+  getStream(key: string): Readable {
+    const source = this.bucket.file(key).createReadStream({ validation: false });
+    return relabelStreamErrors(source, (error) => (errorCode(error) === 404 ? new BlobNotFoundError(this.keyUrl(key)) : undefined));
+  }
+
+  async get(key: string): Promise<Buffer> {
+    try {
+      const [contents] = await this.bucket.file(key).download({ validation: false });
+      return contents;
+    } catch (error) {
+      if (errorCode(error) === 404) throw new BlobNotFoundError(this.keyUrl(key));
+      throw error;
+    }
+  }
+
+  async stat(key: string): Promise<BlobInfo | undefined> {
+    try {
+      const [metadata] = await this.bucket.file(key).getMetadata();
+      return toInfo(key, metadata);
+    } catch (error) {
+      if (errorCode(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<BlobInfo> {
+    let pageToken: string | undefined;
+    do {
+      const [files, next] = await this.bucket.getFiles({ prefix, pageToken, autoPaginate: false, maxResults: 1000 });
+      for (const file of files) yield toInfo(file.name, file.metadata);
+      pageToken = (next as { pageToken?: string } | null)?.pageToken;
+    } while (pageToken);
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.bucket.file(key).delete({ ignoreNotFound: true });
+  }
+
+  private keyUrl(key: string): string {
+    return `${this.url}/${key}`;
+  }
+}
+
+function toInfo(key: string, metadata: File['metadata']): BlobInfo {
+  return { key, size: Number(metadata.size ?? 0), generation: String(metadata.generation ?? '') };
+}

@@ -1,0 +1,26 @@
+// One place that opens Temporal connections and makes sure our search attributes exist on the cluster.
+import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { customSearchAttributes } from './search-attributes';
+
+export interface TemporalTarget {
+  address: string;
+  namespace: string;
+}
+
+export async function connectClient(target: TemporalTarget): Promise<Client> {
+  const connection = await Connection.connect({ address: target.address });
+  return new Client({ connection, namespace: target.namespace });
+}
+
+/** Idempotent: registers the custom search attributes that are missing (existing clusters). */
+export async function ensureSearchAttributes(client: Client): Promise<void> {
+  const { namespace } = client.options;
+  const existing = await client.connection.operatorService.listSearchAttributes({ namespace });
+  const missing = customSearchAttributes.filter((key) => !(key.name in (existing.customAttributes ?? {})));
+  if (missing.length === 0) return;
+  await client.connection.operatorService.addSearchAttributes({
+    namespace,
+    searchAttributes: Object.fromEntries(missing.map((key) => [key.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
+  });
+}

@@ -1,0 +1,55 @@
+// Loads TensorFlow.js with the fastest backend this machine has: the GPU addon, the native CPU addon,
+// then pure JavaScript (with a loud warning: it is hundreds of times slower for conv nets).
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { log } from '../log';
+
+export type BackendChoice = 'auto' | 'gpu' | 'native' | 'js';
+export type LoadedBackend = 'tensorflow-gpu' | 'tensorflow-cpu' | 'js-cpu';
+
+const require = createRequire(import.meta.url);
+const candidates: { name: LoadedBackend; choice: BackendChoice; load: () => void }[] = [
+  { name: 'tensorflow-gpu', choice: 'gpu', load: () => requireAddon('@tensorflow/tfjs-node-gpu') },
+  { name: 'tensorflow-cpu', choice: 'native', load: () => requireAddon('@tensorflow/tfjs-node') },
+];
+
+// Requiring a package whose addon was never built registers its kernels before failing, which
+// would shadow the next candidate's: check for the built addon first.
+function requireAddon(name: string): void {
+  const packageDir = path.dirname(require.resolve(`${name}/package.json`));
+  if (!existsSync(path.join(packageDir, 'lib'))) throw new Error(`${name} is installed but its native addon was not built`);
+  require(name);
+}
+
+let loaded: LoadedBackend | undefined;
+
+export async function initTensorFlow(choice: BackendChoice = 'auto'): Promise<LoadedBackend> {
+  if (loaded) return loaded;
+  const failures: string[] = [];
+  for (const candidate of candidates) {
+    if (choice !== 'auto' && choice !== candidate.choice) continue;
+    try {
+      candidate.load();
+      await tf.setBackend('tensorflow');
+      loaded = candidate.name;
+      break;
+    } catch (error) {
+      failures.push(`${candidate.name}: ${(error as Error).message.split('\n')[0]}`);
+    }
+  }
+  if (!loaded && (choice === 'auto' || choice === 'js')) {
+    if (choice === 'auto') log.warn('NO NATIVE TENSORFLOW: falling back to the pure-JS backend, which is far slower', { failures });
+    await tf.setBackend('cpu');
+    loaded = 'js-cpu';
+  }
+  if (!loaded) throw new Error(`TF_BACKEND=${choice} could not be loaded: ${failures.join('; ')}`);
+  log.info('tensorflow backend', { backend: loaded, tfjs: tf.version.tfjs });
+  return loaded;
+}
+
+/** The backend initTensorFlow chose, for health checks and lineage. */
+export function loadedBackend(): LoadedBackend | undefined {
+  return loaded;
+}

@@ -1,0 +1,25 @@
+// The native TensorFlow backend is the one loaded, and it trains.
+import * as tf from '@tensorflow/tfjs';
+import { expect, it } from 'vitest';
+import { loadConfig } from '../core/config';
+import { loadedBackend } from '../core/tf/backend';
+
+it('loads native TensorFlow unless TF_BACKEND says otherwise', () => {
+  const forced = loadConfig().TF_BACKEND;
+  console.log(`[test stack] TensorFlow.js backend: ${loadedBackend()} (tf.getBackend() = ${tf.getBackend()})`);
+  if (forced === 'auto' || forced === 'native') expect(loadedBackend()).toBe('tensorflow-cpu');
+  expect(tf.getBackend()).toBe(forced === 'js' ? 'cpu' : 'tensorflow');
+});
+
+it('trains a tiny model until it separates two classes', async () => {
+  const xs = tf.tensor2d([[0, 0], [0, 1], [1, 0], [1, 1], [0.1, 0.2], [0.9, 0.8]]);
+  const ys = tf.tensor2d([[0], [0], [0], [1], [0], [1]]);
+  const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2], activation: 'sigmoid' })] });
+  model.compile({ optimizer: tf.train.adam(0.1), loss: 'binaryCrossentropy' });
+  const history = await model.fit(xs, ys, { epochs: 200, verbose: 0 });
+  const losses = history.history.loss as number[];
+  expect(losses.at(-1)!).toBeLessThan(losses[0]! / 2);
+  const predictions = (model.predict(tf.tensor2d([[1, 1], [0, 0]])) as tf.Tensor).dataSync();
+  expect(predictions[0]!).toBeGreaterThan(0.5);
+  expect(predictions[1]!).toBeLessThan(0.5);
+});

@@ -1,0 +1,39 @@
+// Builds the two kinds of worker; the entry points and tests share this so set-up exists once.
+import { fileURLToPath } from 'node:url';
+import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
+import { createPipelineActivities, createTrainingActivities, type ActivityDeps } from '../activities';
+
+export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+export interface WorkerSetup extends ActivityDeps {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  /** Pre-bundled workflow code (tests bundle once); defaults to bundling workflowsPath. */
+  workflowBundle?: WorkflowBundleOption;
+  shutdownGraceSeconds?: number;
+}
+
+/** Runs the workflows and the data activities (ingest, validate, transform, evaluate, promote). */
+export function buildPipelineWorker(setup: WorkerSetup): Promise<Worker> {
+  return Worker.create({
+    connection: setup.connection,
+    namespace: setup.namespace,
+    taskQueue: setup.taskQueue,
+    ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath }),
+    activities: createPipelineActivities(setup),
+    shutdownGraceTime: `${setup.shutdownGraceSeconds ?? 30}s`,
+  });
+}
+
+/** Runs only training activities, one at a time: a training job wants the whole GPU. */
+export function buildTrainingWorker(setup: WorkerSetup): Promise<Worker> {
+  return Worker.create({
+    connection: setup.connection,
+    namespace: setup.namespace,
+    taskQueue: setup.taskQueue,
+    activities: createTrainingActivities(setup),
+    maxConcurrentActivityTaskExecutions: 1,
+    shutdownGraceTime: `${setup.shutdownGraceSeconds ?? 30}s`,
+  });
+}

@@ -1,0 +1,2 @@
+// Every workflow the workers register.
+export { stackCheck } from './stack-check';
