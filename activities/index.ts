@@ -1,15 +1,32 @@
 // Activity groups by task queue: the pipeline queue runs data work, the training queue (GPU workers) trains.
 import type { BlobStore } from '../core/storage/blob-store';
+import { createEvaluationActivities } from './evaluate';
+import { createImageActivities } from './images';
+import { createIngestActivities } from './ingest';
+import { createPromotionActivities } from './promote';
 import { createStackCheckActivities } from './stack-check';
+import { createStageResultActivities } from './stage-results';
+import { createTrainingActivities as createTrainActivities } from './train';
+import { createTransformActivities } from './transform';
+import { createValidationActivities } from './validate';
 
 export interface ActivityDeps {
   store: BlobStore;
 }
 
 export function createPipelineActivities(deps: ActivityDeps) {
-  return { ...createStackCheckActivities(deps) };
+  return {
+    ...createStackCheckActivities(deps),
+    ...createStageResultActivities(deps),
+    ...createIngestActivities(deps),
+    ...createImageActivities(deps),
+    ...createValidationActivities(deps),
+    ...createTransformActivities(deps),
+    ...createEvaluationActivities(deps),
+    ...createPromotionActivities(deps),
+  };
 }
 
 export function createTrainingActivities(deps: ActivityDeps) {
-  return { ...createStackCheckActivities(deps) };
+  return { ...createStackCheckActivities(deps), ...createTrainActivities(deps) };
 }

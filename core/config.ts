@@ -1,13 +1,21 @@
 // All settings, parsed and validated once. Nothing else reads process.env.
 import path from 'node:path';
 import { z } from 'zod';
+import { defaultValidationThresholds, type ValidationThresholds } from './validation/thresholds';
 
 const projectRoot = path.resolve(import.meta.dirname, '..');
 
 const optionalString = z.string().trim().min(1).optional();
 const port = z.coerce.number().int().min(0).max(65535);
 
+/** VALIDATION_JS_BLOCK etc.: one variable per validation threshold, defaulting to the documented values. */
+const validationVariable = (key: string) => `VALIDATION_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+const validationFields = Object.fromEntries(
+  Object.entries(defaultValidationThresholds).map(([key, value]) => [validationVariable(key), z.coerce.number().min(0).default(value)]),
+);
+
 const schema = z.object({
+  ...validationFields,
   DATA_DIR: z.string().default(path.join(projectRoot, '.data')),
   TEMPORAL_ADDRESS: optionalString,
   TEMPORAL_NAMESPACE: z.string().default('default'),
@@ -22,9 +30,25 @@ const schema = z.object({
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port.default(8080),
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(30),
+  HOLDOUT_DAYS: z.coerce.number().int().min(1).max(27).default(7),
+  TRAIN_MAX_EPOCHS: z.coerce.number().int().min(1).default(8),
+  TRAIN_PATIENCE: z.coerce.number().int().min(1).default(2),
+  TRAIN_BATCH_SIZE: z.coerce.number().int().min(8).default(1024),
+  TRAIN_LEARNING_RATE: z.coerce.number().positive().default(0.003),
+  TRAIN_SEED: z.coerce.number().int().default(42),
+  TRAIN_HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().int().min(5).default(120),
+  BLESS_MIN_AUC: z.coerce.number().min(0).max(1).default(0.6),
+  BLESS_MAX_LOG_LOSS: z.coerce.number().positive().default(0.3),
+  BLESS_MAX_CALIBRATION_ERROR: z.coerce.number().positive().default(0.25),
+  BLESS_MAX_AUC_DROP: z.coerce.number().min(0).default(0.01),
+  BLESS_MAX_LOG_LOSS_INCREASE: z.coerce.number().min(0).default(0.02),
+  SCHEDULE_ID: z.string().default('adclick-monthly'),
+  SCHEDULE_CRON: z.string().default('0 6 1 * *'),
+  SCHEDULE_CATCHUP_WINDOW_DAYS: z.coerce.number().int().min(1).default(7),
+  CODE_VERSION: z.string().default('dev'),
 });
 
-export type Config = z.infer<typeof schema> & { storageUrl: string };
+export type Config = z.infer<typeof schema> & { storageUrl: string; validation: ValidationThresholds };
 
 export class ConfigError extends Error {}
 
@@ -37,5 +61,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   // Laptop default: a plain directory stands in for the bucket.
   const storageUrl = parsed.data.STORAGE_URL ?? `file://${path.join(parsed.data.DATA_DIR, 'bucket')}`;
-  return { ...parsed.data, storageUrl };
+  const data = parsed.data as Record<string, unknown>;
+  const validation = Object.fromEntries(Object.keys(defaultValidationThresholds).map((key) => [key, data[validationVariable(key)]])) as unknown as ValidationThresholds;
+  return { ...parsed.data, storageUrl, validation };
 }

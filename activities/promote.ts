@@ -1,0 +1,64 @@
+// Promote (TFX Pusher): register the candidate in the bucket's model registry, then make it the
+// champion if it was blessed (an atomic alias change), or record it as rejected with the reasons.
+import { ApplicationFailure, log } from '@temporalio/activity';
+import { listAll, type BlobStore } from '../core/storage/blob-store';
+import { getJson } from '../core/storage/blob-store';
+import type { FeatureSpec } from '../core/features/spec';
+import { ModelRegistry } from '../core/registry/model-registry';
+import { ConcurrentPromotionError } from '../core/registry/errors';
+import type { EvaluationSummary } from './evaluate';
+
+export interface PromoteInput {
+  month: string;
+  modelPrefix: string;
+  evaluation: EvaluationSummary;
+  training: Record<string, unknown>;
+  codeVersion: string;
+  lineage: { workflowId: string; runId: string } & Record<string, string>;
+}
+
+export interface PromotionDecision {
+  version: number;
+  outcome: 'promoted' | 'rejected';
+  reasons: string[];
+  previousChampion: number | null;
+}
+
+export function createPromotionActivities(deps: { store: BlobStore }) {
+  const { store } = deps;
+  return {
+    async registerAndDecide(input: PromoteInput): Promise<PromotionDecision> {
+      const registry = new ModelRegistry(store);
+      const files = (await listAll(store, `${input.modelPrefix}/`)).map((b) => ({ name: b.key.slice(input.modelPrefix.length + 1), sourceKey: b.key }));
+      const spec = await getJson<FeatureSpec>(store, `${input.modelPrefix}/spec.json`);
+      const { evaluation } = input;
+      const comparedAgainst = evaluation.champion?.version ?? null;
+      const registered = await registry.register({
+        files,
+        idempotencyKey: `${input.lineage.workflowId}/${input.lineage.runId}`,
+        metadata: {
+          dataMonth: input.month,
+          specName: spec.name,
+          metrics: { candidate: evaluation.candidate, champion: evaluation.champion ?? null, holdoutRows: evaluation.holdoutRows, training: input.training },
+          codeVersion: input.codeVersion,
+          lineage: { ...input.lineage, comparedAgainst, parentVersion: comparedAgainst, artifacts: { model: `${store.url}/${input.modelPrefix}`, evaluation: `${store.url}/${evaluation.evaluationKey}` } },
+        },
+      });
+      if (!evaluation.blessing.blessed) {
+        await registry.reject(registered.version, evaluation.blessing.reasons);
+        log.info('candidate rejected', { version: registered.version, reasons: evaluation.blessing.reasons });
+        return { version: registered.version, outcome: 'rejected', reasons: evaluation.blessing.reasons, previousChampion: comparedAgainst };
+      }
+      try {
+        const reason = comparedAgainst === null ? `first champion, trained on ${input.month}` : `beat or matched v${comparedAgainst} on ${input.month}'s holdout`;
+        await registry.promote(registered.version, { reason, expectedCurrent: comparedAgainst });
+      } catch (error) {
+        // Someone else changed the champion after we evaluated against it: our comparison is stale.
+        if (error instanceof ConcurrentPromotionError) throw ApplicationFailure.nonRetryable(error.message, 'ConcurrentPromotion');
+        throw error;
+      }
+      log.info('candidate promoted', { version: registered.version, previous: comparedAgainst });
+      return { version: registered.version, outcome: 'promoted', reasons: [], previousChampion: comparedAgainst };
+    },
+  };
+}

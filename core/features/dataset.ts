@@ -1,0 +1,98 @@
+// Encoded examples as flat typed arrays (what the model trains on), and their binary file format:
+// a 4-byte header length, a JSON header, then each array's bytes at 4-byte-aligned offsets.
+import type { EncodedExample } from './transform';
+
+export interface EncodedDataset {
+  rows: number;
+  widths: { numeric: number; categorical: number; text: number };
+  numeric: Float32Array;
+  categorical: Int32Array;
+  text: Int32Array;
+  image: Int32Array;
+  label: Float32Array;
+}
+
+export class DatasetBuilder {
+  private rows = 0;
+  private capacity = 1024;
+  private arrays: Omit<EncodedDataset, 'rows' | 'widths'>;
+
+  constructor(private readonly widths: EncodedDataset['widths']) {
+    this.arrays = this.allocate(this.capacity);
+  }
+
+  push(example: EncodedExample, label: number): void {
+    if (this.rows === this.capacity) this.grow();
+    const { numeric, categorical, text } = this.widths;
+    this.arrays.numeric.set(example.numeric, this.rows * numeric);
+    this.arrays.categorical.set(example.categorical, this.rows * categorical);
+    this.arrays.text.set(example.text, this.rows * text);
+    this.arrays.image[this.rows] = example.image;
+    this.arrays.label[this.rows] = label;
+    this.rows += 1;
+  }
+
+  build(): EncodedDataset {
+    const { numeric, categorical, text } = this.widths;
+    const a = this.arrays;
+    return {
+      rows: this.rows,
+      widths: this.widths,
+      numeric: a.numeric.slice(0, this.rows * numeric),
+      categorical: a.categorical.slice(0, this.rows * categorical),
+      text: a.text.slice(0, this.rows * text),
+      image: a.image.slice(0, this.rows),
+      label: a.label.slice(0, this.rows),
+    };
+  }
+
+  private allocate(rows: number): Omit<EncodedDataset, 'rows' | 'widths'> {
+    return {
+      numeric: new Float32Array(rows * this.widths.numeric),
+      categorical: new Int32Array(rows * this.widths.categorical),
+      text: new Int32Array(rows * this.widths.text),
+      image: new Int32Array(rows),
+      label: new Float32Array(rows),
+    };
+  }
+
+  private grow(): void {
+    const old = this.arrays;
+    this.capacity *= 2;
+    this.arrays = this.allocate(this.capacity);
+    for (const name of ['numeric', 'categorical', 'text', 'image', 'label'] as const) this.arrays[name].set(old[name] as never);
+  }
+}
+
+const ARRAYS = ['numeric', 'categorical', 'text', 'image', 'label'] as const;
+
+export function serializeDataset(dataset: EncodedDataset): Buffer {
+  const header = Buffer.from(JSON.stringify({ rows: dataset.rows, widths: dataset.widths }));
+  const headerPadded = Buffer.alloc(Math.ceil(header.length / 4) * 4, 0x20);
+  header.copy(headerPadded);
+  const lengthPrefix = Buffer.alloc(4);
+  lengthPrefix.writeUInt32LE(headerPadded.length);
+  return Buffer.concat([lengthPrefix, headerPadded, ...ARRAYS.map((name) => Buffer.from(dataset[name].buffer, dataset[name].byteOffset, dataset[name].byteLength))]);
+}
+
+export function parseDataset(bytes: Buffer): EncodedDataset {
+  const headerLength = bytes.readUInt32LE(0);
+  const { rows, widths } = JSON.parse(bytes.subarray(4, 4 + headerLength).toString('utf8')) as Pick<EncodedDataset, 'rows' | 'widths'>;
+  // Copy into a fresh, aligned buffer: Node's pooled Buffers may start at unaligned offsets.
+  const body = new Uint8Array(bytes.subarray(4 + headerLength)).buffer;
+  let offset = 0;
+  const take = <T>(make: new (buffer: ArrayBuffer, offset: number, length: number) => T, length: number): T => {
+    const array = new make(body, offset, length);
+    offset += length * 4;
+    return array;
+  };
+  return {
+    rows,
+    widths,
+    numeric: take(Float32Array, rows * widths.numeric),
+    categorical: take(Int32Array, rows * widths.categorical),
+    text: take(Int32Array, rows * widths.text),
+    image: take(Int32Array, rows),
+    label: take(Float32Array, rows),
+  };
+}

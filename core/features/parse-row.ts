@@ -1,0 +1,85 @@
+// Turns one raw row (CSV strings, or JSON values from a prediction request) into a typed Example,
+// or says exactly why it cannot. Ingest and serving both use it, so both accept the same inputs.
+import type { Example } from './example';
+import { columnsOf, labelColumn, timestampColumn, type ColumnSpec, type FeatureSpec } from './spec';
+
+export type RawValue = string | number | null | undefined;
+export type ParsedRow = { ok: true; example: Example } | { ok: false; reason: string };
+
+export interface ParseRowOptions {
+  /** Labelled data must carry the label; prediction requests must not need it. */
+  requireLabel: boolean;
+  /** Turns an image column's value (a path relative to the month folder) into a bucket key. */
+  resolveImage?: (path: string) => string;
+  /** Timestamps outside [from, to) are rejected (ingest restricts rows to their month). */
+  timeRange?: { from: number; to: number };
+}
+
+const isBlank = (value: RawValue): value is null | undefined | '' => value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
+
+export function parseTimestamp(value: RawValue): number | undefined {
+  if (isBlank(value)) return undefined;
+  const text = String(value).trim();
+  const millis = /^\d{10,14}$/.test(text) ? Number(text) : Date.parse(text);
+  return Number.isFinite(millis) ? millis : undefined;
+}
+
+function parseNumeric(column: Extract<ColumnSpec, { role: 'numeric' }>, value: RawValue): { value: number | null } | { error: string } {
+  if (isBlank(value)) return column.required ? { error: `${column.name} is missing` } : { value: null };
+  const number = typeof value === 'number' ? value : Number(String(value).trim());
+  if (!Number.isFinite(number)) return { error: `${column.name} is not a number: ${JSON.stringify(value)}` };
+  if ((column.min !== undefined && number < column.min) || (column.max !== undefined && number > column.max)) {
+    return { error: `${column.name} is out of range [${column.min ?? '-inf'}, ${column.max ?? 'inf'}]: ${number}` };
+  }
+  return { value: number };
+}
+
+export function parseRow(spec: FeatureSpec, row: Record<string, RawValue>, options: ParseRowOptions): ParsedRow {
+  const timestamp = parseTimestamp(row[timestampColumn(spec)]);
+  if (timestamp === undefined) return { ok: false, reason: `${timestampColumn(spec)} is not a timestamp: ${JSON.stringify(row[timestampColumn(spec)] ?? null)}` };
+  if (options.timeRange && (timestamp < options.timeRange.from || timestamp >= options.timeRange.to)) {
+    return { ok: false, reason: `${timestampColumn(spec)} ${new Date(timestamp).toISOString()} is outside the month` };
+  }
+  let label: 0 | 1 = 0;
+  const rawLabel = row[labelColumn(spec)];
+  if (options.requireLabel || !isBlank(rawLabel)) {
+    const text = isBlank(rawLabel) ? '' : String(rawLabel).trim();
+    if (text !== '0' && text !== '1') return { ok: false, reason: `${labelColumn(spec)} must be 0 or 1, got ${JSON.stringify(rawLabel ?? null)}` };
+    label = text === '1' ? 1 : 0;
+  }
+  const features: Example['f'] = {};
+  for (const column of columnsOf(spec, 'numeric')) {
+    const parsed = parseNumeric(column, row[column.name]);
+    if ('error' in parsed) return { ok: false, reason: parsed.error };
+    features[column.name] = parsed.value;
+  }
+  for (const column of columnsOf(spec, 'categorical')) {
+    const value = row[column.name];
+    if (isBlank(value)) {
+      if (column.required) return { ok: false, reason: `${column.name} is missing` };
+      features[column.name] = null;
+    } else features[column.name] = String(value).trim();
+  }
+  for (const column of columnsOf(spec, 'text')) {
+    const value = row[column.name];
+    features[column.name] = isBlank(value) ? '' : String(value);
+  }
+  for (const column of columnsOf(spec, 'image')) {
+    const value = row[column.name];
+    // An impression without an image still carries its other features: the model sees "no image".
+    if (isBlank(value)) features[column.name] = null;
+    else {
+      const path = String(value).trim();
+      if (path.includes('..') || path.startsWith('/')) return { ok: false, reason: `${column.name} must be a relative path inside the month folder: ${JSON.stringify(path)}` };
+      features[column.name] = options.resolveImage ? options.resolveImage(path) : path;
+    }
+  }
+  return { ok: true, example: { t: timestamp, y: label, f: features } };
+}
+
+/** Columns a CSV header must have: label, timestamp, and every feature except optional ones. */
+export function requiredColumns(spec: FeatureSpec): string[] {
+  return spec.columns
+    .filter((c) => c.role !== 'id' && !((c.role === 'numeric' || c.role === 'categorical') && !c.required))
+    .map((c) => c.name);
+}

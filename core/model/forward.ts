@@ -1,0 +1,94 @@
+// One forward pass over a batch of encoded rows: the image tower runs once per unique image in the
+// batch, and each row gathers its ad's embedding. Training, evaluation and serving all call this.
+import * as tf from '@tensorflow/tfjs';
+import type { EncodedDataset } from '../features/dataset';
+import type { FittedTransform } from '../features/transform';
+import { IMAGE_EMBEDDING, type ClickModel } from './architecture';
+
+/** Pixels of image `row` as size×size×3 bytes; the training set uses a table, serving a cache. */
+export type PixelSource = (row: number) => Uint8Array;
+
+export function forwardLogits(model: ClickModel, transform: FittedTransform, batch: EncodedDataset, pixels: PixelSource | undefined, training: boolean): tf.Tensor1D {
+  const { rows, widths } = batch;
+  const inputs: tf.Tensor[] = [];
+  if (widths.numeric > 0) inputs.push(tf.tensor2d(batch.numeric, [rows, widths.numeric]));
+  for (let c = 0; c < widths.categorical; c++) {
+    const ids = new Int32Array(rows);
+    for (let r = 0; r < rows; r++) ids[r] = batch.categorical[r * widths.categorical + c]!;
+    inputs.push(tf.tensor2d(ids, [rows, 1], 'int32'));
+  }
+  let offset = 0;
+  for (const column of transform.text) {
+    const tokens = new Int32Array(rows * column.maxTokens);
+    for (let r = 0; r < rows; r++) tokens.set(batch.text.subarray(r * widths.text + offset, r * widths.text + offset + column.maxTokens), r * column.maxTokens);
+    inputs.push(tf.tensor2d(tokens, [rows, column.maxTokens], 'int32'));
+    offset += column.maxTokens;
+  }
+  if (transform.image && model.imageTower) inputs.push(...imageInputs(model.imageTower, transform.image.size, batch.image, pixels, training));
+  const logits = model.head.apply(inputs, { training }) as tf.Tensor2D;
+  return logits.reshape([rows]);
+}
+
+function imageInputs(tower: tf.LayersModel, size: number, imageRows: Int32Array, pixels: PixelSource | undefined, training: boolean): tf.Tensor[] {
+  const rows = imageRows.length;
+  const slotOf = new Map<number, number>();
+  const slots = new Int32Array(rows);
+  const present = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const image = imageRows[r]!;
+    if (image < 0 || !pixels) { slots[r] = -1; continue; }
+    if (!slotOf.has(image)) slotOf.set(image, slotOf.size);
+    slots[r] = slotOf.get(image)!;
+    present[r] = 1;
+  }
+  const unique = slotOf.size;
+  // Rows without an image point at an all-zero embedding appended after the unique ones.
+  for (let r = 0; r < rows; r++) if (slots[r] === -1) slots[r] = unique;
+  let table: tf.Tensor2D = tf.zeros([1, IMAGE_EMBEDDING]);
+  if (unique > 0) {
+    const bytes = new Uint8Array(unique * size * size * 3);
+    for (const [image, slot] of slotOf) bytes.set(pixels!(image), slot * size * size * 3);
+    const scaled = tf.tensor4d(bytes, [unique, size, size, 3], 'int32').toFloat().div(255).sub(0.5);
+    const embeddings = tower.apply(scaled, { training }) as tf.Tensor2D;
+    table = tf.concat([embeddings, table]);
+  }
+  return [tf.gather(table, tf.tensor1d(slots, 'int32')), tf.tensor2d(present, [rows, 1])];
+}
+
+/** Rows [start, end) of a dataset, without copying. */
+export function sliceDataset(dataset: EncodedDataset, start: number, end: number): EncodedDataset {
+  const { widths } = dataset;
+  return {
+    rows: end - start,
+    widths,
+    numeric: dataset.numeric.subarray(start * widths.numeric, end * widths.numeric),
+    categorical: dataset.categorical.subarray(start * widths.categorical, end * widths.categorical),
+    text: dataset.text.subarray(start * widths.text, end * widths.text),
+    image: dataset.image.subarray(start, end),
+    label: dataset.label.subarray(start, end),
+  };
+}
+
+/** Rows picked by index (for shuffled batches). */
+export function takeRows(dataset: EncodedDataset, indices: ArrayLike<number>): EncodedDataset {
+  const { widths } = dataset;
+  const n = indices.length;
+  const out: EncodedDataset = {
+    rows: n,
+    widths,
+    numeric: new Float32Array(n * widths.numeric),
+    categorical: new Int32Array(n * widths.categorical),
+    text: new Int32Array(n * widths.text),
+    image: new Int32Array(n),
+    label: new Float32Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const r = indices[i]!;
+    out.numeric.set(dataset.numeric.subarray(r * widths.numeric, (r + 1) * widths.numeric), i * widths.numeric);
+    out.categorical.set(dataset.categorical.subarray(r * widths.categorical, (r + 1) * widths.categorical), i * widths.categorical);
+    out.text.set(dataset.text.subarray(r * widths.text, (r + 1) * widths.text), i * widths.text);
+    out.image[i] = dataset.image[r]!;
+    out.label[i] = dataset.label[r]!;
+  }
+  return out;
+}

@@ -1,0 +1,67 @@
+// Saves and loads a trained click model as files under a bucket prefix: each Keras-style model as
+// model.json + weights.bin (the standard TensorFlow.js layers format), plus its transform and spec.
+import * as tf from '@tensorflow/tfjs';
+import { getJson, putJson, type BlobStore } from '../storage/blob-store';
+import type { FittedTransform } from '../features/transform';
+import type { FeatureSpec } from '../features/spec';
+import type { ClickModel } from './architecture';
+
+export const MODEL_FILES = ['head/model.json', 'head/weights.bin', 'image-tower/model.json', 'image-tower/weights.bin', 'transform.json', 'spec.json', 'model-card.json'] as const;
+
+export interface ModelCard {
+  trainedOn: string;
+  baseRate: number;
+  backend: string;
+  epochs: number;
+  bestEpoch: number;
+  holdoutLoss: number;
+}
+
+export interface LoadedModel {
+  model: ClickModel;
+  transform: FittedTransform;
+  spec: FeatureSpec;
+  card: ModelCard;
+}
+
+async function saveLayers(store: BlobStore, prefix: string, model: tf.LayersModel): Promise<void> {
+  await model.save(tf.io.withSaveHandler(async (artifacts) => {
+    const weights = artifacts.weightData instanceof ArrayBuffer ? artifacts.weightData : tf.io.concatenateArrayBuffers(artifacts.weightData as ArrayBuffer[]);
+    await store.put(`${prefix}/weights.bin`, Buffer.from(weights));
+    await putJson(store, `${prefix}/model.json`, {
+      format: artifacts.format, generatedBy: artifacts.generatedBy, convertedBy: null,
+      modelTopology: artifacts.modelTopology,
+      weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
+    });
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  }));
+}
+
+async function loadLayers(store: BlobStore, prefix: string): Promise<tf.LayersModel> {
+  const json = await getJson<{ modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] }>(store, `${prefix}/model.json`);
+  const weights = await store.get(`${prefix}/weights.bin`);
+  const weightData = new Uint8Array(weights).buffer;
+  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0]!.weights, weightData }));
+}
+
+export async function saveClickModel(store: BlobStore, prefix: string, loaded: LoadedModel): Promise<string[]> {
+  await saveLayers(store, `${prefix}/head`, loaded.model.head);
+  if (loaded.model.imageTower) await saveLayers(store, `${prefix}/image-tower`, loaded.model.imageTower);
+  await putJson(store, `${prefix}/transform.json`, loaded.transform);
+  await putJson(store, `${prefix}/spec.json`, loaded.spec);
+  await putJson(store, `${prefix}/model-card.json`, loaded.card);
+  return MODEL_FILES.filter((name) => loaded.model.imageTower || !name.startsWith('image-tower/'));
+}
+
+/** Loads from a prefix, or from a file-name → key mapping (a registry version's files). */
+export async function loadClickModel(store: BlobStore, location: string | ((name: string) => string)): Promise<LoadedModel> {
+  const keyOf = typeof location === 'string' ? (name: string) => `${location}/${name}` : location;
+  const transform = await getJson<FittedTransform>(store, keyOf('transform.json'));
+  const [head, imageTower, spec, card] = await Promise.all([
+    loadLayers(store, keyOf('head/model.json').replace(/\/model\.json$/, '')),
+    transform.image ? loadLayers(store, keyOf('image-tower/model.json').replace(/\/model\.json$/, '')) : Promise.resolve(undefined),
+    getJson<FeatureSpec>(store, keyOf('spec.json')),
+    getJson<ModelCard>(store, keyOf('model-card.json')),
+  ]);
+  return { model: { head, imageTower }, transform, spec, card };
+}

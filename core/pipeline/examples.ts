@@ -1,0 +1,25 @@
+// Reading a month's ingested examples back, shard by shard, and the time-based split.
+import type { Example } from '../features/example';
+import { monthRange } from '../features/month';
+import { getJsonIfExists, listAll, type BlobStore } from '../storage/blob-store';
+import { readJsonLines } from '../storage/lines';
+import { monthArtifacts } from './layout';
+import type { ImageIndex } from '../features/image-index';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export async function* readExamples(store: BlobStore, month: string): AsyncIterable<Example> {
+  for (const shard of await listAll(store, monthArtifacts(month).examplesPrefix)) yield* readJsonLines<Example>(store, shard.key);
+}
+
+/** Train on the month's earlier days; hold out its last `holdoutDays`. */
+export function holdoutStart(month: string, holdoutDays: number): number {
+  return monthRange(month).to - holdoutDays * DAY_MS;
+}
+
+/** Image key → row of the month's pixel table (missing when the image was absent or corrupt). */
+export async function loadImageRows(store: BlobStore, month: string): Promise<{ index?: ImageIndex; rowOf: (key: string) => number }> {
+  const index = await getJsonIfExists<ImageIndex>(store, monthArtifacts(month).imageIndex);
+  const rows = new Map(index?.keys.map((key, i) => [key, i]));
+  return { index, rowOf: (key) => rows.get(key) ?? -1 };
+}

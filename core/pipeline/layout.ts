@@ -1,0 +1,36 @@
+// Where everything lives in the bucket. The data contract is raw/<month>/; everything the pipeline
+// writes for a month is under artifacts/<month>/, so a re-run overwrites its own outputs only.
+const pad = (n: number) => String(n).padStart(5, '0');
+
+export const specKeys = (month: string) => [`raw/${month}/spec.json`, 'spec.json'];
+export const rawPrefix = (month: string) => `raw/${month}/`;
+
+export function monthArtifacts(month: string) {
+  const root = `artifacts/${month}`;
+  return {
+    root,
+    spec: `${root}/spec.json`,
+    examples: (part: number) => `${root}/examples/part-${pad(part)}.jsonl.gz`,
+    examplesPrefix: `${root}/examples/`,
+    quarantine: (part: number) => `${root}/quarantine/part-${pad(part)}.jsonl`,
+    imageRefs: (part: number) => `${root}/images/refs-${pad(part)}.json`,
+    imageRefsPrefix: `${root}/images/refs-`,
+    imageIndex: `${root}/images/index.json`,
+    imagePixels: `${root}/images/pixels.u8`,
+    ingestReport: `${root}/ingest-report.json`,
+    statistics: `${root}/statistics.json`,
+    validationReport: `${root}/validation-report.json`,
+    transform: `${root}/transform.json`,
+    dataset: (split: 'train' | 'holdout') => `${root}/dataset/${split}.bin`,
+    checkpoint: (epoch: number) => `${root}/train/checkpoints/epoch-${pad(epoch)}`,
+    trainedModel: `${root}/train/model`,
+    trainingReport: `${root}/train/report.json`,
+    evaluation: `${root}/evaluation.json`,
+    stage: (name: string) => `${root}/stages/${name}.json`,
+  };
+}
+
+export const schemaKeys = {
+  current: 'schema/current.json',
+  version: (version: number) => `schema/versions/${pad(version)}.json`,
+};

@@ -1,0 +1,42 @@
+// Everything a monthly run needs to know, resolved from config when the run is started and passed
+// as its input: the Temporal UI shows exactly what a run used, and replays never re-read config.
+import type { BlessingRules } from '../evaluation/blessing';
+import type { TrainOptions } from '../model/train-loop';
+import type { Config } from '../config';
+import type { ValidationThresholds } from '../validation/thresholds';
+
+export interface PipelineSettings {
+  trainingTaskQueue: string;
+  holdoutDays: number;
+  training: TrainOptions;
+  /** A training attempt that stays silent this long is retried (resuming from its checkpoint). */
+  trainingHeartbeatTimeoutSeconds: number;
+  blessing: BlessingRules;
+  validation: ValidationThresholds;
+  /** Code version recorded in the registry's lineage. */
+  codeVersion: string;
+}
+
+export function pipelineSettings(config: Config, codeVersion: string): PipelineSettings {
+  return {
+    trainingTaskQueue: config.TRAINING_TASK_QUEUE,
+    holdoutDays: config.HOLDOUT_DAYS,
+    training: {
+      maxEpochs: config.TRAIN_MAX_EPOCHS,
+      patience: config.TRAIN_PATIENCE,
+      batchSize: config.TRAIN_BATCH_SIZE,
+      learningRate: config.TRAIN_LEARNING_RATE,
+      seed: config.TRAIN_SEED,
+    },
+    trainingHeartbeatTimeoutSeconds: config.TRAIN_HEARTBEAT_TIMEOUT_SECONDS,
+    blessing: {
+      minAuc: config.BLESS_MIN_AUC,
+      maxLogLoss: config.BLESS_MAX_LOG_LOSS,
+      maxCalibrationError: config.BLESS_MAX_CALIBRATION_ERROR,
+      maxAucDrop: config.BLESS_MAX_AUC_DROP,
+      maxLogLossIncrease: config.BLESS_MAX_LOG_LOSS_INCREASE,
+    },
+    validation: config.validation,
+    codeVersion,
+  };
+}

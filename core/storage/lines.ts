@@ -1,0 +1,45 @@
+// Streaming helpers for line-oriented artifacts: gzipped JSON lines in, gzipped JSON lines out.
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { createGunzip, createGzip } from 'node:zlib';
+import { PassThrough, type Readable, type Transform } from 'node:stream';
+import type { BlobInfo, BlobStore } from './blob-store';
+
+/** Streams an object, gunzipping when its key ends in .gz. */
+export function readMaybeGzipped(store: BlobStore, key: string): Readable {
+  const source = store.getStream(key);
+  if (!key.endsWith('.gz')) return source;
+  const gunzip = createGunzip();
+  source.on('error', (error) => gunzip.destroy(error));
+  return source.pipe(gunzip);
+}
+
+export async function* readJsonLines<T>(store: BlobStore, key: string): AsyncIterable<T> {
+  const lines = createInterface({ input: readMaybeGzipped(store, key), crlfDelay: Infinity });
+  for await (const line of lines) if (line) yield JSON.parse(line) as T;
+}
+
+/** A writer that streams JSON lines to the store as they come, with backpressure. */
+export class JsonLinesWriter {
+  private readonly out: Transform;
+  private readonly upload: Promise<BlobInfo>;
+  count = 0;
+
+  constructor(store: BlobStore, key: string) {
+    const gzip = key.endsWith('.gz');
+    this.out = gzip ? createGzip() : new PassThrough();
+    this.upload = store.put(key, this.out, { contentType: gzip ? 'application/gzip' : 'application/x-ndjson' });
+    // Surface upload failures at the next write instead of as an unhandled rejection.
+    this.upload.catch(() => undefined);
+  }
+
+  async write(value: unknown): Promise<void> {
+    this.count += 1;
+    if (!this.out.write(`${JSON.stringify(value)}\n`)) await Promise.race([once(this.out, 'drain'), this.upload]);
+  }
+
+  async close(): Promise<BlobInfo> {
+    this.out.end();
+    return this.upload;
+  }
+}

@@ -1,0 +1,32 @@
+// Starts workers as a process: config, TensorFlow backend, store, Temporal connection, then runs
+// until SIGINT/SIGTERM, letting in-flight activities finish within the shutdown grace time.
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { loadConfig, type Config } from '../core/config';
+import { log } from '../core/log';
+import { openStore } from '../core/storage/open-store';
+import { connectClient, ensureSearchAttributes } from '../core/temporal/connect';
+import { initTensorFlow } from '../core/tf/backend';
+import { buildPipelineWorker, buildTrainingWorker } from './build-workers';
+
+export type WorkerKind = 'pipeline' | 'training';
+
+export function temporalAddress(config: Config): string {
+  return config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;
+}
+
+export async function startWorkers(kinds: WorkerKind[], config: Config = loadConfig()): Promise<{ workers: Worker[]; done: Promise<void> }> {
+  const backend = await initTensorFlow(config.TF_BACKEND);
+  const store = await openStore(config);
+  const address = temporalAddress(config);
+  const client = await connectClient({ address, namespace: config.TEMPORAL_NAMESPACE });
+  await ensureSearchAttributes(client);
+  await client.connection.close();
+  const connection = await NativeConnection.connect({ address });
+  const common = { connection, namespace: config.TEMPORAL_NAMESPACE, store, shutdownGraceSeconds: config.WORKER_SHUTDOWN_GRACE_SECONDS };
+  const workers: Worker[] = [];
+  if (kinds.includes('pipeline')) workers.push(await buildPipelineWorker({ ...common, taskQueue: config.PIPELINE_TASK_QUEUE }));
+  if (kinds.includes('training')) workers.push(await buildTrainingWorker({ ...common, taskQueue: config.TRAINING_TASK_QUEUE }));
+  log.info('workers running', { kinds, temporal: address, namespace: config.TEMPORAL_NAMESPACE, store: store.url, tensorflow: backend });
+  const done = Promise.all(workers.map((w) => w.run())).then(() => connection.close());
+  return { workers, done };
+}

@@ -1,0 +1,113 @@
+// The monthly cycle: ingest → validate → transform → train (training queue) → evaluate → promote.
+// Each stage passes references (bucket keys, version numbers), never data.
+import { defineQuery, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { createPipelineActivities, createTrainingActivities } from '../activities';
+import type { PipelineSettings } from '../core/pipeline/settings';
+import { AdMonth, ModelVersion, PipelineStage } from '../core/temporal/search-attributes';
+import { monthBefore } from '../core/features/month';
+
+type PipelineActivities = ReturnType<typeof createPipelineActivities>;
+type TrainingActivities = ReturnType<typeof createTrainingActivities>;
+
+export const STAGES = ['ingest', 'validate', 'transform', 'train', 'evaluate', 'promote'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export interface MonthlyPipelineInput {
+  /** 'YYYY-MM'; when left out, the month before the run started. */
+  month?: string;
+  settings: PipelineSettings;
+  /** Redo every stage even if an earlier run of this month finished it. */
+  force?: boolean;
+}
+
+export interface PipelineProgress {
+  month: string;
+  stage: Stage | 'done';
+  completed: Stage[];
+  /** Stages an earlier run of this month had finished, taken from the bucket instead of redone. */
+  reused: Stage[];
+  summary: Record<string, unknown>;
+}
+
+export const progressQuery = defineQuery<PipelineProgress>('progress');
+
+const data = proxyActivities<PipelineActivities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 5 },
+});
+
+const bookkeeping = proxyActivities<PipelineActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumAttempts: 10 },
+});
+
+export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<PipelineProgress> {
+  const info = workflowInfo();
+  const month = input.month ?? monthBefore(info.startTime);
+  const { settings } = input;
+  const progress: PipelineProgress = { month, stage: 'ingest', completed: [], reused: [], summary: {} };
+  setHandler(progressQuery, () => progress);
+  upsertSearchAttributes({ [AdMonth.name]: [month] });
+
+  const stage = async <T>(name: Stage, run: () => Promise<T>): Promise<T> => {
+    progress.stage = name;
+    upsertSearchAttributes({ [PipelineStage.name]: [name] });
+    setCurrentDetails(describe(progress));
+    const earlier = input.force ? null : ((await bookkeeping.readStageResult({ month, stage: name })) as T | null);
+    const result = earlier ?? (await run());
+    if (earlier) progress.reused.push(name);
+    else await bookkeeping.writeStageResult({ month, stage: name, result, workflowId: info.workflowId, runId: info.runId });
+    progress.completed.push(name);
+    progress.summary[name] = result;
+    return result;
+  };
+
+  const ingested = await stage('ingest', async () => {
+    const plan = await data.planIngest(month);
+    const files = await Promise.all(plan.files.map((file, part) => data.ingestFile({ month, specKey: plan.specKey, file, part })));
+    const images = await data.processImages({ month, specKey: plan.specKey });
+    const total = (key: 'rows' | 'accepted' | 'quarantined') => files.reduce((sum, f) => sum + f[key], 0);
+    return { specKey: plan.specKey, specSource: plan.specSource, files: files.length, rows: total('rows'), accepted: total('accepted'), quarantined: total('quarantined'), images };
+  });
+
+  await stage('validate', () => data.validateMonth({ month, specKey: ingested.specKey, thresholds: settings.validation }));
+
+  const transformed = await stage('transform', () => data.fitTransform({ month, specKey: ingested.specKey, holdoutDays: settings.holdoutDays }));
+
+  const trained = await stage('train', () => {
+    const training = proxyActivities<TrainingActivities>({
+      taskQueue: settings.trainingTaskQueue,
+      startToCloseTimeout: '6 hours',
+      heartbeatTimeout: `${settings.trainingHeartbeatTimeoutSeconds} seconds`,
+      retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 10 },
+    });
+    return training.trainModel({ month, specKey: ingested.specKey, ...transformed, options: settings.training });
+  });
+
+  const evaluation = await stage('evaluate', () =>
+    data.evaluateCandidate({ month, specKey: ingested.specKey, holdoutDays: settings.holdoutDays, candidatePrefix: trained.modelPrefix, rules: settings.blessing }),
+  );
+
+  const decision = await stage('promote', () =>
+    data.registerAndDecide({
+      month,
+      modelPrefix: trained.modelPrefix,
+      evaluation,
+      training: { epochs: trained.epochs, bestEpoch: trained.bestEpoch, backend: trained.backend, resumedFromEpoch: trained.resumedFromEpoch },
+      codeVersion: settings.codeVersion,
+      lineage: { workflowId: info.workflowId, runId: info.runId, specKey: ingested.specKey, transformKey: transformed.transformKey, evaluationKey: evaluation.evaluationKey },
+    }),
+  );
+  upsertSearchAttributes({ [ModelVersion.name]: [String(decision.version)] });
+
+  progress.stage = 'done';
+  upsertSearchAttributes({ [PipelineStage.name]: ['done'] });
+  setCurrentDetails(describe(progress));
+  return progress;
+}
+
+function describe(progress: PipelineProgress): string {
+  const lines = STAGES.map((s) => `- ${progress.completed.includes(s) ? '✅' : progress.stage === s ? '⏳' : '▫️'} ${s}${progress.reused.includes(s) ? ' (reused from an earlier run)' : ''}`);
+  return `**Month ${progress.month}**: ${progress.stage}\n\n${lines.join('\n')}`;
+}
