@@ -117,5 +117,5 @@ function checkHeader(spec: FeatureSpec, header: string[], file: string): void {
 
 /** "user_age is not a number: \"abc\"" → "user_age is not a number", for counting reasons by kind. */
 function reasonKind(reason: string): string {
-  return reason.split(':')[0]!.replace(/\d+/g, 'N').slice(0, 120);
+  return reason.split(/:| \d{4}-/)[0]!.replace(/\[[^\]]*\]/g, '').replace(/\d+/g, 'N').trim().slice(0, 120);
 }

@@ -1,6 +1,8 @@
 // A training example as ingest writes it (one JSON object per line in gzipped shards): the row's
 // validated, typed values, before any fitted preprocessing.
 export interface Example {
+  /** The row's id (the spec's first id column), kept for joins and tracing. */
+  id?: string;
   /** Impression time, epoch milliseconds. */
   t: number;
   /** The label: 1 when clicked. */

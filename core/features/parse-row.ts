@@ -44,7 +44,7 @@ export function parseRow(spec: FeatureSpec, row: Record<string, RawValue>, optio
   const rawLabel = row[labelColumn(spec)];
   if (options.requireLabel || !isBlank(rawLabel)) {
     const text = isBlank(rawLabel) ? '' : String(rawLabel).trim();
-    if (text !== '0' && text !== '1') return { ok: false, reason: `${labelColumn(spec)} must be 0 or 1, got ${JSON.stringify(rawLabel ?? null)}` };
+    if (text !== '0' && text !== '1') return { ok: false, reason: `${labelColumn(spec)} is not 0 or 1: ${JSON.stringify(rawLabel ?? null)}` };
     label = text === '1' ? 1 : 0;
   }
   const features: Example['f'] = {};
@@ -74,7 +74,9 @@ export function parseRow(spec: FeatureSpec, row: Record<string, RawValue>, optio
       features[column.name] = options.resolveImage ? options.resolveImage(path) : path;
     }
   }
-  return { ok: true, example: { t: timestamp, y: label, f: features } };
+  const idColumn = columnsOf(spec, 'id')[0];
+  const id = idColumn && !isBlank(row[idColumn.name]) ? String(row[idColumn.name]).trim() : undefined;
+  return { ok: true, example: { ...(id === undefined ? {} : { id }), t: timestamp, y: label, f: features } };
 }
 
 /** Columns a CSV header must have: label, timestamp, and every feature except optional ones. */

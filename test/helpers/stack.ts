@@ -31,18 +31,16 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-/** A client plus one pipeline worker and one training worker on fresh task queues, all running. */
-export async function startWorkers(store: BlobStore): Promise<TestStack> {
+/** A client plus one pipeline worker and (unless told not to) one training worker on fresh task queues, all running. */
+export async function startWorkers(store: BlobStore, options: { training?: boolean } = {}): Promise<TestStack> {
   const address = inject('temporalAddress');
   const connection = await NativeConnection.connect({ address });
   const queues = { pipeline: `pipeline-${randomUUID()}`, training: `training-${randomUUID()}` };
   bundle ??= bundleWorkflowCode({ workflowsPath, logger: undefined });
   const workflowBundle = await bundle;
   const common = { connection, namespace: 'default', store, workflowBundle, shutdownGraceSeconds: 2 };
-  const workers: Worker[] = [
-    await buildPipelineWorker({ ...common, taskQueue: queues.pipeline }),
-    await buildTrainingWorker({ ...common, taskQueue: queues.training }),
-  ];
+  const workers: Worker[] = [await buildPipelineWorker({ ...common, taskQueue: queues.pipeline })];
+  if (options.training !== false) workers.push(await buildTrainingWorker({ ...common, taskQueue: queues.training }));
   const running = workers.map((worker) => worker.run());
   const client = new Client({ connection: await Connection.connect({ address }), namespace: 'default' });
   return {

@@ -1,0 +1,39 @@
+// Renders and stores one banner per ad under raw/<month>/images/, skipping the ads whose image is
+// to be missing and garbling the ones to be corrupt.
+import type { BlobStore } from '../storage/blob-store';
+import type { Ad } from './ads';
+import { encodeBanner, renderBanner } from './banner-image';
+import { corruptImage, type ImageStatus } from './image-dirt';
+import type { Random } from './random';
+import { IMAGE_FORMATS, type ImageFormat } from './values';
+
+/** Images in flight at once: enough to hide store latency without flooding a small machine. */
+const CONCURRENCY = 8;
+
+const CONTENT_TYPE: Readonly<Record<ImageFormat, string>> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
+
+export interface WrittenBanners {
+  written: number;
+  byFormat: Record<ImageFormat, number>;
+}
+
+export async function writeBanners(store: BlobStore, month: string, ads: Ad[], statuses: ImageStatus[], random: Random): Promise<WrittenBanners> {
+  const result: WrittenBanners = { written: 0, byFormat: Object.fromEntries(IMAGE_FORMATS.map((f) => [f, 0])) as Record<ImageFormat, number> };
+  let next = 0;
+  const worker = async () => {
+    while (next < ads.length) {
+      const i = next++;
+      const ad = ads[i]!;
+      if (statuses[i] === 'missing') continue;
+      // Each ad draws from its own stream, so the bytes do not depend on which worker got there first.
+      const adRandom = random.fork(ad.id);
+      const encoded = await encodeBanner(renderBanner(ad.look, adRandom), ad.format);
+      const body = statuses[i] === 'corrupt' ? corruptImage(encoded, adRandom) : encoded;
+      await store.put(`raw/${month}/${ad.imagePath}`, body, { contentType: CONTENT_TYPE[ad.format] });
+      result.written++;
+      result.byFormat[ad.format]++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, ads.length) }, worker));
+  return result;
+}

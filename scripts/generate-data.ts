@@ -1,0 +1,81 @@
+// Generates one month of ad-impression data into the configured store and prints its summary as JSON.
+//   tsx scripts/generate-data.ts --month 2026-10 [--impressions N] [--ads N] [--files N] [--gzip]
+//     [--dirt 0.002] [--drift 0] [--seed S] [--image-format mixed|png|jpeg|webp]
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../core/config';
+import { generateMonth } from '../core/datagen/generate-month';
+import { InvalidGenerateOptionsError, parseGenerateMonthOptions, type GenerateMonthOptions } from '../core/datagen/options';
+import { log } from '../core/log';
+import { openStore } from '../core/storage/open-store';
+
+const USAGE = `Usage: tsx scripts/generate-data.ts --month YYYY-MM [--impressions 200000] [--ads 2000] [--files 4] [--gzip]
+  [--dirt 0.002 (fraction for each kind: malformed rows, out-of-range rows, missing images, corrupt images)]
+  [--drift 0 (0..1)] [--seed S] [--image-format mixed|png|jpeg|webp]`;
+
+
+function numberArg(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed)) throw new Error(`--${name} must be a number, got ${JSON.stringify(value)}`);
+  return parsed;
+}
+
+function parseCommandLine(args: string[]): GenerateMonthOptions | 'help' {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      month: { type: 'string' },
+      impressions: { type: 'string' },
+      ads: { type: 'string' },
+      files: { type: 'string' },
+      gzip: { type: 'boolean', default: false },
+      dirt: { type: 'string', default: '0.002' },
+      drift: { type: 'string' },
+      seed: { type: 'string' },
+      'image-format': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return 'help';
+  if (!values.month) throw new Error('--month is required');
+  const dirt = numberArg('dirt', values.dirt)!;
+  return {
+    month: values.month,
+    impressions: numberArg('impressions', values.impressions),
+    ads: numberArg('ads', values.ads),
+    files: numberArg('files', values.files),
+    gzip: values.gzip,
+    dirt: { malformedRows: dirt, outOfRangeRows: dirt, missingImages: dirt, corruptImages: dirt },
+    drift: numberArg('drift', values.drift),
+    // A numeric seed is used as is; any other text is hashed.
+    seed: values.seed === undefined ? undefined : /^\d+$/.test(values.seed) ? Number(values.seed) : values.seed,
+    imageFormat: values['image-format'] as GenerateMonthOptions['imageFormat'],
+  };
+}
+
+let command: GenerateMonthOptions | 'help';
+try {
+  command = parseCommandLine(process.argv.slice(2));
+  // Validate before touching the store, so bad arguments fail fast.
+  if (command !== 'help') parseGenerateMonthOptions(command);
+} catch (error) {
+  const message = error instanceof InvalidGenerateOptionsError ? `Invalid options: ${error.message}` : (error as Error).message;
+  process.stderr.write(`${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+if (command === 'help') {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+
+try {
+  const store = await openStore(loadConfig());
+  const started = performance.now();
+  const summary = await generateMonth(store, command);
+  const seconds = Number(((performance.now() - started) / 1000).toFixed(2));
+  process.stdout.write(`${JSON.stringify({ store: store.url, seconds, ...summary }, null, 2)}\n`);
+} catch (error) {
+  log.error('data generation failed', { error: error instanceof Error ? error.stack : String(error) });
+  process.exit(1);
+}

@@ -1,0 +1,38 @@
+// Running the monthly pipeline in tests: small, fast settings and a way to start or await a month.
+import { WorkflowFailedError } from '@temporalio/client';
+import { loadConfig } from '../../core/config';
+import { pipelineSettings, type PipelineSettings } from '../../core/pipeline/settings';
+import { monthlyPipeline, type PipelineProgress } from '../../workflows/monthly-pipeline';
+import { pipelineWorkflowId } from '../../workflows/ids';
+import type { TestStack } from './stack';
+
+/** Settings for small generated months: few epochs, lenient floors so a first champion is promoted. */
+export function testSettings(stack: TestStack, overrides: Partial<PipelineSettings> = {}): PipelineSettings {
+  const base = pipelineSettings(loadConfig({ TRAIN_MAX_EPOCHS: '3', TRAIN_BATCH_SIZE: '512', BLESS_MIN_AUC: '0.5', BLESS_MAX_CALIBRATION_ERROR: '0.6', BLESS_MAX_LOG_LOSS: '1' }), 'test');
+  return { ...base, trainingTaskQueue: stack.queues.training, ...overrides };
+}
+
+export function startMonth(stack: TestStack, month: string, settings: PipelineSettings, force = false) {
+  return stack.client.workflow.start(monthlyPipeline, {
+    taskQueue: stack.queues.pipeline,
+    workflowId: `${pipelineWorkflowId(month)}-${stack.queues.pipeline}`,
+    args: [{ month, settings, force }],
+  });
+}
+
+export async function runMonth(stack: TestStack, month: string, settings: PipelineSettings, force = false): Promise<PipelineProgress> {
+  return (await startMonth(stack, month, settings, force)).result();
+}
+
+/** The failure message chain of a run that failed (the activity's own message is the cause). */
+export async function failureOf(stack: TestStack, month: string, settings: PipelineSettings): Promise<string> {
+  try {
+    await runMonth(stack, month, settings);
+  } catch (error) {
+    if (!(error instanceof WorkflowFailedError)) throw error;
+    const messages: string[] = [];
+    for (let e: Error | undefined = error; e; e = (e as { cause?: Error }).cause) messages.push(e.message);
+    return messages.join(' <- ');
+  }
+  throw new Error(`The run of ${month} was expected to fail but succeeded`);
+}
