@@ -21,10 +21,10 @@ const MAX_LISTED_FAILURES = 200;
 export function createImageActivities(deps: { store: BlobStore }) {
   const { store } = deps;
   return {
-    async processImages(input: { month: string; specKey: string }): Promise<ImageSummary | undefined> {
+    async processImages(input: { month: string; specKey: string }): Promise<ImageSummary | null> {
       const spec = parseFeatureSpec(await getJson(store, input.specKey));
       const column = imageColumn(spec);
-      if (!column) return undefined;
+      if (!column) return null;
       const keys = monthArtifacts(input.month);
       const referenced = new Set<string>();
       for (const refs of await listAll(store, keys.imageRefsPrefix)) {
