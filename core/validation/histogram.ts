@@ -115,7 +115,8 @@ export function quantileEdges(histogram: Histogram, bins: number, lo: number, hi
   if (candidates.length === 0) return [];
   const picked = new Set<number>();
   for (let k = 1; k < bins; k++) {
-    const nearest = candidates.reduce((best, c) => (Math.abs(c.fraction - k / bins) < Math.abs(best.fraction - k / bins) ? c : best));
+    // Ties go to the larger edge: integer data then splits at 1 rather than at 0.001.
+    const nearest = candidates.reduce((best, c) => (Math.abs(c.fraction - k / bins) <= Math.abs(best.fraction - k / bins) ? c : best));
     picked.add(nearest.edge);
   }
   return [...picked].sort((a, b) => a - b);
