@@ -1,6 +1,7 @@
 // One place that opens Temporal connections and makes sure our search attributes exist on the cluster.
 import { Client, Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+// @temporalio/proto is CommonJS: Node's ESM loader only sees its default export.
+import proto from '@temporalio/proto';
 import { customSearchAttributes } from './search-attributes';
 
 export interface TemporalTarget {
@@ -21,6 +22,6 @@ export async function ensureSearchAttributes(client: Client): Promise<void> {
   if (missing.length === 0) return;
   await client.connection.operatorService.addSearchAttributes({
     namespace,
-    searchAttributes: Object.fromEntries(missing.map((key) => [key.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
+    searchAttributes: Object.fromEntries(missing.map((key) => [key.name, proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
   });
 }

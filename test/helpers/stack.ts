@@ -54,3 +54,17 @@ export async function startWorkers(store: BlobStore, options: { training?: boole
     },
   };
 }
+
+/** One more training worker on an existing queue (e.g. to take over from one that died). */
+export async function startTrainingWorker(store: BlobStore, taskQueue: string): Promise<{ stop(): Promise<void> }> {
+  const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  const worker = await buildTrainingWorker({ connection, namespace: 'default', store, taskQueue, shutdownGraceSeconds: 2 });
+  const running = worker.run();
+  return {
+    async stop() {
+      worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}

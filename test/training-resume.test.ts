@@ -1,0 +1,72 @@
+// A training worker killed mid-run (SIGKILL: no clean shutdown) loses nothing: the retried attempt,
+// on another worker, resumes from the last checkpoint its heartbeat named and does not redo epochs.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { generateMonth } from '../core/datagen/generate-month';
+import type { TrainProgress, TrainResult } from '../activities/train';
+import { startMonth, testSettings } from './helpers/pipeline';
+import { freshGcsStore, startTrainingWorker, startWorkers, type TestStack } from './helpers/stack';
+
+const MONTH = '2026-04';
+let stack: TestStack;
+let store: Awaited<ReturnType<typeof freshGcsStore>>;
+
+beforeAll(async () => {
+  store = await freshGcsStore();
+  await generateMonth(store, { month: MONTH, impressions: 16_000, ads: 150, files: 2 });
+  stack = await startWorkers(store, { training: false });
+});
+afterAll(async () => stack?.stop());
+
+it('resumes from its checkpoint after the training worker is killed', async () => {
+  const root = path.resolve(import.meta.dirname, '..');
+  const doomed = spawn(process.execPath, ['--import', 'tsx', 'workers/training-worker.ts'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      STORAGE_URL: store.url,
+      GCS_API_ENDPOINT: inject('gcsEndpoint'),
+      TRAINING_TASK_QUEUE: stack.queues.training,
+    },
+  });
+  let workerErrors = '';
+  doomed.stderr?.on('data', (chunk: Buffer) => { workerErrors += chunk.toString(); });
+  const settings = testSettings(stack, {
+    training: { maxEpochs: 6, patience: 6, batchSize: 256, learningRate: 0.003, seed: 7 },
+    trainingHeartbeatTimeoutSeconds: 5,
+  });
+  const handle = await startMonth(stack, MONTH, settings);
+
+  // Wait until the worker has heartbeated a checkpoint after its second epoch, then kill it.
+  let killedAfter = 0;
+  for (let tries = 0; tries < 450 && killedAfter === 0 && doomed.exitCode === null; tries++) {
+    const { raw } = await handle.describe();
+    const details = raw.pendingActivities?.find((a) => a.activityType?.name === 'trainModel')?.heartbeatDetails?.payloads?.[0];
+    const progress = details ? defaultPayloadConverter.fromPayload<TrainProgress | undefined>(details) : undefined;
+    if (progress && progress.state.epoch >= 2) {
+      doomed.kill('SIGKILL');
+      killedAfter = progress.state.epoch;
+    } else await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  expect(killedAfter, `the training worker never reported epoch 2; its stderr:\n${workerErrors.slice(-2000)}`).toBeGreaterThanOrEqual(2);
+  expect(killedAfter).toBeLessThan(6);
+
+  const rescuer = await startTrainingWorker(store, stack.queues.training);
+  try {
+    const run = await handle.result();
+    const trained = run.summary.train as TrainResult;
+    expect(trained.resumedFromEpoch).toBeGreaterThanOrEqual(killedAfter);
+    // Every epoch ran exactly once: the first attempt's up to the checkpoint, the retry's after it.
+    expect(trained.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4, 5, 6]);
+    const byAttempt = (attempt: number) => trained.history.filter((h) => h.attempt === attempt).map((h) => h.epoch);
+    expect(byAttempt(1)).toEqual(Array.from({ length: trained.resumedFromEpoch }, (_, i) => i + 1));
+    expect(byAttempt(2)[0]).toBe(trained.resumedFromEpoch + 1);
+    expect(run.stage).toBe('done');
+  } finally {
+    await rescuer.stop();
+  }
+});
