@@ -2,13 +2,14 @@
 // first promotes a champion; the second is evaluated against it and promoted or rejected by the rules.
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateMonth } from '../core/datagen/generate-month';
 import { getJson, listAll } from '../core/storage/blob-store';
 import { ModelRegistry } from '../core/registry/model-registry';
 import type { EvaluationSummary } from '../activities/evaluate';
 import type { PipelineProgress } from '../workflows/monthly-pipeline';
-import { runMonth, startMonth, testSettings } from './helpers/pipeline';
+import { startMonth, testSettings } from './helpers/pipeline';
 import { freshGcsStore, startWorkers, type TestStack } from './helpers/stack';
 
 const MONTHS = ['2026-08', '2026-09'];
@@ -20,7 +21,11 @@ beforeAll(async () => {
   store = await freshGcsStore();
   for (const month of MONTHS) await generateMonth(store, { month, impressions: 12_000, ads: 150, files: 2, gzip: month === '2026-09' });
   stack = await startWorkers(store);
-  for (const month of MONTHS) runs.push(await runMonth(stack, month, testSettings(stack)));
+  for (const month of MONTHS) {
+    const handle = await startMonth(stack, month, testSettings(stack));
+    runs.push(await handle.result());
+    await recordHistory(`monthly-pipeline-${month}`, await handle.fetchHistory());
+  }
 });
 afterAll(async () => stack?.stop());
 
@@ -67,9 +72,12 @@ it('re-running a finished month reuses every stage and registers nothing new', a
   const rerun = await handle.result();
   expect(rerun.reused).toEqual(['ingest', 'validate', 'transform', 'train', 'evaluate', 'promote']);
   expect((await listAll(store, 'registry/versions/')).length).toBe(before);
-  // Keep this history: the replay test checks that workflow code changes stay deterministic.
-  const history = await handle.fetchHistory();
+  await recordHistory('monthly-pipeline-rerun', await handle.fetchHistory());
+});
+
+/** Fresh histories land in .data/recorded-histories; copy one to test/fixtures/histories to guard replay. */
+async function recordHistory(name: string, history: Parameters<typeof historyToJSON>[0]): Promise<void> {
   const target = path.join(import.meta.dirname, '..', '.data', 'recorded-histories');
   await fs.mkdir(target, { recursive: true });
-  await fs.writeFile(path.join(target, 'monthly-pipeline-rerun.json'), JSON.stringify(history));
-});
+  await fs.writeFile(path.join(target, `${name}.json`), historyToJSON(history));
+}
