@@ -27,6 +27,8 @@ export interface PipelineProgress {
   /** Stages an earlier run of this month had finished, taken from the bucket instead of redone. */
   reused: Stage[];
   summary: Record<string, unknown>;
+  /** Wall time of each stage, by workflow clock (reused stages take ~0). */
+  seconds: Partial<Record<Stage, number>>;
 }
 
 export const progressQuery = defineQuery<PipelineProgress>('progress');
@@ -46,7 +48,7 @@ export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<Pipe
   const info = workflowInfo();
   const month = input.month ?? monthBefore(info.startTime);
   const { settings } = input;
-  const progress: PipelineProgress = { month, stage: 'ingest', completed: [], reused: [], summary: {} };
+  const progress: PipelineProgress = { month, stage: 'ingest', completed: [], reused: [], summary: {}, seconds: {} };
   setHandler(progressQuery, () => progress);
   upsertSearchAttributes({ [AdMonth.name]: [month] });
 
@@ -54,12 +56,14 @@ export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<Pipe
     progress.stage = name;
     upsertSearchAttributes({ [PipelineStage.name]: [name] });
     setCurrentDetails(describe(progress));
+    const started = Date.now();
     const earlier = input.force ? null : ((await bookkeeping.readStageResult({ month, stage: name })) as T | null);
     const result = earlier ?? (await run());
     if (earlier) progress.reused.push(name);
     else await bookkeeping.writeStageResult({ month, stage: name, result, workflowId: info.workflowId, runId: info.runId });
     progress.completed.push(name);
     progress.summary[name] = result;
+    progress.seconds[name] = (Date.now() - started) / 1000;
     return result;
   };
 
