@@ -1,0 +1,19 @@
+// Composes the API: every resource's router on one app with its dependencies, plus /openapi.json.
+import { createBaseApp } from './lib/create-app';
+import { configureOpenApi } from './lib/open-api';
+import type { AppDeps } from './lib/types';
+import health from './routes/health/health.index';
+import models from './routes/models/models.index';
+import predict from './routes/predict/predict.index';
+import runs from './routes/runs/runs.index';
+
+const routes = [health, predict, runs, models] as const;
+
+export function createApp(deps: AppDeps) {
+  const app = createBaseApp(deps);
+  configureOpenApi(app);
+  for (const route of routes) app.route('/', route);
+  return app;
+}
+
+export type AppType = (typeof routes)[number];

@@ -1,0 +1,42 @@
+// Routers and the base app: zod failures become 400 { error }, bodies over 1 MB 413, anything thrown
+// is turned into the same error shape (HTTP errors keep their status; the rest are logged 500s).
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { log } from '../../core/log';
+import { describeZodError } from './errors';
+import type { AppBindings, AppDeps, AppOpenAPI } from './types';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export function createRouter(): AppOpenAPI {
+  return new OpenAPIHono<AppBindings>({
+    strict: false,
+    defaultHook: (result, c) => {
+      if (!result.success) return c.json({ error: describeZodError(result.error), details: result.error.issues }, 400);
+    },
+  });
+}
+
+export function createBaseApp(deps: AppDeps): AppOpenAPI {
+  const app = createRouter();
+  app.use(async (c, next) => {
+    c.set('deps', deps);
+    await next();
+  });
+  app.use(bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    // The rest of the body is never read, so the connection cannot carry another request.
+    onError: (c) => c.json({ error: `request body is larger than ${MAX_BODY_BYTES} bytes (1 MB)` }, 413, { Connection: 'close' }),
+  }));
+  app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) {
+      const message = error.status === 415 ? 'request body must be JSON (Content-Type: application/json)' : error.message;
+      return c.json({ error: message }, error.status);
+    }
+    log.error('api request failed', { method: c.req.method, path: c.req.path, error: error.message, stack: error.stack });
+    return c.json({ error: 'internal error; the API log has the details' }, 500);
+  });
+  return app;
+}

@@ -1,0 +1,23 @@
+// What every handler can reach: the app's dependencies, injected once per app so tests pass real parts.
+import type { OpenAPIHono, RouteConfig, RouteHandler } from '@hono/zod-openapi';
+import type { Client } from '@temporalio/client';
+import type { Config } from '../../core/config';
+import type { ModelRegistry } from '../../core/registry/model-registry';
+import type { ChampionPredictor } from '../../core/serving/champion-predictor';
+import type { BlobStore } from '../../core/storage/blob-store';
+
+export interface AppDeps {
+  store: BlobStore;
+  registry: ModelRegistry;
+  predictor: ChampionPredictor;
+  temporal: Client;
+  config: Config;
+}
+
+export interface AppBindings {
+  Variables: { deps: AppDeps };
+}
+
+export type AppOpenAPI = OpenAPIHono<AppBindings>;
+
+export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppBindings>;

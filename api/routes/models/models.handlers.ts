@@ -1,0 +1,47 @@
+import { ConcurrentPromotionError, InvalidTransitionError, VersionNotFoundError } from '../../../core/registry/errors';
+import type { AppRouteHandler } from '../../lib/types';
+import type { ChampionRoute, GetOneRoute, HistoryRoute, ListRoute, PromoteRoute } from './models.routes';
+
+const DEFAULT_ACTOR = 'api';
+
+export const list: AppRouteHandler<ListRoute> = async (c) => c.json({ versions: await c.var.deps.registry.list() }, 200);
+
+export const champion: AppRouteHandler<ChampionRoute> = async (c) => {
+  const { registry } = c.var.deps;
+  const current = await registry.champion();
+  if (!current) return c.json({ error: 'no champion model has been promoted yet' }, 404);
+  return c.json({ champion: current, model: (await registry.get(current.version)) ?? null }, 200);
+};
+
+export const history: AppRouteHandler<HistoryRoute> = async (c) => {
+  const { at } = c.req.valid('query');
+  const { registry } = c.var.deps;
+  if (at === undefined) return c.json({ entries: await registry.history() }, 200);
+  return c.json({ at: new Date(at).toISOString(), champion: (await registry.championAt(new Date(at))) ?? null }, 200);
+};
+
+export const getOne: AppRouteHandler<GetOneRoute> = async (c) => {
+  const { version } = c.req.valid('param');
+  const found = await c.var.deps.registry.get(version);
+  return found ? c.json(found, 200) : c.json({ error: `no registered model version v${version}` }, 404);
+};
+
+// A manual promotion or rollback: a compare-and-swap against the champion the caller saw.
+export const promote: AppRouteHandler<PromoteRoute> = async (c) => {
+  const { version } = c.req.valid('param');
+  const { reason, force, expectedCurrent } = c.req.valid('json');
+  const actor = c.req.valid('header')['x-actor'] ?? DEFAULT_ACTOR;
+  const { registry, predictor } = c.var.deps;
+  try {
+    const expected = expectedCurrent !== undefined ? expectedCurrent : ((await registry.champion())?.version ?? null);
+    const champion = await registry.promote(version, { reason, force, actor, expectedCurrent: expected });
+    // This process follows at once; other serving processes on their next poll.
+    predictor.refresh().catch(() => undefined);
+    return c.json({ champion }, 200);
+  } catch (error) {
+    if (error instanceof VersionNotFoundError) return c.json({ error: error.message }, 404);
+    if (error instanceof ConcurrentPromotionError) return c.json({ error: error.message, details: { expectedCurrent: error.expectedCurrent ?? null, actualCurrent: error.actualCurrent } }, 409);
+    if (error instanceof InvalidTransitionError) return c.json({ error: error.message }, 422);
+    throw error;
+  }
+};

@@ -1,0 +1,81 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
+import { pipelineSettings } from '../../../core/pipeline/settings';
+import { PipelineStage } from '../../../core/temporal/search-attributes';
+import { pipelineWorkflowId } from '../../../workflows/ids';
+import { progressQuery, type monthlyPipeline, type PipelineProgress } from '../../../workflows/monthly-pipeline';
+import type { AppRouteHandler } from '../../lib/types';
+import type { CancelRoute, GetOneRoute, StartRoute } from './runs.routes';
+
+/** How long GET waits for a worker to answer the progress query before reporting progress as null. */
+const QUERY_DEADLINE_MS = 3000;
+
+export const start: AppRouteHandler<StartRoute> = async (c) => {
+  const { month, force } = c.req.valid('json');
+  const { temporal, config } = c.var.deps;
+  const workflowId = pipelineWorkflowId(month);
+  try {
+    const handle = await temporal.workflow.start<typeof monthlyPipeline>('monthlyPipeline', {
+      taskQueue: config.PIPELINE_TASK_QUEUE,
+      workflowId,
+      args: [{ month, settings: pipelineSettings(config, config.CODE_VERSION), force }],
+    });
+    return c.json({ month, workflowId, runId: handle.firstExecutionRunId }, 202);
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return c.json({ error: `the run for ${month} is already running (workflow ${workflowId})`, details: { workflowId } }, 409);
+    throw error;
+  }
+};
+
+export const getOne: AppRouteHandler<GetOneRoute> = async (c) => {
+  const { month } = c.req.valid('param');
+  const found = await describeLatest(c.var.deps.temporal.workflow.getHandle<typeof monthlyPipeline>(pipelineWorkflowId(month)));
+  if (!found) return c.json({ error: `no run for ${month} was ever started` }, 404);
+  const { handle, description } = found;
+  const status = description.status.name;
+  const base = {
+    month, workflowId: description.workflowId, runId: description.runId, status,
+    startTime: description.startTime.toISOString(), closeTime: description.closeTime?.toISOString() ?? null,
+    stage: description.typedSearchAttributes.get(PipelineStage) ?? null,
+  };
+  if (status === 'RUNNING') {
+    // A query needs a worker to answer; without one, report the status alone rather than hang.
+    const progress = await c.var.deps.temporal.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(progressQuery)).catch(() => null);
+    return c.json({ ...base, progress }, 200);
+  }
+  try {
+    // A closed run's result (or failure) is in its history: no worker needed.
+    const progress: PipelineProgress = await handle.result();
+    return c.json({ ...base, progress }, 200);
+  } catch (error) {
+    const causes = causeChain(error);
+    return c.json({ ...base, progress: null, failure: { message: causes[0] ?? status, causes } }, 200);
+  }
+};
+
+export const cancel: AppRouteHandler<CancelRoute> = async (c) => {
+  const { month } = c.req.valid('param');
+  const found = await describeLatest(c.var.deps.temporal.workflow.getHandle(pipelineWorkflowId(month)));
+  if (!found) return c.json({ error: `no run for ${month} was ever started` }, 404);
+  const { description } = found;
+  if (description.status.name !== 'RUNNING') return c.json({ error: `the latest run for ${month} is not running (it is ${description.status.name})` }, 409);
+  await c.var.deps.temporal.workflow.getHandle(description.workflowId, description.runId).cancel();
+  return c.json({ month, workflowId: description.workflowId, runId: description.runId, status: 'cancel-requested' as const }, 202);
+};
+
+async function describeLatest<H extends WorkflowHandle>(handle: H): Promise<{ handle: H; description: WorkflowExecutionDescription } | undefined> {
+  try {
+    return { handle, description: await handle.describe() };
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/** Messages from the innermost cause outwards: the innermost (e.g. "No CSV files under …") says why. */
+function causeChain(error: unknown): string[] {
+  const messages: string[] = [];
+  for (let current = error as (Error & { cause?: unknown }) | undefined; current instanceof Error; current = current.cause as typeof current) {
+    if (current.message) messages.unshift(current.message);
+  }
+  return messages;
+}

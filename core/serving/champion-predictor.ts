@@ -1,0 +1,121 @@
+// The prediction service (our TF Serving): serves the registry's champion from memory and follows the
+// champion alias, loading a new champion completely before swapping it in, so no request ever sees
+// a half-loaded model. Every load and swap is logged with its time and this process's identity.
+import os from 'node:os';
+import { log } from '../log';
+import type { ModelRegistry } from '../registry/model-registry';
+import type { BlobStore } from '../storage/blob-store';
+import { NoChampionError } from './errors';
+import { ServingModel, type Instance, type Prediction } from './serving-model';
+
+export interface ChampionPredictorOptions {
+  store: BlobStore;
+  registry: ModelRegistry;
+  /** Seconds between checks of the champion alias; 0 turns polling off (refresh() still works). */
+  pollSeconds: number;
+  /** Decoded images kept per loaded model. */
+  imageCacheSize?: number;
+}
+
+export interface PredictionResult {
+  modelVersion: number;
+  predictions: Prediction[];
+}
+
+export interface PredictorStatus {
+  champion: number | null;
+  /** When this process finished loading the model it serves. */
+  loadedAt: string | null;
+  /** The last failed attempt to load a champion, if the latest attempt failed. */
+  lastError?: { message: string; at: string };
+}
+
+const servedBy = { pid: process.pid, host: os.hostname() };
+
+export class ChampionPredictor {
+  private current?: ServingModel;
+  private generation?: string;
+  private queue: Promise<void> = Promise.resolve();
+  private timer?: NodeJS.Timeout;
+  private lastError?: { message: string; at: string };
+
+  constructor(private readonly options: ChampionPredictorOptions) {}
+
+  /** Loads the current champion if there is one (a failure is logged, not thrown), then starts polling. */
+  async start(): Promise<void> {
+    await this.refresh().catch(() => undefined);
+    if (this.options.pollSeconds > 0 && !this.timer) {
+      this.timer = setInterval(() => {
+        this.refresh().catch(() => undefined);
+      }, this.options.pollSeconds * 1000);
+      this.timer.unref();
+    }
+  }
+
+  /** Checks the alias now and swaps if the champion changed. Refreshes run one at a time, in call order. */
+  refresh(): Promise<void> {
+    const run = this.queue.then(() => this.sync());
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async predict(instances: Instance[]): Promise<PredictionResult> {
+    const model = this.current;
+    if (!model) throw new NoChampionError();
+    model.acquire();
+    try {
+      return { modelVersion: model.version, predictions: await model.predict(instances) };
+    } finally {
+      model.release();
+    }
+  }
+
+  status(): PredictorStatus {
+    return {
+      champion: this.current?.version ?? null,
+      loadedAt: this.current?.loadedAt.toISOString() ?? null,
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+    };
+  }
+
+  /** Stops polling and frees the model once in-flight requests finish. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.queue;
+    this.current?.retire();
+    this.current = undefined;
+  }
+
+  private async sync(): Promise<void> {
+    const { registry } = this.options;
+    // The alias generation is one stat: cheap enough to poll often.
+    const generation = await registry.championGeneration();
+    if (generation === undefined || generation === this.generation) return;
+    const champion = await registry.champion();
+    if (!champion) return;
+    if (champion.version === this.current?.version) {
+      this.generation = champion.generation;
+      return;
+    }
+    const started = performance.now();
+    let next: ServingModel;
+    try {
+      next = await ServingModel.load(this.options.store, registry, champion, this.options.imageCacheSize ?? 2048);
+    } catch (error) {
+      this.lastError = { message: `loading v${champion.version} failed: ${(error as Error).message}`, at: new Date().toISOString() };
+      log.error('serving model load failed', { event: 'serving-model-load-failed', version: champion.version, serving: this.current?.version ?? null, error: (error as Error).message, ...servedBy });
+      throw error;
+    }
+    const previous = this.current;
+    this.current = next;
+    this.generation = champion.generation;
+    this.lastError = undefined;
+    previous?.retire();
+    log.info(previous ? 'serving model swapped' : 'serving model loaded', {
+      event: previous ? 'serving-model-swapped' : 'serving-model-loaded',
+      version: next.version, previousVersion: previous?.version ?? null, at: next.loadedAt.toISOString(),
+      championSince: champion.since, aliasGeneration: champion.generation, loadSeconds: Number(((performance.now() - started) / 1000).toFixed(3)), ...servedBy,
+    });
+  }
+}

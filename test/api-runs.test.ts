@@ -1,0 +1,102 @@
+// Pipeline runs over real HTTP against the real Temporal server: starting a month's run, following it
+// to its failure, refusing a second run of a running month, and cancelling.
+import { randomInt, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createApp } from '../api/app';
+import { startServer, type RunningServer } from '../api/lib/serve';
+import { loadConfig } from '../core/config';
+import { ModelRegistry } from '../core/registry/model-registry';
+import { ChampionPredictor } from '../core/serving/champion-predictor';
+import { pipelineWorkflowId } from '../workflows/ids';
+import { freshGcsStore, startWorkers, type TestStack } from './helpers/stack';
+
+interface ErrorBody { error: string; details?: unknown }
+interface Started { month: string; workflowId: string; runId: string }
+interface RunStatus extends Started {
+  status: string; startTime: string; closeTime: string | null; stage: string | null;
+  progress: { stage: string; completed: string[] } | null; failure?: { message: string; causes: string[] };
+}
+
+let stack: TestStack;
+let predictor: ChampionPredictor;
+/** Its task queue has the test's workers: runs really execute. */
+let working: RunningServer;
+/** Its task queue has no workers: runs stay RUNNING until terminated. */
+let idle: RunningServer;
+const started: string[] = [];
+
+// The Temporal server is shared with other test files: months in the distant past keep workflow ids apart.
+const randomMonth = () => `${randomInt(1000, 1900)}-${String(randomInt(1, 13)).padStart(2, '0')}`;
+
+async function call<T>(server: RunningServer, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const init: RequestInit = { method, headers: { 'content-type': 'application/json' } };
+  if (body !== undefined) init.body = JSON.stringify(body);
+  const response = await fetch(`${server.url}${path}`, init);
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+beforeAll(async () => {
+  const store = await freshGcsStore();
+  stack = await startWorkers(store);
+  const registry = new ModelRegistry(store);
+  predictor = new ChampionPredictor({ store, registry, pollSeconds: 0 });
+  const config = { ...loadConfig(), PIPELINE_TASK_QUEUE: stack.queues.pipeline, TRAINING_TASK_QUEUE: stack.queues.training };
+  const deps = { store, registry, predictor, temporal: stack.client };
+  working = await startServer(createApp({ ...deps, config }), '127.0.0.1', 0);
+  idle = await startServer(createApp({ ...deps, config: { ...config, PIPELINE_TASK_QUEUE: `idle-${randomUUID()}` } }), '127.0.0.1', 0);
+});
+
+afterAll(async () => {
+  await working?.close();
+  await idle?.close();
+  for (const month of started) await stack.client.workflow.getHandle(pipelineWorkflowId(month)).terminate('test finished').catch(() => undefined);
+  await predictor?.close();
+  await stack?.stop();
+});
+
+it('runs a month and reports why it failed: no data', async () => {
+  const month = randomMonth();
+  started.push(month);
+  const start = await call<Started>(working, 'POST', '/v1/runs', { month });
+  expect(start.status).toBe(202);
+  expect(start.body).toMatchObject({ month, workflowId: pipelineWorkflowId(month), runId: expect.any(String) });
+
+  let run: RunStatus | undefined;
+  for (let tries = 0; tries < 150; tries++) {
+    const got = await call<RunStatus>(working, 'GET', `/v1/runs/${month}`);
+    expect(got.status).toBe(200);
+    run = got.body;
+    if (run.status !== 'RUNNING') break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  expect(run).toMatchObject({ status: 'FAILED', runId: start.body.runId, stage: 'ingest', progress: null, closeTime: expect.any(String) });
+  expect(run!.failure!.message).toMatch(/^No CSV files under gs:\/\/test-[^/]+\/raw\/\d{4}-\d{2}\/$/);
+
+  const cancel = await call<ErrorBody>(working, 'POST', `/v1/runs/${month}/cancel`);
+  expect(cancel).toEqual({ status: 409, body: { error: `the latest run for ${month} is not running (it is FAILED)` } });
+});
+
+it('refuses a second run of a month while one is running, and cancels it', async () => {
+  const month = randomMonth();
+  started.push(month);
+  expect((await call(idle, 'POST', '/v1/runs', { month, force: true })).status).toBe(202);
+  const again = await call<ErrorBody>(idle, 'POST', '/v1/runs', { month });
+  expect(again).toEqual({ status: 409, body: { error: `the run for ${month} is already running (workflow ${pipelineWorkflowId(month)})`, details: { workflowId: pipelineWorkflowId(month) } } });
+
+  const running = await call<RunStatus>(idle, 'GET', `/v1/runs/${month}`);
+  expect(running.body).toMatchObject({ status: 'RUNNING', closeTime: null, progress: null });
+
+  const cancel = await call<Started & { status: string }>(idle, 'POST', `/v1/runs/${month}/cancel`);
+  expect(cancel).toMatchObject({ status: 202, body: { month, status: 'cancel-requested' } });
+});
+
+it('answers 404 for a month never run and 400 for a bad month', async () => {
+  const month = randomMonth();
+  expect(await call(working, 'GET', `/v1/runs/${month}`)).toEqual({ status: 404, body: { error: `no run for ${month} was ever started` } });
+  expect(await call(working, 'POST', `/v1/runs/${month}/cancel`)).toEqual({ status: 404, body: { error: `no run for ${month} was ever started` } });
+  expect(await call(working, 'POST', '/v1/runs', { month: '2026-13' })).toEqual({
+    status: 400, body: { error: 'month: must be a month as YYYY-MM', details: expect.any(Array) },
+  });
+  expect((await call<ErrorBody>(working, 'POST', '/v1/runs', {})).body.error).toMatch(/^month: /);
+  expect((await call<ErrorBody>(working, 'GET', '/v1/runs/last-month')).body.error).toBe('month: must be a month as YYYY-MM');
+});
