@@ -38,7 +38,7 @@ export async function logisticBaseline(transform: FittedTransform, train: Encode
   const model: ClickModel = { head: logisticHead(tabular, baseRate) };
   await runTraining({
     model, transform: tabular, train, holdout, optimizer: tf.train.adam(0.01), state: freshTrainState(), attempt: 1,
-    options: { maxEpochs, patience: 2, batchSize: 1024, learningRate: 0.01, seed: 1 },
+    options: { maxEpochs, patience: 2, batchSize: 1024, learningRate: 0.01, embeddingL2: 0, seed: 1 },
     onEpoch: async () => undefined,
   });
   return predictProbabilities(model, tabular, holdout, undefined);

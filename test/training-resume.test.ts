@@ -36,7 +36,7 @@ it('resumes from its checkpoint after the training worker is killed', async () =
   let workerErrors = '';
   doomed.stderr?.on('data', (chunk: Buffer) => { workerErrors += chunk.toString(); });
   const settings = testSettings(stack, {
-    training: { maxEpochs: 6, patience: 6, batchSize: 256, learningRate: 0.003, seed: 7 },
+    training: { maxEpochs: 6, patience: 6, batchSize: 256, learningRate: 0.003, embeddingL2: 0.0001, seed: 7 },
     trainingHeartbeatTimeoutSeconds: 5,
   });
   const handle = await startMonth(stack, MONTH, settings);

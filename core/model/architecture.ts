@@ -10,58 +10,71 @@ export interface ClickModel {
   imageTower?: tf.LayersModel;
 }
 
-const embeddingSize = (cardinality: number) => Math.max(2, Math.min(8, Math.round(cardinality ** 0.25)));
-
+/** Conv features for shapes (e.g. a call-to-action button) next to the image's mean colour, which
+ *  carries hue and brightness directly instead of leaving the convolutions to rediscover them. */
 export function buildImageTower(size: number): tf.LayersModel {
-  return tf.sequential({
-    name: 'image_tower',
-    layers: [
-      tf.layers.conv2d({ inputShape: [size, size, 3], filters: 8, kernelSize: 3, padding: 'same', activation: 'relu' }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same', activation: 'relu' }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu' }),
-      tf.layers.globalAveragePooling2d({}),
-      tf.layers.dense({ units: IMAGE_EMBEDDING, activation: 'relu' }),
-    ],
-  });
+  const image = tf.input({ shape: [size, size, 3], name: 'pixels' });
+  const conv = (filters: number, input: tf.SymbolicTensor) =>
+    tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same', activation: 'relu' }).apply(input) as tf.SymbolicTensor;
+  const pool = (input: tf.SymbolicTensor) => tf.layers.maxPooling2d({ poolSize: 2 }).apply(input) as tf.SymbolicTensor;
+  const shapes = tf.layers.globalAveragePooling2d({}).apply(conv(32, pool(conv(16, pool(conv(8, image)))))) as tf.SymbolicTensor;
+  const colour = tf.layers.globalAveragePooling2d({}).apply(image) as tf.SymbolicTensor;
+  const joined = tf.layers.concatenate().apply([shapes, colour]) as tf.SymbolicTensor;
+  const embedding = tf.layers.dense({ units: IMAGE_EMBEDDING, activation: 'relu' }).apply(joined) as tf.SymbolicTensor;
+  return tf.model({ inputs: image, outputs: embedding, name: 'image_tower' });
 }
 
+/** Width of every feature "field" vector, so any two can interact by a dot product. */
+export const FIELD_SIZE = 8;
+
+const dense = (units: number, input: tf.SymbolicTensor, options: Partial<Parameters<typeof tf.layers.dense>[0]> = {}) =>
+  tf.layers.dense({ units, ...options }).apply(input) as tf.SymbolicTensor;
+
 /** Head inputs, in order: numeric block, one per categorical column, one per text column, then the
- *  image embedding and an image-present flag (only when the spec has an image). Output: a logit. */
+ *  image embedding and an image-present flag (only when the spec has an image). Output: a logit.
+ *  Every feature becomes an 8-wide field vector; pairwise dot products of the fields (as in DLRM and
+ *  factorisation machines) let the top layers see interactions such as interest × ad category
+ *  without having to discover them from few clicks. */
 export function buildHead(transform: FittedTransform, baseRate: number): tf.LayersModel {
   const inputs: tf.SymbolicTensor[] = [];
-  const parts: tf.SymbolicTensor[] = [];
+  const fields: tf.SymbolicTensor[] = [];
+  const extras: tf.SymbolicTensor[] = [];
   if (transform.numeric.length > 0) {
     const numeric = tf.input({ shape: [transform.numeric.length], name: 'numeric' });
     inputs.push(numeric);
-    parts.push(numeric);
+    extras.push(numeric);
+    fields.push(dense(FIELD_SIZE, numeric, { name: 'numeric_field' }));
   }
   transform.categorical.forEach((column) => {
     const input = tf.input({ shape: [1], name: `cat_${column.name}`, dtype: 'int32' });
-    const cardinality = categoricalCardinality(column);
-    const embedded = tf.layers.embedding({ inputDim: cardinality, outputDim: embeddingSize(cardinality), name: `emb_${column.name}` }).apply(input) as tf.SymbolicTensor;
+    const embedded = tf.layers.embedding({ inputDim: categoricalCardinality(column), outputDim: FIELD_SIZE, name: `emb_${column.name}` }).apply(input) as tf.SymbolicTensor;
     inputs.push(input);
-    parts.push(tf.layers.flatten().apply(embedded) as tf.SymbolicTensor);
+    fields.push(tf.layers.flatten().apply(embedded) as tf.SymbolicTensor);
   });
   transform.text.forEach((column) => {
     const input = tf.input({ shape: [column.maxTokens], name: `text_${column.name}`, dtype: 'int32' });
-    const embedded = tf.layers.embedding({ inputDim: textCardinality(column), outputDim: 8, name: `emb_${column.name}` }).apply(input) as tf.SymbolicTensor;
+    const embedded = tf.layers.embedding({ inputDim: textCardinality(column), outputDim: FIELD_SIZE, name: `emb_${column.name}` }).apply(input) as tf.SymbolicTensor;
     inputs.push(input);
-    parts.push(tf.layers.globalAveragePooling1d({}).apply(embedded) as tf.SymbolicTensor);
+    fields.push(tf.layers.globalAveragePooling1d({}).apply(embedded) as tf.SymbolicTensor);
   });
   if (transform.image) {
     const embedding = tf.input({ shape: [IMAGE_EMBEDDING], name: 'image_embedding' });
     const present = tf.input({ shape: [1], name: 'image_present' });
     inputs.push(embedding, present);
-    parts.push(embedding, present);
+    extras.push(present);
+    fields.push(dense(FIELD_SIZE, embedding, { name: 'image_field' }));
   }
-  const joined = parts.length > 1 ? (tf.layers.concatenate().apply(parts) as tf.SymbolicTensor) : parts[0]!;
-  const hidden = tf.layers.dense({ units: 64, activation: 'relu' }).apply(joined) as tf.SymbolicTensor;
-  const hidden2 = tf.layers.dense({ units: 32, activation: 'relu' }).apply(hidden) as tf.SymbolicTensor;
+  const interactions: tf.SymbolicTensor[] = [];
+  for (let i = 0; i < fields.length; i++) {
+    for (let j = i + 1; j < fields.length; j++) interactions.push(tf.layers.dot({ axes: 1 }).apply([fields[i]!, fields[j]!]) as tf.SymbolicTensor);
+  }
+  const all = [...fields, ...interactions, ...extras];
+  const joined = all.length > 1 ? (tf.layers.concatenate().apply(all) as tf.SymbolicTensor) : all[0]!;
+  const hidden = dense(64, joined, { activation: 'relu' });
+  const hidden2 = dense(32, hidden, { activation: 'relu' });
   // Start at the base click rate, so early epochs are already calibrated.
   const prior = Math.log(baseRate / (1 - baseRate));
-  const logit = tf.layers.dense({ units: 1, biasInitializer: tf.initializers.constant({ value: prior }), name: 'logit' }).apply(hidden2) as tf.SymbolicTensor;
+  const logit = dense(1, hidden2, { biasInitializer: tf.initializers.constant({ value: prior }), name: 'logit' });
   return tf.model({ inputs, outputs: logit, name: 'click_head' });
 }
 

@@ -12,6 +12,8 @@ export interface TrainOptions {
   patience: number;
   batchSize: number;
   learningRate: number;
+  /** L2 penalty on embedding tables, per unit of squared weight. */
+  embeddingL2: number;
   seed: number;
 }
 
@@ -50,6 +52,8 @@ export function trainableVariables(model: ClickModel): tf.Variable[] {
 export async function runTraining(run: TrainRun): Promise<TrainState> {
   const { model, transform, train, holdout, pixels, options } = run;
   const variables = trainableVariables(model);
+  // Embedding tables of ids seen a handful of times memorise fast; weight decay on them slows that.
+  const embeddings = variables.filter((v) => v.name.includes('emb_'));
   let state = run.state;
   while (state.epoch < options.maxEpochs && state.epoch - state.bestEpoch < options.patience) {
     const started = performance.now();
@@ -60,7 +64,8 @@ export async function runTraining(run: TrainRun): Promise<TrainState> {
       const batch = takeRows(train, order.subarray(start, Math.min(start + options.batchSize, train.rows)));
       const loss = tf.tidy(() => run.optimizer.minimize(() => {
         const logits = forwardLogits(model, transform, batch, pixels, true);
-        return tf.losses.sigmoidCrossEntropy(tf.tensor1d(batch.label), logits) as tf.Scalar;
+        const loss = tf.losses.sigmoidCrossEntropy(tf.tensor1d(batch.label), logits) as tf.Scalar;
+        return options.embeddingL2 > 0 && embeddings.length > 0 ? (loss.add(tf.addN(embeddings.map((v) => v.square().sum())).mul(options.embeddingL2)) as tf.Scalar) : loss;
       }, true, variables)!);
       lossSum += (await loss.data())[0]! * batch.rows;
       loss.dispose();

@@ -26,6 +26,7 @@ export function pipelineSettings(config: Config, codeVersion: string): PipelineS
       patience: config.TRAIN_PATIENCE,
       batchSize: config.TRAIN_BATCH_SIZE,
       learningRate: config.TRAIN_LEARNING_RATE,
+      embeddingL2: config.TRAIN_EMBEDDING_L2,
       seed: config.TRAIN_SEED,
     },
     trainingHeartbeatTimeoutSeconds: config.TRAIN_HEARTBEAT_TIMEOUT_SECONDS,
