@@ -4,9 +4,8 @@ import { loadConfig } from '../core/config';
 import { codeVersion } from '../core/code-version';
 import { isMonth } from '../core/features/month';
 import { pipelineSettings } from '../core/pipeline/settings';
-import { connectClient } from '../core/temporal/connect';
+import { connectClient, temporalAddress } from '../core/temporal/connect';
 import { backfillMonths, ensureMonthlySchedule, summarizeSchedule } from '../core/temporal/monthly-schedule';
-import { temporalAddress } from '../workers/run-workers';
 
 const usage = 'usage: tsx scripts/schedule.ts <create|describe|pause|unpause|trigger|backfill|delete> [--from YYYY-MM --to YYYY-MM] [--note text]';
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { from: { type: 'string' }, to: { type: 'string' }, note: { type: 'string' } } });

@@ -2,7 +2,13 @@
 import { Client, Connection } from '@temporalio/client';
 // @temporalio/proto is CommonJS: Node's ESM loader only sees its default export.
 import proto from '@temporalio/proto';
+import type { Config } from '../config';
 import { customSearchAttributes } from './search-attributes';
+
+/** TEMPORAL_ADDRESS, or the embedded dev server the main job starts on TEMPORAL_DEV_PORT. */
+export function temporalAddress(config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_DEV_PORT'>): string {
+  return config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;
+}
 
 export interface TemporalTarget {
   address: string;

@@ -1,5 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
 import { pipelineSettings } from '../../../core/pipeline/settings';
+import { codeVersion } from '../../../core/code-version';
 import { PipelineStage } from '../../../core/temporal/search-attributes';
 import { pipelineWorkflowId } from '../../../workflows/ids';
 import { progressQuery, type monthlyPipeline, type PipelineProgress } from '../../../workflows/monthly-pipeline';
@@ -17,7 +18,7 @@ export const start: AppRouteHandler<StartRoute> = async (c) => {
     const handle = await temporal.workflow.start<typeof monthlyPipeline>('monthlyPipeline', {
       taskQueue: config.PIPELINE_TASK_QUEUE,
       workflowId,
-      args: [{ month, settings: pipelineSettings(config, config.CODE_VERSION), force }],
+      args: [{ month, settings: pipelineSettings(config, codeVersion(config)), force }],
     });
     return c.json({ month, workflowId, runId: handle.firstExecutionRunId }, 202);
   } catch (error) {

@@ -1,0 +1,36 @@
+// Builds the API's real dependencies from config and serves it; the API entry point and the main job share it.
+import type { Config } from '../../core/config';
+import { log } from '../../core/log';
+import { ModelRegistry } from '../../core/registry/model-registry';
+import { ChampionPredictor } from '../../core/serving/champion-predictor';
+import { openStore } from '../../core/storage/open-store';
+import { connectClient, temporalAddress } from '../../core/temporal/connect';
+import { initTensorFlow } from '../../core/tf/backend';
+import { createApp } from '../app';
+import { startServer } from './serve';
+
+export interface RunningApi {
+  url: string;
+  predictor: ChampionPredictor;
+  stop(): Promise<void>;
+}
+
+export async function startApi(config: Config): Promise<RunningApi> {
+  const backend = await initTensorFlow(config.TF_BACKEND);
+  const store = await openStore(config);
+  const registry = new ModelRegistry(store);
+  const predictor = new ChampionPredictor({ store, registry, pollSeconds: config.SERVING_POLL_SECONDS });
+  await predictor.start();
+  const temporal = await connectClient({ address: temporalAddress(config), namespace: config.TEMPORAL_NAMESPACE });
+  const server = await startServer(createApp({ store, registry, predictor, temporal, config }), config.API_HOST, config.API_PORT);
+  log.info('api listening', { url: server.url, store: store.url, temporal: temporalAddress(config), tensorflow: backend, champion: predictor.status().champion });
+  return {
+    url: server.url,
+    predictor,
+    async stop() {
+      await server.close();
+      await predictor.close();
+      await temporal.connection.close();
+    },
+  };
+}
