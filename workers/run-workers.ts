@@ -4,15 +4,11 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { loadConfig, type Config } from '../core/config';
 import { log } from '../core/log';
 import { openStore } from '../core/storage/open-store';
-import { connectClient, ensureSearchAttributes } from '../core/temporal/connect';
+import { connectClient, ensureSearchAttributes, temporalAddress } from '../core/temporal/connect';
 import { initTensorFlow } from '../core/tf/backend';
 import { buildPipelineWorker, buildTrainingWorker } from './build-workers';
 
 export type WorkerKind = 'pipeline' | 'training';
-
-export function temporalAddress(config: Config): string {
-  return config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`;
-}
 
 export async function startWorkers(kinds: WorkerKind[], config: Config = loadConfig()): Promise<{ workers: Worker[]; done: Promise<void> }> {
   const backend = await initTensorFlow(config.TF_BACKEND);
