@@ -1,14 +1,9 @@
 // A small seeded PRNG (sfc32) with the draws the generator needs, so a seed reproduces a month exactly.
 
-/** FNV-1a over the text: turns a month name or label into a 32-bit seed. */
-export function hashSeed(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
+import { fnv1a } from '../features/hash';
+
+/** Turns a month name or label into a 32-bit seed. */
+export const hashSeed = fnv1a;
 
 export class Random {
   private a: number;
