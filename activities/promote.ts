@@ -1,8 +1,7 @@
 // Promote (TFX Pusher): register the candidate in the bucket's model registry, then make it the
 // champion if it was blessed (an atomic alias change), or record it as rejected with the reasons.
 import { ApplicationFailure, log } from '@temporalio/activity';
-import { listAll, type BlobStore } from '../core/storage/blob-store';
-import { getJson } from '../core/storage/blob-store';
+import { getJson, listAll, type BlobStore } from '../core/storage/blob-store';
 import type { FeatureSpec } from '../core/features/spec';
 import { ModelRegistry } from '../core/registry/model-registry';
 import { ConcurrentPromotionError } from '../core/registry/errors';

@@ -26,10 +26,12 @@ beforeAll(async () => {
 afterAll(async () => stack?.stop());
 
 it('quarantines exactly the bad rows, each with its reason, and counts them', async () => {
-  const ingest = run.summary.ingest as { rows: number; accepted: number; quarantined: number };
+  const ingest = run.summary.ingest as { rows: number; accepted: number; quarantined: number; quarantineReasons: Record<string, number> };
   const bad = generated.dirt.malformedRows.total + generated.dirt.outOfRangeRows.total;
   expect(bad).toBeGreaterThan(100);
   expect(ingest.quarantined).toBe(bad);
+  expect(Object.values(ingest.quarantineReasons).reduce((a, b) => a + b, 0)).toBe(bad);
+  expect(ingest.quarantineReasons['user_age is out of range']).toBeGreaterThan(0);
   expect(ingest.accepted).toBe(8000 - bad);
   const quarantined: { reason: string; line: number; file: string }[] = [];
   for (const part of await listAll(store, 'artifacts/2026-05/quarantine/')) {

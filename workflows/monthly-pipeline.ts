@@ -72,7 +72,9 @@ export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<Pipe
     const files = await Promise.all(plan.files.map((file, part) => data.ingestFile({ month, specKey: plan.specKey, file, part })));
     const images = await data.processImages({ month, specKey: plan.specKey });
     const total = (key: 'rows' | 'accepted' | 'quarantined') => files.reduce((sum, f) => sum + f[key], 0);
-    return { specKey: plan.specKey, specSource: plan.specSource, files: files.length, rows: total('rows'), accepted: total('accepted'), quarantined: total('quarantined'), images };
+    const quarantineReasons: Record<string, number> = {};
+    for (const file of files) for (const [reason, count] of Object.entries(file.reasons)) quarantineReasons[reason] = (quarantineReasons[reason] ?? 0) + count;
+    return { specKey: plan.specKey, specSource: plan.specSource, files: files.length, rows: total('rows'), accepted: total('accepted'), quarantined: total('quarantined'), quarantineReasons, images };
   });
 
   await stage('validate', () => data.validateMonth({ month, specKey: ingested.specKey, thresholds: settings.validation }));
