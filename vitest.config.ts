@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
-    setupFiles: ['test/setup-tensorflow.ts'],
+    setupFiles: ['test/setup-process.ts'],
     // Temporal's native bridge and tfjs-node do not belong in worker threads: use processes.
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
