@@ -24,8 +24,8 @@ export const CATEGORY_LOGIT: Readonly<Record<Category, number>> = {
 /** A user shown an ad of the category they are interested in is far likelier to click. */
 const INTEREST_MATCH_LOGIT = 1.0;
 const RELATED_INTEREST_LOGIT = 0.35;
-/** Per unit of the user's latent click propensity (sd 0.6), which past clicks per session reveal. */
-const PROPENSITY_LOGIT = 0.8;
+/** Per unit of the user's click propensity as past clicks per session show it (log ratio, about sd 0.75). */
+const PROPENSITY_LOGIT = 0.65;
 /** SD of the per-advertiser and the per-ad random effects. */
 export const ADVERTISER_EFFECT_SD = 0.25;
 export const AD_EFFECT_SD = 0.15;

@@ -67,6 +67,10 @@ export class ImpressionSampler {
     // Past clicks per session reveal the user's propensity, with Poisson noise.
     const pastClicks = Math.min(10_000, random.poisson(sessions * 0.4 * Math.exp(propensity)));
     const pastClicksLogged = !random.chance(MISSING_PAST_CLICKS);
+    // The click model sees propensity only as the data shows it (past clicks per session, or nothing
+    // when unlogged), so the true probability is a function of observable columns and the oracle AUC
+    // is one a model could reach.
+    const shownPropensity = pastClicksLogged ? Math.max(-2, Math.min(2, Math.log((pastClicks + 0.5) / (sessions * 0.4 + 0.5)))) : 0;
 
     const targeted = random.chance(TARGETED_SHARE) ? this.adsByCategory.get(interest) : undefined;
     const adIndex = targeted ? targeted.indices[targeted.pick.draw(random)]! : this.anyAd.draw(random);
@@ -76,7 +80,7 @@ export class ImpressionSampler {
     const device = audience.device.draw(random);
     const region = audience.region.draw(random);
     const p = clickProbability(this.adTotals[adIndex]!, ad.category, {
-      monthOfYear: this.monthOfYear, driftLogit: audience.driftLogit, placement, device, region, hour, age, sessions, propensity, interest,
+      monthOfYear: this.monthOfYear, driftLogit: audience.driftLogit, placement, device, region, hour, age, sessions, propensity: shownPropensity, interest,
     });
     return {
       id: `${this.idPrefix}${String(index + 1).padStart(8, '0')}`,
