@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApp } from '../api/app';
 import { startServer, type RunningServer } from '../api/lib/serve';
 import { loadConfig } from '../core/config';
+import { connectClient } from '../core/temporal/connect';
 import { ModelRegistry } from '../core/registry/model-registry';
 import { ChampionPredictor } from '../core/serving/champion-predictor';
 import { pipelineWorkflowId } from '../workflows/ids';
@@ -99,4 +100,21 @@ it('answers 404 for a month never run and 400 for a bad month', async () => {
   });
   expect((await call<ErrorBody>(working, 'POST', '/v1/runs', {})).body.error).toMatch(/^month: /);
   expect((await call<ErrorBody>(working, 'GET', '/v1/runs/last-month')).body.error).toBe('month: must be a month as YYYY-MM');
+});
+
+it('answers 503 for runs while Temporal is unreachable, and keeps serving everything else', async () => {
+  const store = await freshGcsStore();
+  const registry = new ModelRegistry(store);
+  const unreachable = await connectClient({ address: '127.0.0.1:1', namespace: 'default' }, { lazy: true });
+  const server = await startServer(createApp({ store, registry, predictor, temporal: unreachable, config: loadConfig() }), '127.0.0.1', 0);
+  try {
+    const start = await call<ErrorBody>(server, 'POST', '/v1/runs', { month: randomMonth() });
+    expect(start.status).toBe(503);
+    expect(start.body.error).toMatch(/Temporal is unavailable/);
+    expect((await call<unknown>(server, 'GET', '/health')).status).toBe(200);
+    expect((await call<unknown>(server, 'GET', '/v1/models')).status).toBe(200);
+  } finally {
+    await server.close();
+    await unreachable.connection.close();
+  }
 });

@@ -1,5 +1,6 @@
 // Routers and the base app: zod failures become 400 { error }, bodies over 1 MB 413, anything thrown
 // is turned into the same error shape (HTTP errors keep their status; the rest are logged 500s).
+import { ServiceError } from '@temporalio/client';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
@@ -36,6 +37,8 @@ export function createBaseApp(deps: AppDeps): AppOpenAPI {
       return c.json({ error: message }, error.status);
     }
     log.error('api request failed', { method: c.req.method, path: c.req.path, error: error.message, stack: error.stack });
+    // Temporal's client raises ServiceError when the cluster cannot be reached or refuses the call.
+    if (error instanceof ServiceError) return c.json({ error: `Temporal is unavailable: ${error.message}; predictions are not affected` }, 503);
     return c.json({ error: 'internal error; the API log has the details' }, 500);
   });
   return app;

@@ -21,7 +21,8 @@ export async function startApi(config: Config): Promise<RunningApi> {
   const registry = new ModelRegistry(store);
   const predictor = new ChampionPredictor({ store, registry, pollSeconds: config.SERVING_POLL_SECONDS });
   await predictor.start();
-  const temporal = await connectClient({ address: temporalAddress(config), namespace: config.TEMPORAL_NAMESPACE });
+  // Predictions must keep working while Temporal is down: only the runs endpoints need it.
+  const temporal = await connectClient({ address: temporalAddress(config), namespace: config.TEMPORAL_NAMESPACE }, { lazy: true });
   const server = await startServer(createApp({ store, registry, predictor, temporal, config }), config.API_HOST, config.API_PORT);
   log.info('api listening', { url: server.url, store: store.url, temporal: temporalAddress(config), tensorflow: backend, champion: predictor.status().champion });
   return {

@@ -15,8 +15,9 @@ export interface TemporalTarget {
   namespace: string;
 }
 
-export async function connectClient(target: TemporalTarget): Promise<Client> {
-  const connection = await Connection.connect({ address: target.address });
+/** `lazy` connects on first use, so a server that only sometimes needs Temporal (the API) starts without it. */
+export async function connectClient(target: TemporalTarget, options: { lazy?: boolean } = {}): Promise<Client> {
+  const connection = options.lazy ? Connection.lazy({ address: target.address }) : await Connection.connect({ address: target.address });
   return new Client({ connection, namespace: target.namespace });
 }
 
