@@ -13,7 +13,7 @@ let store: Awaited<ReturnType<typeof freshGcsStore>>;
 
 beforeAll(async () => {
   store = await freshGcsStore();
-  await generateMonth(store, { month: '2026-03', impressions: 10_000, ads: 150, files: 2 });
+  await generateMonth(store, { month: '2026-03', impressions: 20_000, ads: 150, files: 2 });
   await putJson(store, 'spec.json', {
     name: 'tabular-only',
     columns: [
