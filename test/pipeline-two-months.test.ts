@@ -75,6 +75,13 @@ it('re-running a finished month reuses every stage and registers nothing new', a
   await recordHistory('monthly-pipeline-rerun', await handle.fetchHistory());
 });
 
+it('re-running with other settings reuses nothing', async () => {
+  const settings = testSettings(stack);
+  const rerun = await (await startMonth(stack, '2026-09', { ...settings, holdoutDays: settings.holdoutDays - 1 })).result();
+  expect(rerun.reused).toEqual([]);
+  expect(rerun.completed).toEqual(['ingest', 'validate', 'transform', 'train', 'evaluate', 'promote']);
+});
+
 /** Fresh histories land in .data/recorded-histories; copy one to test/fixtures/histories to guard replay. */
 async function recordHistory(name: string, history: Parameters<typeof historyToJSON>[0]): Promise<void> {
   const target = path.join(import.meta.dirname, '..', '.data', 'recorded-histories');

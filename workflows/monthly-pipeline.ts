@@ -4,6 +4,7 @@ import { defineQuery, proxyActivities, setCurrentDetails, setHandler, upsertSear
 import type { createPipelineActivities, createTrainingActivities } from '../activities';
 import type { PipelineSettings } from '../core/pipeline/settings';
 import { AdMonth, ModelVersion, PipelineStage } from '../core/temporal/search-attributes';
+import { fnv1a } from '../core/features/hash';
 import { monthBefore } from '../core/features/month';
 
 type PipelineActivities = ReturnType<typeof createPipelineActivities>;
@@ -16,7 +17,7 @@ export interface MonthlyPipelineInput {
   /** 'YYYY-MM'; when left out, the month before the run started. */
   month?: string;
   settings: PipelineSettings;
-  /** Redo every stage even if an earlier run of this month finished it. */
+  /** Redo every stage even if an earlier run of this month, with the same settings, finished it. */
   force?: boolean;
 }
 
@@ -48,6 +49,8 @@ export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<Pipe
   const info = workflowInfo();
   const month = input.month ?? monthBefore(info.startTime);
   const { settings } = input;
+  // Stage results of an earlier run are reused only if it ran with the same settings.
+  const settingsFingerprint = fnv1a(JSON.stringify(settings)).toString(16);
   const progress: PipelineProgress = { month, stage: 'ingest', completed: [], reused: [], summary: {}, seconds: {} };
   setHandler(progressQuery, () => progress);
   upsertSearchAttributes({ [AdMonth.name]: [month] });
@@ -57,10 +60,10 @@ export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<Pipe
     upsertSearchAttributes({ [PipelineStage.name]: [name] });
     setCurrentDetails(describe(progress));
     const started = Date.now();
-    const earlier = input.force ? null : ((await bookkeeping.readStageResult({ month, stage: name })) as T | null);
+    const earlier = input.force ? null : ((await bookkeeping.readStageResult({ month, stage: name, settingsFingerprint })) as T | null);
     const result = earlier ?? (await run());
     if (earlier) progress.reused.push(name);
-    else await bookkeeping.writeStageResult({ month, stage: name, result, workflowId: info.workflowId, runId: info.runId });
+    else await bookkeeping.writeStageResult({ month, stage: name, result, settingsFingerprint, workflowId: info.workflowId, runId: info.runId });
     progress.completed.push(name);
     progress.summary[name] = result;
     progress.seconds[name] = (Date.now() - started) / 1000;
