@@ -8,7 +8,7 @@ import { bless, type Blessing, type BlessingRules } from '../core/evaluation/ble
 import { metricsBySlice, predictExamples, type SliceMetrics } from '../core/evaluation/evaluate-model';
 import { computeMetrics, type Metrics } from '../core/evaluation/metrics';
 import { loadClickModel, type LoadedModel } from '../core/model/model-files';
-import { holdoutStart, loadImageRows, readExamples } from '../core/pipeline/examples';
+import { holdoutStart, loadImageRows, loadPixels, readExamples } from '../core/pipeline/examples';
 import { monthArtifacts } from '../core/pipeline/layout';
 import { ModelRegistry } from '../core/registry/model-registry';
 
@@ -45,9 +45,7 @@ export function createEvaluationActivities(deps: { store: BlobStore }) {
       for await (const example of readExamples(store, input.month)) if (example.t >= split) holdout.push(example);
 
       const { index, rowOf } = await loadImageRows(store, input.month);
-      const pixelTable = index ? new Uint8Array(await store.get(keys.imagePixels)) : undefined;
-      const bytes = index ? index.size * index.size * 3 : 0;
-      const pixels = pixelTable ? (row: number) => pixelTable.subarray(row * bytes, (row + 1) * bytes) : undefined;
+      const pixels = await loadPixels(store, input.month, index?.size);
       const scoreModel = (loaded: LoadedModel): ScoredModel => {
         // A champion trained on other image sizes cannot use this month's pixel table: it is scored without images.
         const usable = loaded.transform.image && index && loaded.transform.image.size === index.size;

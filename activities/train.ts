@@ -10,6 +10,7 @@ import { buildClickModel } from '../core/model/architecture';
 import { restoreCheckpoint, saveCheckpoint } from '../core/model/checkpoint';
 import { saveClickModel } from '../core/model/model-files';
 import { freshTrainState, runTraining, type TrainOptions, type TrainState } from '../core/model/train-loop';
+import { loadPixels } from '../core/pipeline/examples';
 import { monthArtifacts } from '../core/pipeline/layout';
 import { loadedBackend } from '../core/tf/backend';
 
@@ -49,9 +50,7 @@ export function createTrainingActivities(deps: { store: BlobStore }) {
         store.get(input.trainKey).then(parseDataset),
         store.get(input.holdoutKey).then(parseDataset),
       ]);
-      const pixelTable = transform.image ? new Uint8Array(await store.get(keys.imagePixels)) : undefined;
-      const imageBytes = transform.image ? transform.image.size * transform.image.size * 3 : 0;
-      const pixels = pixelTable ? (row: number) => pixelTable.subarray(row * imageBytes, (row + 1) * imageBytes) : undefined;
+      const pixels = await loadPixels(store, input.month, transform.image?.size);
       const baseRate = Math.min(Math.max(train.label.reduce((a, b) => a + b, 0) / train.rows, 1e-4), 0.5);
 
       const model = buildClickModel(transform, baseRate);

@@ -5,6 +5,7 @@ import { getJsonIfExists, listAll, type BlobStore } from '../storage/blob-store'
 import { readJsonLines } from '../storage/lines';
 import { monthArtifacts } from './layout';
 import type { ImageIndex } from '../features/image-index';
+import type { PixelSource } from '../model/forward';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -15,6 +16,14 @@ export async function* readExamples(store: BlobStore, month: string): AsyncItera
 /** Train on the month's earlier days; hold out its last `holdoutDays`. */
 export function holdoutStart(month: string, holdoutDays: number): number {
   return monthRange(month).to - holdoutDays * DAY_MS;
+}
+
+/** The month's pixel table as a PixelSource (row → size×size×3 bytes), or undefined without images. */
+export async function loadPixels(store: BlobStore, month: string, size: number | undefined): Promise<PixelSource | undefined> {
+  if (!size) return undefined;
+  const table = new Uint8Array(await store.get(monthArtifacts(month).imagePixels));
+  const bytes = size * size * 3;
+  return (row) => table.subarray(row * bytes, (row + 1) * bytes);
 }
 
 /** Image key → row of the month's pixel table (missing when the image was absent or corrupt). */
