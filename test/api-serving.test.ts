@@ -138,13 +138,19 @@ describe('with a champion', () => {
     ['a value that is not a string, number or null', { instances: [tinyInstance({}), { ...tinyInstance(), device: true }] }, 400, 'instances[1].device: must be a string, a number or null'],
     ['an instance that fails the row validation', { instances: [0, 1, 2, 3].map((i) => tinyInstance(i === 3 ? { user_age: 'abc' } : {})) }, 400, 'instances[3]: user_age is not a number: "abc"'],
     ['an out-of-range value', { instances: [tinyInstance({ hour_of_day: 24 })] }, 400, 'instances[0]: hour_of_day is out of range [0, 23]: 24'],
-    ['a missing timestamp', { instances: [tinyInstance({ timestamp: null })] }, 400, 'instances[0]: timestamp is not a timestamp: null'],
+    ['a timestamp that is not one', { instances: [tinyInstance({ timestamp: 'yesterday' })] }, 400, 'instances[0]: timestamp is not a timestamp: "yesterday"'],
     ['an image key outside raw/', { instances: [tinyInstance({ image_path: 'registry/aliases/champion.json' })] }, 400, 'instances[0]: image_path must be a bucket key under raw/: "registry/aliases/champion.json"'],
     ['an image path climbing out', { instances: [tinyInstance({ image_path: 'raw/../registry/x.png' })] }, 400, 'instances[0]: image_path must be a relative path inside the month folder: "raw/../registry/x.png"'],
   ])('answers 400 naming the problem for %s', async (_, body, status, message) => {
     const response = await call<ErrorBody>('POST', '/v1/predict', body);
     expect(response.status).toBe(status);
     expect(response.body.error).toBe(message);
+  });
+
+  it('predicts for now when an instance carries no timestamp', async () => {
+    const { status, body } = await predict([tinyInstance({ timestamp: null })]);
+    expect(status).toBe(200);
+    expect(body.predictions[0]!.clickProbability).toBeGreaterThan(0);
   });
 
   it('lists every invalid instance in details', async () => {

@@ -13,6 +13,8 @@ export interface ParseRowOptions {
   resolveImage?: (path: string) => string;
   /** Timestamps outside [from, to) are rejected (ingest restricts rows to their month). */
   timeRange?: { from: number; to: number };
+  /** Used when the row has no timestamp at all (a prediction is about now); absent, one is required. */
+  defaultTimestamp?: number;
 }
 
 const isBlank = (value: RawValue): value is null | undefined | '' => value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
@@ -35,7 +37,8 @@ function parseNumeric(column: Extract<ColumnSpec, { role: 'numeric' }>, value: R
 }
 
 export function parseRow(spec: FeatureSpec, row: Record<string, RawValue>, options: ParseRowOptions): ParsedRow {
-  const timestamp = parseTimestamp(row[timestampColumn(spec)]);
+  const rawTimestamp = row[timestampColumn(spec)];
+  const timestamp = isBlank(rawTimestamp) && options.defaultTimestamp !== undefined ? options.defaultTimestamp : parseTimestamp(rawTimestamp);
   if (timestamp === undefined) return { ok: false, reason: `${timestampColumn(spec)} is not a timestamp: ${JSON.stringify(row[timestampColumn(spec)] ?? null)}` };
   if (options.timeRange && (timestamp < options.timeRange.from || timestamp >= options.timeRange.to)) {
     return { ok: false, reason: `${timestampColumn(spec)} ${new Date(timestamp).toISOString()} is outside the month` };

@@ -105,7 +105,7 @@ export class ServingModel {
   // The same row validation as ingest, against the spec this model was trained with.
   private parse(instance: Instance, index: number): ParsedInstance {
     // Instances name an image by its bucket key (e.g. raw/2026-10/images/ad-00017.png), not relative to a month.
-    const result = parseRow(this.spec, instance, { requireLabel: false, resolveImage: (key) => key });
+    const result = parseRow(this.spec, instance, { requireLabel: false, resolveImage: (key) => key, defaultTimestamp: Date.now() });
     if (!result.ok) return { index, reason: result.reason };
     const image = imageColumn(this.spec);
     const key = image && result.example.f[image.name];
