@@ -75,6 +75,15 @@ it('re-running a finished month reuses every stage and registers nothing new', a
   await recordHistory('monthly-pipeline-rerun', await handle.fetchHistory());
 });
 
+it('re-running after new data arrived in the month reuses nothing', async () => {
+  const settings = testSettings(stack);
+  const [first] = await listAll(store, 'raw/2026-08/impressions-');
+  await store.put('raw/2026-08/impressions-late.csv', (await store.get(first!.key)).toString().split('\n').slice(0, 50).join('\n'));
+  const rerun = await (await startMonth(stack, '2026-08', settings)).result();
+  expect(rerun.reused).toEqual([]);
+  expect((rerun.summary.ingest as { files: number }).files).toBe(3);
+});
+
 it('re-running with other settings reuses nothing', async () => {
   const settings = testSettings(stack);
   const rerun = await (await startMonth(stack, '2026-09', { ...settings, holdoutDays: settings.holdoutDays - 1 })).result();

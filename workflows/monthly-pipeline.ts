@@ -49,8 +49,9 @@ export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<Pipe
   const info = workflowInfo();
   const month = input.month ?? monthBefore(info.startTime);
   const { settings } = input;
-  // Stage results of an earlier run are reused only if it ran with the same settings.
-  const settingsFingerprint = fnv1a(JSON.stringify(settings)).toString(16);
+  // Stage results of an earlier run are reused only if it ran with the same settings on the same data.
+  const rawData = input.force ? 'forced' : await bookkeeping.fingerprintRawData(month);
+  const settingsFingerprint = `${fnv1a(JSON.stringify(settings)).toString(16)}-${rawData}`;
   const progress: PipelineProgress = { month, stage: 'ingest', completed: [], reused: [], summary: {}, seconds: {} };
   setHandler(progressQuery, () => progress);
   upsertSearchAttributes({ [AdMonth.name]: [month] });
