@@ -9,6 +9,9 @@ import { connectClient } from '../core/temporal/connect';
 import { ModelRegistry } from '../core/registry/model-registry';
 import { ChampionPredictor } from '../core/serving/champion-predictor';
 import { pipelineWorkflowId } from '../workflows/ids';
+import { generateMonth } from '../core/datagen/generate-month';
+import { listAll } from '../core/storage/blob-store';
+import type { GcsStore } from '../core/storage/gcs-store';
 import { freshGcsStore, startWorkers, type TestStack } from './helpers/stack';
 
 interface ErrorBody { error: string; details?: unknown }
@@ -19,6 +22,8 @@ interface RunStatus extends Started {
 }
 
 let stack: TestStack;
+let store: GcsStore;
+let registry: ModelRegistry;
 let predictor: ChampionPredictor;
 /** Its task queue has the test's workers: runs really execute. */
 let working: RunningServer;
@@ -37,9 +42,9 @@ async function call<T>(server: RunningServer, method: string, path: string, body
 }
 
 beforeAll(async () => {
-  const store = await freshGcsStore();
+  store = await freshGcsStore();
   stack = await startWorkers(store);
-  const registry = new ModelRegistry(store);
+  registry = new ModelRegistry(store);
   predictor = new ChampionPredictor({ store, registry, pollSeconds: 0 });
   const config = { ...loadConfig(), PIPELINE_TASK_QUEUE: stack.queues.pipeline, TRAINING_TASK_QUEUE: stack.queues.training };
   const deps = { store, registry, predictor, temporal: stack.client };
@@ -116,5 +121,39 @@ it('answers 503 for runs while Temporal is unreachable, and keeps serving everyt
   } finally {
     await server.close();
     await unreachable.connection.close();
+  }
+});
+
+it('runs a month with data end to end over HTTP: progress while running, then its champion serves', async () => {
+  const month = randomMonth();
+  started.push(month);
+  await generateMonth(store, { month, impressions: 6000, ads: 80, files: 2 });
+  const lenient = loadConfig({ TRAIN_MAX_EPOCHS: '2', BLESS_MIN_AUC: '0.5', BLESS_MAX_LOG_LOSS: '1', BLESS_MAX_CALIBRATION_ERROR: '0.9' });
+  const config = { ...lenient, PIPELINE_TASK_QUEUE: stack.queues.pipeline, TRAINING_TASK_QUEUE: stack.queues.training };
+  const server = await startServer(createApp({ store, registry, predictor, temporal: stack.client, config }), '127.0.0.1', 0);
+  try {
+    expect((await call<Started>(server, 'POST', '/v1/runs', { month })).status).toBe(202);
+    const seen = new Set<string>();
+    let run: RunStatus | undefined;
+    for (let tries = 0; tries < 600; tries++) {
+      run = (await call<RunStatus>(server, 'GET', `/v1/runs/${month}`)).body;
+      if (run.progress) seen.add(run.progress.stage);
+      if (run.status !== 'RUNNING') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(run).toMatchObject({ status: 'COMPLETED', progress: { stage: 'done', completed: ['ingest', 'validate', 'transform', 'train', 'evaluate', 'promote'] } });
+    // The progress query answered while the run was still going.
+    expect([...seen].some((stage) => stage !== 'done')).toBe(true);
+
+    await predictor.refresh();
+    const [example] = (await listAll(store, `raw/${month}/images/`)).map((b) => b.key);
+    const prediction = await call<{ modelVersion: number; predictions: { clickProbability: number }[] }>(server, 'POST', '/v1/predict', {
+      instances: [{ ad_id: 'ad-00001', advertiser: 'x', ad_category: 'travel', placement: 'feed', device: 'mobile', region: 'uk', user_interest: 'travel', hour_of_day: 20, user_age: 30, user_sessions_30d: 10, user_past_clicks_30d: 2, headline: 'Save today', image_path: example! }],
+    });
+    expect(prediction.status).toBe(200);
+    expect(prediction.body.modelVersion).toBe((await registry.champion())!.version);
+    expect(prediction.body.predictions[0]!.clickProbability).toBeGreaterThan(0);
+  } finally {
+    await server.close();
   }
 });
