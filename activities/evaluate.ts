@@ -7,7 +7,7 @@ import type { FeatureSpec } from '../core/features/spec';
 import { bless, type Blessing, type BlessingRules } from '../core/evaluation/blessing';
 import { metricsBySlice, predictExamples, type SliceMetrics } from '../core/evaluation/evaluate-model';
 import { computeMetrics, type Metrics } from '../core/evaluation/metrics';
-import { loadClickModel, type LoadedModel } from '../core/model/model-files';
+import { loadClickModel } from '../core/model/model-files';
 import { holdoutStart, loadImageRows, loadPixels, readExamples } from '../core/pipeline/examples';
 import { monthArtifacts } from '../core/pipeline/layout';
 import { ModelRegistry } from '../core/registry/model-registry';
@@ -32,6 +32,8 @@ export interface EvaluationSummary {
 
 interface ScoredModel { overall: Metrics; slices: SliceMetrics[] }
 
+const EVALUATION_CHUNK = 8192;
+
 const score = (m: Metrics): ModelScore => ({ auc: m.auc, logLoss: m.logLoss, calibration: m.calibration, meanPredicted: m.meanPredicted, observedRate: m.observedRate });
 
 export function createEvaluationActivities(deps: { store: BlobStore }) {
@@ -41,28 +43,48 @@ export function createEvaluationActivities(deps: { store: BlobStore }) {
       const keys = monthArtifacts(input.month);
       const spec = await getJson<FeatureSpec>(store, input.specKey);
       const split = holdoutStart(input.month, input.holdoutDays);
-      const holdout: Example[] = [];
-      for await (const example of readExamples(store, input.month)) if (example.t >= split) holdout.push(example);
-
       const { index, rowOf } = await loadImageRows(store, input.month);
       const pixels = await loadPixels(store, input.month, index?.size);
-      const scoreModel = (loaded: LoadedModel): ScoredModel => {
-        // A champion trained on other image sizes cannot use this month's pixel table: it is scored without images.
-        const usable = loaded.transform.image && index && loaded.transform.image.size === index.size;
-        const probabilities = predictExamples(loaded, holdout, usable ? rowOf : () => -1, usable ? pixels : undefined);
-        return { overall: computeMetrics(holdout.map((e) => e.y), probabilities), slices: metricsBySlice(holdout, probabilities, spec.slices) };
-      };
-
-      const candidate = scoreModel(await loadClickModel(store, input.candidatePrefix));
       const registry = new ModelRegistry(store);
       const current = await registry.champion();
-      const champion = current ? { version: current.version, ...scoreModel(await loadClickModel(store, (name) => registry.fileKey(current.version, name))) } : undefined;
+      const models = [
+        await loadClickModel(store, input.candidatePrefix),
+        ...(current ? [await loadClickModel(store, (name) => registry.fileKey(current.version, name))] : []),
+      ];
+
+      // Stream the holdout in chunks, keeping only what the metrics need, so memory does not hold examples.
+      const labels: number[] = [];
+      const probabilities = models.map(() => [] as number[]);
+      const sliceValues: Record<string, string[]> = Object.fromEntries(spec.slices.map((column) => [column, []]));
+      let chunk: Example[] = [];
+      const flush = () => {
+        models.forEach((loaded, m) => {
+          // A champion trained on other image sizes cannot use this month's pixel table: it is scored without images.
+          const usable = loaded.transform.image && index && loaded.transform.image.size === index.size;
+          probabilities[m]!.push(...predictExamples(loaded, chunk, usable ? rowOf : () => -1, usable ? pixels : undefined));
+        });
+        for (const example of chunk) {
+          labels.push(example.y);
+          for (const column of spec.slices) sliceValues[column]!.push(String(example.f[column] ?? '(missing)'));
+        }
+        chunk = [];
+      };
+      for await (const example of readExamples(store, input.month)) {
+        if (example.t < split) continue;
+        chunk.push(example);
+        if (chunk.length === EVALUATION_CHUNK) flush();
+      }
+      flush();
+
+      const scored = probabilities.map((p): ScoredModel => ({ overall: computeMetrics(labels, p), slices: metricsBySlice(labels, p, sliceValues) }));
+      const candidate = scored[0]!;
+      const champion = current ? { version: current.version, ...scored[1]! } : undefined;
       const blessing = bless(candidate.overall, champion?.overall, input.rules);
-      await putJson(store, keys.evaluation, { month: input.month, holdoutStart: new Date(split).toISOString(), holdoutRows: holdout.length, rules: input.rules, candidate, champion, blessing });
+      await putJson(store, keys.evaluation, { month: input.month, holdoutStart: new Date(split).toISOString(), holdoutRows: labels.length, rules: input.rules, candidate, champion, blessing });
       log.info('evaluated', { month: input.month, candidateAuc: candidate.overall.auc, championAuc: champion?.overall.auc, blessed: blessing.blessed });
       return {
         evaluationKey: keys.evaluation,
-        holdoutRows: holdout.length,
+        holdoutRows: labels.length,
         candidate: score(candidate.overall),
         champion: champion ? { version: champion.version, ...score(champion.overall) } : undefined,
         blessing,

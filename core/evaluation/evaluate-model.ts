@@ -20,20 +20,20 @@ export function predictExamples(loaded: LoadedModel, examples: Example[], imageR
   return predictProbabilities(loaded.model, loaded.transform, builder.build(), pixels);
 }
 
-export function metricsBySlice(examples: Example[], probabilities: Float32Array, sliceColumns: string[]): SliceMetrics[] {
+/** Metrics per value of each slice column; `values[column][i]` is row i's value. */
+export function metricsBySlice(labels: ArrayLike<number>, probabilities: ArrayLike<number>, values: Record<string, string[]>): SliceMetrics[] {
   const out: SliceMetrics[] = [];
-  for (const column of sliceColumns) {
+  for (const [column, rowValues] of Object.entries(values)) {
     const groups = new Map<string, number[]>();
-    examples.forEach((example, i) => {
-      const value = String(example.f[column] ?? '(missing)');
+    rowValues.forEach((value, i) => {
       const rows = groups.get(value);
       if (rows) rows.push(i);
       else groups.set(value, [i]);
     });
     for (const [value, rows] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-      const labels = rows.map((i) => examples[i]!.y);
-      if (rows.length < MIN_SLICE_ROWS || !labels.includes(1)) continue;
-      out.push({ column, value, metrics: computeMetrics(labels, rows.map((i) => probabilities[i]!)) });
+      const sliceLabels = rows.map((i) => labels[i]!);
+      if (rows.length < MIN_SLICE_ROWS || !sliceLabels.includes(1)) continue;
+      out.push({ column, value, metrics: computeMetrics(sliceLabels, rows.map((i) => probabilities[i]!)) });
     }
   }
   return out;
