@@ -76,6 +76,11 @@ export function createEvaluationActivities(deps: { store: BlobStore }) {
       }
       flush();
 
+      // Workers live long: free the models' weights now rather than leak them per evaluation.
+      for (const { model } of models) {
+        model.head.dispose();
+        model.imageTower?.dispose();
+      }
       const scored = probabilities.map((p): ScoredModel => ({ overall: computeMetrics(labels, p), slices: metricsBySlice(labels, p, sliceValues) }));
       const candidate = scored[0]!;
       const champion = current ? { version: current.version, ...scored[1]! } : undefined;
