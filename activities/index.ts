@@ -4,6 +4,7 @@ import { createEvaluationActivities } from './evaluate';
 import { createImageActivities } from './images';
 import { createIngestActivities } from './ingest';
 import { createPromotionActivities } from './promote';
+import { createSplitActivities } from './split-csv';
 import { createStackCheckActivities } from './stack-check';
 import { createStageResultActivities } from './stage-results';
 import { createTrainingActivities as createTrainActivities } from './train';
@@ -19,6 +20,7 @@ export function createPipelineActivities(deps: ActivityDeps) {
     ...createStackCheckActivities(deps),
     ...createStageResultActivities(deps),
     ...createIngestActivities(deps),
+    ...createSplitActivities(deps),
     ...createImageActivities(deps),
     ...createValidationActivities(deps),
     ...createTransformActivities(deps),

@@ -14,7 +14,7 @@ export interface IngestPlan {
   month: string;
   specKey: string;
   specSource: string;
-  files: string[];
+  files: { key: string; size: number }[];
 }
 
 export interface FileIngestResult {
@@ -40,7 +40,7 @@ export function createIngestActivities(deps: { store: BlobStore }) {
       } catch (error) {
         throw ApplicationFailure.nonRetryable((error as Error).message, 'InvalidSpec');
       }
-      const files = (await listAll(store, rawPrefix(month))).map((b) => b.key).filter((key) => /\.csv(\.gz)?$/i.test(key));
+      const files = (await listAll(store, rawPrefix(month))).filter((b) => /\.csv(\.gz)?$/i.test(b.key)).map((b) => ({ key: b.key, size: b.size }));
       if (files.length === 0) throw ApplicationFailure.nonRetryable(`No CSV files under ${store.url}/${rawPrefix(month)}`, 'NoData');
       const specKey = monthArtifacts(month).spec;
       await putJson(store, specKey, resolved.spec);
@@ -48,12 +48,16 @@ export function createIngestActivities(deps: { store: BlobStore }) {
       return { month, specKey, specSource: resolved.source, files };
     },
 
-    async ingestFile(input: { month: string; specKey: string; file: string; part: number }): Promise<FileIngestResult> {
+    /** `file` is a CSV under raw/, or a part split from one: then `source` and `firstLine` say where it came from. */
+    async ingestFile(input: { month: string; specKey: string; file: string; part: number; source?: string; firstLine?: number }): Promise<FileIngestResult> {
       const spec = parseFeatureSpec(await getJson(store, input.specKey));
       const keys = monthArtifacts(input.month);
       const examples = new JsonLinesWriter(store, keys.examples(input.part));
       const quarantine = new JsonLinesWriter(store, keys.quarantine(input.part));
-      const result: FileIngestResult = { file: input.file, part: input.part, rows: 0, accepted: 0, quarantined: 0, reasons: {} };
+      const source = input.source ?? input.file;
+      // csv-parse counts lines in this file, whose first data record is line 2.
+      const sourceLine = (line: number) => line - 2 + (input.firstLine ?? 2);
+      const result: FileIngestResult = { file: source, part: input.part, rows: 0, accepted: 0, quarantined: 0, reasons: {} };
       const images = new Set<string>();
       const imageName = imageColumn(spec)?.name;
       const monthFolder = rawPrefix(input.month);
@@ -63,7 +67,7 @@ export function createIngestActivities(deps: { store: BlobStore }) {
         result.quarantined += 1;
         const kind = reasonKind(reason);
         result.reasons[kind] = (result.reasons[kind] ?? 0) + 1;
-        await quarantine.write({ file: input.file, line, reason, raw });
+        await quarantine.write({ file: source, line: sourceLine(line), reason, raw });
       };
 
       const skipped: { line: number; reason: string; raw: unknown }[] = [];
@@ -80,7 +84,7 @@ export function createIngestActivities(deps: { store: BlobStore }) {
         while (skipped.length) { const s = skipped.shift()!; result.rows += 1; await reject(s.line, s.reason, s.raw); }
         if (!header) {
           header = record.map((h) => h.trim());
-          checkHeader(spec, header, input.file);
+          checkHeader(spec, header, source);
           continue;
         }
         result.rows += 1;
@@ -99,7 +103,7 @@ export function createIngestActivities(deps: { store: BlobStore }) {
         if (result.rows % HEARTBEAT_EVERY_ROWS === 0) heartbeat({ rows: result.rows });
       }
       for (const s of skipped) { result.rows += 1; await reject(s.line, s.reason, s.raw); }
-      if (!header) throw ApplicationFailure.nonRetryable(`${input.file} is empty: no header row`, 'MissingColumns');
+      if (!header) throw ApplicationFailure.nonRetryable(`${source} is empty: no header row`, 'MissingColumns');
       await Promise.all([examples.close(), quarantine.close()]);
       await putJson(store, keys.imageRefs(input.part), [...images].sort());
       log.info('file ingested', { ...result });

@@ -33,6 +33,8 @@ const schema = z.object({
   DEMO_MONTHS: z.string().regex(/^(\d{4}-\d{2})(,\d{4}-\d{2})*$/, 'comma-separated YYYY-MM months').optional(),
   DEMO_IMPRESSIONS: z.coerce.number().int().min(1000).default(200_000),
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(30),
+  INGEST_SPLIT_BYTES: z.coerce.number().int().min(1).default(64 * 1024 * 1024),
+  INGEST_ROWS_PER_PART: z.coerce.number().int().min(100).default(250_000),
   HOLDOUT_DAYS: z.coerce.number().int().min(1).max(27).default(7),
   TRAIN_MAX_EPOCHS: z.coerce.number().int().min(1).default(8),
   TRAIN_PATIENCE: z.coerce.number().int().min(1).default(2),

@@ -73,12 +73,18 @@ export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<Pipe
 
   const ingested = await stage('ingest', async () => {
     const plan = await data.planIngest(month);
-    const files = await Promise.all(plan.files.map((file, part) => data.ingestFile({ month, specKey: plan.specKey, file, part })));
+    // Big files are cut into parts first, so the fan-out spreads even a one-file month over workers.
+    // Settings frozen in an older Schedule may lack `ingest`: those runs ingest files whole.
+    const split = settings.ingest ?? { splitBytes: Infinity, rowsPerPart: 0 };
+    const pieces = (await Promise.all(plan.files.map((file) => (file.size > split.splitBytes
+      ? data.splitCsv({ month, file: file.key, rowsPerPart: split.rowsPerPart })
+      : Promise.resolve([{ key: file.key, source: file.key, firstLine: 2 }]))))).flat();
+    const files = await Promise.all(pieces.map((piece, part) => data.ingestFile({ month, specKey: plan.specKey, file: piece.key, source: piece.source, firstLine: piece.firstLine, part })));
     const images = await data.processImages({ month, specKey: plan.specKey });
     const total = (key: 'rows' | 'accepted' | 'quarantined') => files.reduce((sum, f) => sum + f[key], 0);
     const quarantineReasons: Record<string, number> = {};
     for (const file of files) for (const [reason, count] of Object.entries(file.reasons)) quarantineReasons[reason] = (quarantineReasons[reason] ?? 0) + count;
-    return { specKey: plan.specKey, specSource: plan.specSource, files: files.length, rows: total('rows'), accepted: total('accepted'), quarantined: total('quarantined'), quarantineReasons, images };
+    return { specKey: plan.specKey, specSource: plan.specSource, files: plan.files.length, parts: pieces.length, rows: total('rows'), accepted: total('accepted'), quarantined: total('quarantined'), quarantineReasons, images };
   });
 
   await stage('validate', () => data.validateMonth({ month, specKey: ingested.specKey, thresholds: settings.validation }));

@@ -17,7 +17,7 @@ export function monthArtifacts(month: string) {
     imageRefsPrefix: `${root}/images/refs-`,
     imageIndex: `${root}/images/index.json`,
     imagePixels: `${root}/images/pixels.u8`,
-    ingestReport: `${root}/ingest-report.json`,
+    splitPart: (file: string, part: number) => `${root}/split/${file.replace(/[^A-Za-z0-9._-]+/g, '_')}/part-${pad(part)}.csv`,
     statistics: `${root}/statistics.json`,
     validationReport: `${root}/validation-report.json`,
     transform: `${root}/transform.json`,

@@ -7,6 +7,8 @@ import type { ValidationThresholds } from '../validation/thresholds';
 
 export interface PipelineSettings {
   trainingTaskQueue: string;
+  /** CSVs larger than splitBytes are cut into parts of rowsPerPart records before ingest. */
+  ingest?: { splitBytes: number; rowsPerPart: number };
   holdoutDays: number;
   training: TrainOptions;
   /** A training attempt that stays silent this long is retried (resuming from its checkpoint). */
@@ -20,6 +22,7 @@ export interface PipelineSettings {
 export function pipelineSettings(config: Config, codeVersion: string): PipelineSettings {
   return {
     trainingTaskQueue: config.TRAINING_TASK_QUEUE,
+    ingest: { splitBytes: config.INGEST_SPLIT_BYTES, rowsPerPart: config.INGEST_ROWS_PER_PART },
     holdoutDays: config.HOLDOUT_DAYS,
     training: {
       maxEpochs: config.TRAIN_MAX_EPOCHS,

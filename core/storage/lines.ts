@@ -19,27 +19,44 @@ export async function* readJsonLines<T>(store: BlobStore, key: string): AsyncIte
   for await (const line of lines) if (line) yield JSON.parse(line) as T;
 }
 
-/** A writer that streams JSON lines to the store as they come, with backpressure. */
-export class JsonLinesWriter {
+/** Streams bytes to one object as they come, with backpressure; gzips when the key ends in .gz. */
+export class StreamingWriter {
   private readonly out: Transform;
   private readonly upload: Promise<BlobInfo>;
-  count = 0;
 
-  constructor(store: BlobStore, key: string) {
+  constructor(store: BlobStore, key: string, contentType: string) {
     const gzip = key.endsWith('.gz');
     this.out = gzip ? createGzip() : new PassThrough();
-    this.upload = store.put(key, this.out, { contentType: gzip ? 'application/gzip' : 'application/x-ndjson' });
+    this.upload = store.put(key, this.out, { contentType: gzip ? 'application/gzip' : contentType });
     // Surface upload failures at the next write instead of as an unhandled rejection.
     this.upload.catch(() => undefined);
   }
 
-  async write(value: unknown): Promise<void> {
-    this.count += 1;
-    if (!this.out.write(`${JSON.stringify(value)}\n`)) await Promise.race([once(this.out, 'drain'), this.upload]);
+  async write(chunk: string | Buffer): Promise<void> {
+    if (!this.out.write(chunk)) await Promise.race([once(this.out, 'drain'), this.upload]);
   }
 
   async close(): Promise<BlobInfo> {
     this.out.end();
     return this.upload;
+  }
+}
+
+/** A writer that streams JSON lines to the store as they come. */
+export class JsonLinesWriter {
+  private readonly writer: StreamingWriter;
+  count = 0;
+
+  constructor(store: BlobStore, key: string) {
+    this.writer = new StreamingWriter(store, key, 'application/x-ndjson');
+  }
+
+  async write(value: unknown): Promise<void> {
+    this.count += 1;
+    await this.writer.write(`${JSON.stringify(value)}\n`);
+  }
+
+  close(): Promise<BlobInfo> {
+    return this.writer.close();
   }
 }

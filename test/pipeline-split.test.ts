@@ -1,0 +1,65 @@
+// A month that arrives as one big CSV is cut into parts of whole records (quoted newlines and quotes
+// respected), ingested in parallel, and its quarantined rows still name the source file and line.
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { generateMonth, type GeneratedMonthSummary } from '../core/datagen/generate-month';
+import { listAll } from '../core/storage/blob-store';
+import { csvRecords } from '../core/storage/csv-records';
+import { readJsonLines } from '../core/storage/lines';
+import type { PipelineProgress } from '../workflows/monthly-pipeline';
+import { runMonth, testSettings } from './helpers/pipeline';
+import { freshGcsStore, startWorkers, type TestStack } from './helpers/stack';
+
+it('cuts CSV bytes into whole records only', async () => {
+  const csv = 'id,headline\r\n1,"two\nlines"\r\n2,"say ""hi"", twice"\r\n3,ünïcödé\r\n4,last without newline';
+  const chunks = [...Buffer.from(csv)].map((byte) => Buffer.from([byte]));
+  const records: { text: string; lines: number }[] = [];
+  for await (const record of csvRecords(Readable.from(chunks))) records.push({ text: record.bytes.toString('utf8'), lines: record.lines });
+  expect(records).toEqual([
+    { text: 'id,headline\r\n', lines: 1 },
+    { text: '1,"two\nlines"\r\n', lines: 2 },
+    { text: '2,"say ""hi"", twice"\r\n', lines: 1 },
+    { text: '3,ünïcödé\r\n', lines: 1 },
+    { text: '4,last without newline\n', lines: 1 },
+  ]);
+});
+
+let stack: TestStack;
+let store: Awaited<ReturnType<typeof freshGcsStore>>;
+let generated: GeneratedMonthSummary;
+let run: PipelineProgress;
+
+beforeAll(async () => {
+  store = await freshGcsStore();
+  generated = await generateMonth(store, { month: '2026-02', impressions: 9000, ads: 100, files: 1, gzip: true, dirt: { malformedRows: 0.01, outOfRangeRows: 0.01 } });
+  stack = await startWorkers(store);
+  run = await runMonth(stack, '2026-02', testSettings(stack, { ingest: { splitBytes: 1, rowsPerPart: 2000 } }));
+});
+afterAll(async () => stack?.stop());
+
+it('ingests a one-file month as parallel parts, losing and duplicating nothing', async () => {
+  const ingest = run.summary.ingest as { files: number; parts: number; rows: number; accepted: number; quarantined: number };
+  expect(ingest).toMatchObject({ files: 1, parts: 5, rows: 9000 });
+  const bad = generated.dirt.malformedRows.total + generated.dirt.outOfRangeRows.total;
+  expect(ingest.quarantined).toBe(bad);
+  expect(ingest.accepted).toBe(9000 - bad);
+  expect(run.stage).toBe('done');
+});
+
+it('reports quarantined rows at their line in the source file', async () => {
+  const [source] = await listAll(store, 'raw/2026-02/impressions-');
+  const { gunzipSync } = await import('node:zlib');
+  const lines = gunzipSync(await store.get(source!.key)).toString('utf8').split('\n');
+  let checked = 0;
+  for (const part of await listAll(store, 'artifacts/2026-02/quarantine/')) {
+    for await (const row of readJsonLines<{ file: string; line: number; raw: Record<string, string> | string[] }>(store, part.key)) {
+      expect(row.file).toBe(source!.key);
+      const id = Array.isArray(row.raw) ? undefined : row.raw.impression_id;
+      if (id) {
+        expect(lines[row.line - 1]).toContain(id);
+        checked += 1;
+      }
+    }
+  }
+  expect(checked).toBeGreaterThan(50);
+});
