@@ -108,8 +108,6 @@ it('answers 404 for a month never run and 400 for a bad month', async () => {
 });
 
 it('answers 503 for runs while Temporal is unreachable, and keeps serving everything else', async () => {
-  const store = await freshGcsStore();
-  const registry = new ModelRegistry(store);
   const unreachable = await connectClient({ address: '127.0.0.1:1', namespace: 'default' }, { lazy: true });
   const server = await startServer(createApp({ store, registry, predictor, temporal: unreachable, config: loadConfig() }), '127.0.0.1', 0);
   try {
