@@ -1,8 +1,9 @@
-// Ingest (TFX ExampleGen): stream each CSV of the month, validate every row against the spec,
-// quarantine bad rows with their reason, and write typed examples as gzipped JSON-lines shards.
+// Ingest (TFX ExampleGen): stream each CSV of the month record by record, validate every row against
+// the spec, quarantine bad rows with their reason (one broken quote costs one row, not the rest of the
+// file), and write typed examples as gzipped JSON-lines shards.
 import { ApplicationFailure, heartbeat, log } from '@temporalio/activity';
-import { parse } from 'csv-parse';
 import { putJson, getJson, listAll, type BlobStore } from '../core/storage/blob-store';
+import { csvRecords, parseCsvRecord } from '../core/storage/csv-records';
 import { JsonLinesWriter, readMaybeGzipped } from '../core/storage/lines';
 import { loadSpecForMonth } from '../core/features/load-spec';
 import { parseRow, requiredColumns, type RawValue } from '../core/features/parse-row';
@@ -55,7 +56,7 @@ export function createIngestActivities(deps: { store: BlobStore }) {
       const examples = new JsonLinesWriter(store, keys.examples(input.part));
       const quarantine = new JsonLinesWriter(store, keys.quarantine(input.part));
       const source = input.source ?? input.file;
-      // csv-parse counts lines in this file, whose first data record is line 2.
+      // Lines count from this file's header (line 1); a part's first data record is firstLine in its source.
       const sourceLine = (line: number) => line - 2 + (input.firstLine ?? 2);
       const result: FileIngestResult = { file: source, part: input.part, rows: 0, accepted: 0, quarantined: 0, reasons: {} };
       const images = new Set<string>();
@@ -70,39 +71,36 @@ export function createIngestActivities(deps: { store: BlobStore }) {
         await quarantine.write({ file: source, line: sourceLine(line), reason, raw });
       };
 
-      const skipped: { line: number; reason: string; raw: unknown }[] = [];
-      const parser = readMaybeGzipped(store, input.file).pipe(
-        parse({ bom: true, skip_empty_lines: true, relax_column_count: true, skip_records_with_error: true, info: true }),
-      );
-      // Records csv-parse cannot parse at all (e.g. an unclosed quote) still get quarantined.
-      parser.on('skip', (error: Error & { lines?: number; record?: unknown }) => {
-        skipped.push({ line: error.lines ?? -1, reason: `unparsable CSV: ${error.message}`, raw: error.record ?? null });
-      });
-
       let header: string[] | undefined;
-      for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-        while (skipped.length) { const s = skipped.shift()!; result.rows += 1; await reject(s.line, s.reason, s.raw); }
+      let line = 1;
+      for await (const record of csvRecords(readMaybeGzipped(store, input.file))) {
+        const at = line;
+        line += record.lines;
+        const text = record.bytes.toString('utf8').replace(/^\uFEFF/, '');
+        if (text.trim() === '') continue;
         if (!header) {
-          header = record.map((h) => h.trim());
+          const fields = parseCsvRecord(text);
+          if ('error' in fields) throw ApplicationFailure.nonRetryable(`${source} has an unreadable header: ${fields.error}`, 'MissingColumns');
+          header = fields.map((h) => h.trim());
           checkHeader(spec, header, source);
           continue;
         }
         result.rows += 1;
-        if (record.length !== header.length) {
-          await reject(info.lines, `expected ${header.length} fields, found ${record.length}`, record);
-        } else {
-          const row: Record<string, RawValue> = Object.fromEntries(header.map((name, i) => [name, record[i]]));
+        const fields = record.unbalanced ? { error: 'a quote that never closes' } : parseCsvRecord(text);
+        if ('error' in fields) await reject(at, `unparsable CSV: ${fields.error}`, text.slice(0, 2000));
+        else if (fields.length !== header.length) await reject(at, `expected ${header.length} fields, found ${fields.length}`, fields);
+        else {
+          const row: Record<string, RawValue> = Object.fromEntries(header.map((name, i) => [name, fields[i]]));
           const parsed = parseRow(spec, row, options);
           if (parsed.ok) {
             result.accepted += 1;
             const image = imageName ? parsed.example.f[imageName] : null;
             if (typeof image === 'string') images.add(image);
             await examples.write(parsed.example);
-          } else await reject(info.lines, parsed.reason, row);
+          } else await reject(at, parsed.reason, row);
         }
         if (result.rows % HEARTBEAT_EVERY_ROWS === 0) heartbeat({ rows: result.rows });
       }
-      for (const s of skipped) { result.rows += 1; await reject(s.line, s.reason, s.raw); }
       if (!header) throw ApplicationFailure.nonRetryable(`${source} is empty: no header row`, 'MissingColumns');
       await Promise.all([examples.close(), quarantine.close()]);
       await putJson(store, keys.imageRefs(input.part), [...images].sort());

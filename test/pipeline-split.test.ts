@@ -1,28 +1,12 @@
 // A month that arrives as one big CSV is cut into parts of whole records (quoted newlines and quotes
 // respected), ingested in parallel, and its quarantined rows still name the source file and line.
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateMonth, type GeneratedMonthSummary } from '../core/datagen/generate-month';
 import { listAll } from '../core/storage/blob-store';
-import { csvRecords } from '../core/storage/csv-records';
 import { readJsonLines } from '../core/storage/lines';
 import type { PipelineProgress } from '../workflows/monthly-pipeline';
 import { runMonth, testSettings } from './helpers/pipeline';
 import { freshGcsStore, startWorkers, type TestStack } from './helpers/stack';
-
-it('cuts CSV bytes into whole records only', async () => {
-  const csv = 'id,headline\r\n1,"two\nlines"\r\n2,"say ""hi"", twice"\r\n3,ünïcödé\r\n4,last without newline';
-  const chunks = [...Buffer.from(csv)].map((byte) => Buffer.from([byte]));
-  const records: { text: string; lines: number }[] = [];
-  for await (const record of csvRecords(Readable.from(chunks))) records.push({ text: record.bytes.toString('utf8'), lines: record.lines });
-  expect(records).toEqual([
-    { text: 'id,headline\r\n', lines: 1 },
-    { text: '1,"two\nlines"\r\n', lines: 2 },
-    { text: '2,"say ""hi"", twice"\r\n', lines: 1 },
-    { text: '3,ünïcödé\r\n', lines: 1 },
-    { text: '4,last without newline\n', lines: 1 },
-  ]);
-});
 
 let stack: TestStack;
 let store: Awaited<ReturnType<typeof freshGcsStore>>;
