@@ -5,7 +5,10 @@ import { getJson, putJson, type BlobStore } from '../core/storage/blob-store';
 import type { Example } from '../core/features/example';
 import type { FeatureSpec } from '../core/features/spec';
 import { bless, type Blessing, type BlessingRules } from '../core/evaluation/blessing';
-import { metricsBySlice, predictExamples, type SliceMetrics } from '../core/evaluation/evaluate-model';
+import { metricsBySlice, type SliceMetrics } from '../core/evaluation/evaluate-model';
+import { Encoder } from '../core/features/transform';
+import { disposeClickModel } from '../core/model/architecture';
+import { predictExamples } from '../core/model/predict-examples';
 import { computeMetrics, type Metrics } from '../core/evaluation/metrics';
 import { loadClickModel } from '../core/model/model-files';
 import { holdoutStart, loadImageRows, loadPixels, readExamples } from '../core/pipeline/examples';
@@ -56,12 +59,14 @@ export function createEvaluationActivities(deps: { store: BlobStore }) {
       const labels: number[] = [];
       const probabilities = models.map(() => [] as number[]);
       const sliceValues: Record<string, string[]> = Object.fromEntries(spec.slices.map((column) => [column, []]));
+      // Each model encodes with its own transform: a champion keeps the preprocessing it was trained with.
+      const encoders = models.map((loaded) => new Encoder(loaded.transform));
       let chunk: Example[] = [];
       const flush = () => {
         models.forEach((loaded, m) => {
           // A champion trained on other image sizes cannot use this month's pixel table: it is scored without images.
           const usable = loaded.transform.image && index && loaded.transform.image.size === index.size;
-          probabilities[m]!.push(...predictExamples(loaded, chunk, usable ? rowOf : () => -1, usable ? pixels : undefined));
+          probabilities[m]!.push(...predictExamples(loaded.model, encoders[m]!, chunk, usable ? rowOf : () => -1, usable ? pixels : undefined));
         });
         for (const example of chunk) {
           labels.push(example.y);
@@ -77,10 +82,7 @@ export function createEvaluationActivities(deps: { store: BlobStore }) {
       flush();
 
       // Workers live long: free the models' weights now rather than leak them per evaluation.
-      for (const { model } of models) {
-        model.head.dispose();
-        model.imageTower?.dispose();
-      }
+      for (const { model } of models) disposeClickModel(model);
       const scored = probabilities.map((p): ScoredModel => ({ overall: computeMetrics(labels, p), slices: metricsBySlice(labels, p, sliceValues) }));
       const candidate = scored[0]!;
       const champion = current ? { version: current.version, ...scored[1]! } : undefined;

@@ -12,7 +12,8 @@ export function createStageResultActivities(deps: { store: BlobStore }) {
     /** Identifies the month's input as it is now: every raw object's key, size and generation, and the bucket spec's. */
     async fingerprintRawData(month: string): Promise<string> {
       const hash = createHash('sha256');
-      const objects = [...(await listAll(store, rawPrefix(month))), ...(await listAll(store, specKeys(month)[1]!)).filter((b) => b.key === specKeys(month)[1])];
+      const bucketSpec = await store.stat(specKeys(month)[1]!);
+      const objects = [...(await listAll(store, rawPrefix(month))), ...(bucketSpec ? [bucketSpec] : [])];
       for (const object of objects) hash.update(`${object.key}\0${object.size}\0${object.generation}\n`);
       return hash.digest('hex').slice(0, 16);
     },
@@ -22,9 +23,6 @@ export function createStageResultActivities(deps: { store: BlobStore }) {
     },
     async writeStageResult(input: { month: string; stage: string; result: unknown; settingsFingerprint: string; workflowId: string; runId: string }): Promise<void> {
       await putJson(store, monthArtifacts(input.month).stage(input.stage), { ...input, finishedAt: new Date().toISOString() });
-    },
-    async clearStageResults(input: { month: string; stages: string[] }): Promise<void> {
-      await Promise.all(input.stages.map((stage) => store.delete(monthArtifacts(input.month).stage(stage))));
     },
   };
 }

@@ -6,7 +6,7 @@ import { getJson, putJson, type BlobStore } from '../core/storage/blob-store';
 import { parseDataset } from '../core/features/dataset';
 import type { FittedTransform } from '../core/features/transform';
 import type { FeatureSpec } from '../core/features/spec';
-import { buildClickModel } from '../core/model/architecture';
+import { buildClickModel, disposeClickModel } from '../core/model/architecture';
 import { restoreCheckpoint, saveCheckpoint } from '../core/model/checkpoint';
 import { saveClickModel } from '../core/model/model-files';
 import { freshTrainState, runTraining, type TrainOptions, type TrainState } from '../core/model/train-loop';
@@ -102,8 +102,7 @@ export function createTrainingActivities(deps: { store: BlobStore }) {
         backend: card.backend,
       };
       await putJson(store, keys.trainingReport, result);
-      model.head.dispose();
-      model.imageTower?.dispose();
+      disposeClickModel(model);
       optimizer.dispose();
       return result;
     },

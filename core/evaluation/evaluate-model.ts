@@ -1,24 +1,10 @@
-// Scores a loaded model on raw examples: encodes them with the model's own transform (a champion
-// keeps the preprocessing it was trained with), predicts, and computes metrics overall and per slice.
-import type { Example } from '../features/example';
-import { DatasetBuilder } from '../features/dataset';
-import { Encoder } from '../features/transform';
-import type { LoadedModel } from '../model/model-files';
-import type { PixelSource } from '../model/forward';
-import { predictProbabilities } from '../model/train-loop';
+// Metrics per slice of the holdout (TF Model Analysis' slicing).
 import { computeMetrics, type Metrics } from './metrics';
 
 export interface SliceMetrics { column: string; value: string; metrics: Metrics }
 
 /** Slices smaller than this, or without clicks, say little and are left out. */
 const MIN_SLICE_ROWS = 200;
-
-export function predictExamples(loaded: LoadedModel, examples: Example[], imageRow: (key: string) => number, pixels: PixelSource | undefined): Float32Array {
-  const encoder = new Encoder(loaded.transform);
-  const builder = new DatasetBuilder(encoder.widths);
-  for (const example of examples) builder.push(encoder.encode(example, imageRow), example.y);
-  return predictProbabilities(loaded.model, loaded.transform, builder.build(), pixels);
-}
 
 /** Metrics per value of each slice column; `values[column][i]` is row i's value. */
 export function metricsBySlice(labels: ArrayLike<number>, probabilities: ArrayLike<number>, values: Record<string, string[]>): SliceMetrics[] {

@@ -78,6 +78,12 @@ export function buildHead(transform: FittedTransform, baseRate: number): tf.Laye
   return tf.model({ inputs, outputs: logit, name: 'click_head' });
 }
 
+/** Frees a model's weights (long-lived workers and servers load many). */
+export function disposeClickModel(model: ClickModel): void {
+  model.head.dispose();
+  model.imageTower?.dispose();
+}
+
 export function buildClickModel(transform: FittedTransform, baseRate: number): ClickModel {
   return { head: buildHead(transform, baseRate), imageTower: transform.image ? buildImageTower(transform.image.size) : undefined };
 }

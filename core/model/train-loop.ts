@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EncodedDataset } from '../features/dataset';
 import type { FittedTransform } from '../features/transform';
+import { logLoss } from '../evaluation/metrics';
 import type { ClickModel } from './architecture';
 import { forwardLogits, sliceDataset, takeRows, type PixelSource } from './forward';
 
@@ -99,13 +100,7 @@ export function predictProbabilities(model: ClickModel, transform: FittedTransfo
 }
 
 export function meanLogLoss(model: ClickModel, transform: FittedTransform, data: EncodedDataset, pixels: PixelSource | undefined): number {
-  const p = predictProbabilities(model, transform, data, pixels);
-  let sum = 0;
-  for (let i = 0; i < data.rows; i++) {
-    const q = Math.min(Math.max(p[i]!, 1e-7), 1 - 1e-7);
-    sum -= data.label[i]! * Math.log(q) + (1 - data.label[i]!) * Math.log(1 - q);
-  }
-  return sum / Math.max(data.rows, 1);
+  return logLoss(data.label, predictProbabilities(model, transform, data, pixels));
 }
 
 function shuffledIndices(n: number, seed: number): Int32Array {

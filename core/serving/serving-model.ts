@@ -8,6 +8,8 @@ import { Encoder } from '../features/transform';
 import type { PixelSource } from '../model/forward';
 import { loadClickModel, type LoadedModel } from '../model/model-files';
 import { predictProbabilities } from '../model/train-loop';
+import { predictExamples } from '../model/predict-examples';
+import { disposeClickModel } from '../model/architecture';
 import type { ModelRegistry } from '../registry/model-registry';
 import type { Champion } from '../registry/types';
 import type { BlobStore } from '../storage/blob-store';
@@ -47,7 +49,7 @@ export class ServingModel {
       model.warmUp();
       return model;
     } catch (error) {
-      disposeModel(loaded);
+      disposeClickModel(loaded.model);
       throw error;
     }
   }
@@ -96,9 +98,7 @@ export class ServingModel {
       pixels = (row) => table[row]!;
     }
 
-    const builder = new DatasetBuilder(this.encoder.widths);
-    for (const row of rows) builder.push(this.encoder.encode(row.example, imageRow), 0);
-    const probabilities = predictProbabilities(this.loaded.model, this.loaded.transform, builder.build(), pixels);
+    const probabilities = predictExamples(this.loaded.model, this.encoder, rows.map((row) => row.example), imageRow, pixels);
     return rows.map((row, i) => ({ clickProbability: probabilities[i]!, ...(row.warnings.length > 0 ? { warnings: row.warnings } : {}) }));
   }
 
@@ -119,7 +119,7 @@ export class ServingModel {
   private disposeIfIdle(): void {
     if (!this.retired || this.users > 0 || this.disposed) return;
     this.disposed = true;
-    disposeModel(this.loaded);
+    disposeClickModel(this.loaded.model);
   }
 
   // One all-defaults row (and a blank image when the model has an image tower) through the whole graph.
@@ -133,9 +133,4 @@ export class ServingModel {
     const [probability] = predictProbabilities(this.loaded.model, this.loaded.transform, builder.build(), withImage ? () => blank : undefined);
     if (!Number.isFinite(probability)) throw new Error(`v${this.version} predicts ${probability} for a default row; refusing to serve it`);
   }
-}
-
-function disposeModel(loaded: LoadedModel): void {
-  loaded.model.head.dispose();
-  loaded.model.imageTower?.dispose();
 }

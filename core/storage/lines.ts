@@ -45,14 +45,12 @@ export class StreamingWriter {
 /** A writer that streams JSON lines to the store as they come. */
 export class JsonLinesWriter {
   private readonly writer: StreamingWriter;
-  count = 0;
 
   constructor(store: BlobStore, key: string) {
     this.writer = new StreamingWriter(store, key, 'application/x-ndjson');
   }
 
   async write(value: unknown): Promise<void> {
-    this.count += 1;
     await this.writer.write(`${JSON.stringify(value)}\n`);
   }
 
