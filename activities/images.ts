@@ -2,6 +2,7 @@
 // them into one pixel table that training and evaluation index into.
 import { heartbeat, log } from '@temporalio/activity';
 import { BlobNotFoundError, getJson, listAll, putJson, type BlobStore } from '../core/storage/blob-store';
+import { forEachConcurrently } from '../core/concurrency';
 import { decodeAdImage } from '../core/features/image';
 import { imageColumn, parseFeatureSpec } from '../core/features/spec';
 import { monthArtifacts } from '../core/pipeline/layout';
@@ -33,24 +34,18 @@ export function createImageActivities(deps: { store: BlobStore }) {
       const ordered = [...referenced].sort();
       const decoded = new Array<Uint8Array | undefined>(ordered.length);
       const checks: ImageIndex['checks'] = { referenced: ordered.length, ok: 0, missing: 0, corrupt: 0, failures: [] };
-      let next = 0;
-      const work = async () => {
-        while (next < ordered.length) {
-          const i = next++;
-          const key = ordered[i]!;
-          try {
-            decoded[i] = await decodeAdImage(await store.get(key), column.size);
-            checks.ok += 1;
-          } catch (error) {
-            const missing = error instanceof BlobNotFoundError;
-            if (missing) checks.missing += 1;
-            else checks.corrupt += 1;
-            if (checks.failures.length < MAX_LISTED_FAILURES) checks.failures.push({ key, reason: missing ? 'missing' : `corrupt: ${(error as Error).message}` });
-          }
-          if (i % 200 === 0) heartbeat({ done: i, of: ordered.length });
+      await forEachConcurrently(ordered, CONCURRENCY, async (key, i) => {
+        try {
+          decoded[i] = await decodeAdImage(await store.get(key), column.size);
+          checks.ok += 1;
+        } catch (error) {
+          const missing = error instanceof BlobNotFoundError;
+          if (missing) checks.missing += 1;
+          else checks.corrupt += 1;
+          if (checks.failures.length < MAX_LISTED_FAILURES) checks.failures.push({ key, reason: missing ? 'missing' : `corrupt: ${(error as Error).message}` });
         }
-      };
-      await Promise.all(Array.from({ length: CONCURRENCY }, work));
+        if (i % 200 === 0) heartbeat({ done: i, of: ordered.length });
+      });
 
       const okKeys = ordered.filter((_, i) => decoded[i]);
       const pixels = Buffer.concat(decoded.filter((d): d is Uint8Array => d !== undefined));

@@ -1,6 +1,7 @@
 // All settings, parsed and validated once. Nothing else reads process.env.
 import path from 'node:path';
 import { z } from 'zod';
+import { MONTH_PATTERN } from './features/month';
 import { defaultValidationThresholds, type ValidationThresholds } from './validation/thresholds';
 
 const projectRoot = path.resolve(import.meta.dirname, '..');
@@ -30,7 +31,7 @@ const schema = z.object({
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port.default(8080),
   SERVING_POLL_SECONDS: z.coerce.number().positive().default(30),
-  DEMO_MONTHS: z.string().regex(/^(\d{4}-\d{2})(,\d{4}-\d{2})*$/, 'comma-separated YYYY-MM months').optional(),
+  DEMO_MONTHS: z.string().refine((value) => value.split(',').every((month) => MONTH_PATTERN.test(month)), 'comma-separated YYYY-MM months').optional(),
   DEMO_IMPRESSIONS: z.coerce.number().int().min(1000).default(200_000),
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(30),
   INGEST_SPLIT_BYTES: z.coerce.number().int().min(1).default(64 * 1024 * 1024),

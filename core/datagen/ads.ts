@@ -3,7 +3,7 @@
 import { randomBannerLook, type BannerLook } from './banner-look';
 import { AD_EFFECT_SD, ADVERTISER_EFFECT_SD, CATEGORY_LOGIT, imageLogit, type AdLogit } from './click-model';
 import { headlineLogit, makeHeadline } from './headlines';
-import { WeightedIndex, type Random } from './random';
+import { WeightedIndex, type Random } from '../random';
 import { CATEGORIES, IMAGE_EXTENSION, IMAGE_FORMATS, type Category, type ImageFormat } from './values';
 
 export type ImageFormatChoice = ImageFormat | 'mixed';

@@ -1,6 +1,6 @@
 // Who sees ads in a given month: the mix of placements, devices, regions, interests and hours, with
 // month-of-year seasonality and, under drift, a shift towards a population the model has not seen.
-import { WeightedChoice, WeightedIndex } from './random';
+import { WeightedChoice, WeightedIndex } from '../random';
 import { CATEGORIES, DEVICES, DRIFT_PLACEMENTS, PLACEMENTS, REGIONS, type Category, type Device, type Placement, type Region } from './values';
 
 export interface Audience {

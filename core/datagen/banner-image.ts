@@ -2,7 +2,7 @@
 // in the image (and survives downscaling to 32×32).
 import sharp from 'sharp';
 import type { BannerLook } from './banner-look';
-import type { Random } from './random';
+import type { Random } from '../random';
 import type { ImageFormat } from './values';
 
 export const BANNER_SIZE = 64;

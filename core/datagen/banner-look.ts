@@ -1,5 +1,5 @@
 // What an ad's banner looks like: the attributes the image is rendered from and the click model reads.
-import type { Random } from './random';
+import type { Random } from '../random';
 
 export interface BannerLook {
   /** Background hue in degrees; warm (red–orange–yellow) hues attract clicks, cool ones less. */

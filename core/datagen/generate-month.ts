@@ -5,7 +5,7 @@ import { buildAds } from './ads';
 import { adsTruthCsv, adsTruthKey } from './ads-truth';
 import { pickImageStatuses } from './image-dirt';
 import { parseGenerateMonthOptions, type GeneratedMonthSummary, type GenerateMonthOptions } from './options';
-import { hashSeed, Random } from './random';
+import { hashSeed, Random } from '../random';
 import { writeBanners } from './write-banners';
 import { clickProbabilityKey, writeImpressions } from './write-impressions';
 

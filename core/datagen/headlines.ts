@@ -1,6 +1,6 @@
 // Ad headlines: 3–8 words from a vocabulary where some words lift clicks and some depress them.
 // Some headlines carry commas and double quotes so that CSV quoting gets exercised.
-import type { Random } from './random';
+import type { Random } from '../random';
 import type { Category } from './values';
 
 /** Logit effect of each word that moves the click rate; every other word is neutral. */

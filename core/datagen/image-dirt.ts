@@ -1,6 +1,6 @@
 // Breaks an exact number of ads' images: missing ones are referenced by the CSV but never written;
 // corrupt ones are written as bytes no decoder accepts.
-import type { Random } from './random';
+import type { Random } from '../random';
 
 export type ImageStatus = 'ok' | 'missing' | 'corrupt';
 

@@ -3,7 +3,7 @@
 import type { Ad } from './ads';
 import { audienceFor, type Audience } from './audience';
 import { adLogitTotal, clickProbability } from './click-model';
-import { WeightedIndex, type Random } from './random';
+import { WeightedIndex, type Random } from '../random';
 import { CATEGORIES, type Category, type Device, type Placement, type Region } from './values';
 
 export interface Impression {

@@ -1,5 +1,6 @@
 // The generator's options, their defaults, and the summary it returns (and writes to truth/).
 import { z } from 'zod';
+import { MONTH_PATTERN } from '../features/month';
 import type { MalformedKind, OutOfRangeKind } from './row-dirt';
 import type { ImageFormat } from './values';
 
@@ -7,7 +8,7 @@ const fraction = z.number().min(0).max(1);
 
 export const generateMonthOptionsSchema = z
   .object({
-    month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'month must be YYYY-MM'),
+    month: z.string().regex(MONTH_PATTERN, 'month must be YYYY-MM'),
     impressions: z.number().int().min(1).default(200_000),
     ads: z.number().int().min(1).max(1_000_000).default(2000),
     /** Number of CSV files the impressions are split over. */

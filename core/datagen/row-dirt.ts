@@ -1,7 +1,7 @@
 // Spoils an exact number of rows, chosen uniformly at random while streaming: malformed rows (the
 // pipeline cannot parse them) and out-of-range rows (they parse, but break the spec's bounds).
 import { columnIndex } from './csv-row';
-import type { Random } from './random';
+import type { Random } from '../random';
 
 export const MALFORMED_KINDS = ['wrongFieldCount', 'badTimestamp', 'nonNumericAge', 'badLabel'] as const;
 export const OUT_OF_RANGE_KINDS = ['userAge', 'hourOfDay'] as const;

@@ -1,10 +1,11 @@
 // Renders and stores one banner per ad under raw/<month>/images/, skipping the ads whose image is
 // to be missing and garbling the ones to be corrupt.
+import { forEachConcurrently } from '../concurrency';
 import type { BlobStore } from '../storage/blob-store';
 import type { Ad } from './ads';
 import { encodeBanner, renderBanner } from './banner-image';
 import { corruptImage, type ImageStatus } from './image-dirt';
-import type { Random } from './random';
+import type { Random } from '../random';
 import { IMAGE_FORMATS, type ImageFormat } from './values';
 
 /** Images in flight at once: enough to hide store latency without flooding a small machine. */
@@ -19,21 +20,15 @@ export interface WrittenBanners {
 
 export async function writeBanners(store: BlobStore, month: string, ads: Ad[], statuses: ImageStatus[], random: Random): Promise<WrittenBanners> {
   const result: WrittenBanners = { written: 0, byFormat: Object.fromEntries(IMAGE_FORMATS.map((f) => [f, 0])) as Record<ImageFormat, number> };
-  let next = 0;
-  const worker = async () => {
-    while (next < ads.length) {
-      const i = next++;
-      const ad = ads[i]!;
-      if (statuses[i] === 'missing') continue;
-      // Each ad draws from its own stream, so the bytes do not depend on which worker got there first.
-      const adRandom = random.fork(ad.id);
-      const encoded = await encodeBanner(renderBanner(ad.look, adRandom), ad.format);
-      const body = statuses[i] === 'corrupt' ? corruptImage(encoded, adRandom) : encoded;
-      await store.put(`raw/${month}/${ad.imagePath}`, body, { contentType: CONTENT_TYPE[ad.format] });
-      result.written++;
-      result.byFormat[ad.format]++;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, ads.length) }, worker));
+  await forEachConcurrently(ads, CONCURRENCY, async (ad, i) => {
+    if (statuses[i] === 'missing') return;
+    // Each ad draws from its own stream, so the bytes do not depend on which lane got there first.
+    const adRandom = random.fork(ad.id);
+    const encoded = await encodeBanner(renderBanner(ad.look, adRandom), ad.format);
+    const body = statuses[i] === 'corrupt' ? corruptImage(encoded, adRandom) : encoded;
+    await store.put(`raw/${month}/${ad.imagePath}`, body, { contentType: CONTENT_TYPE[ad.format] });
+    result.written++;
+    result.byFormat[ad.format]++;
+  });
   return result;
 }

@@ -7,7 +7,7 @@ import { BlobSink } from './blob-sink';
 import { csvLine, FILE_COLUMNS, impressionFields } from './csv-row';
 import type { ImageStatus } from './image-dirt';
 import { ImpressionSampler } from './impressions';
-import type { Random } from './random';
+import type { Random } from '../random';
 import { RowDirt, type RowDirtCounts } from './row-dirt';
 
 export interface WrittenImpressions {

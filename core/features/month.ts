@@ -1,5 +1,7 @@
 // Month arithmetic for 'YYYY-MM' strings, in UTC. Pure: workflows use it too.
-const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+/** 'YYYY-MM': the one month pattern (config, API, registry and generator validate with it). */
+export const MONTH_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
+const MONTH = MONTH_PATTERN;
 
 export function isMonth(value: string): boolean {
   return MONTH.test(value);

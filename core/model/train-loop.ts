@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { EncodedDataset } from '../features/dataset';
 import type { FittedTransform } from '../features/transform';
 import { logLoss } from '../evaluation/metrics';
+import { Random } from '../random';
 import type { ClickModel } from './architecture';
 import { forwardLogits, sliceDataset, takeRows, type PixelSource } from './forward';
 
@@ -106,10 +107,9 @@ export function meanLogLoss(model: ClickModel, transform: FittedTransform, data:
 function shuffledIndices(n: number, seed: number): Int32Array {
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  let s = seed >>> 0 || 1;
+  const random = new Random(seed);
   for (let i = n - 1; i > 0; i--) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    const j = s % (i + 1);
+    const j = Math.floor(random.next() * (i + 1));
     [order[i], order[j]] = [order[j]!, order[i]!];
   }
   return order;

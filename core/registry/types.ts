@@ -1,5 +1,6 @@
 // The shapes the registry writes to the bucket, validated on every read (people can edit buckets).
 import { z } from 'zod';
+import { MONTH_PATTERN } from '../features/month';
 
 const versionNumber = z.number().int().positive();
 const isoTime = z.iso.datetime({ offset: true });
@@ -11,7 +12,7 @@ export const fileNameSchema = z
 
 export const versionMetadataSchema = z.object({
   /** The month of data the model was trained on, YYYY-MM. */
-  dataMonth: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'dataMonth is YYYY-MM'),
+  dataMonth: z.string().regex(MONTH_PATTERN, 'dataMonth is YYYY-MM'),
   specName: z.string().min(1),
   /** Free-form evaluation results (AUC, log loss, per-slice numbers…). */
   metrics: z.record(z.string(), z.unknown()),

@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { defaultFeatureSpec } from '../../core/features/default-spec';
 import type { Example } from '../../core/features/example';
 import { TransformFitter } from '../../core/features/transform';
+import { Random } from '../../core/random';
 import { buildClickModel } from '../../core/model/architecture';
 import { saveClickModel } from '../../core/model/model-files';
 import type { ModelRegistry } from '../../core/registry/model-registry';
@@ -32,8 +33,8 @@ export function tinyInstance(overrides: Record<string, string | number | null> =
 }
 
 function syntheticExamples(count: number): Example[] {
-  let state = 12345;
-  const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const random = new Random(12345);
+  const next = () => random.next();
   const pick = <T>(values: T[]) => values[Math.floor(next() * values.length)]!;
   return Array.from({ length: count }, (_, i) => {
     const ad = 1 + (i % 20);

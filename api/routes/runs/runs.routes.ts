@@ -1,7 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { errorResponse } from '../../lib/errors';
+import { MONTH_PATTERN } from '../../../core/features/month';
 
-const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM').openapi({ example: '2026-10' });
+const monthSchema = z.string().regex(MONTH_PATTERN, 'must be a month as YYYY-MM').openapi({ example: '2026-10' });
 
 export const startRunSchema = z.object({
   month: monthSchema,

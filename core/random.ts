@@ -1,6 +1,7 @@
-// A small seeded PRNG (sfc32) with the draws the generator needs, so a seed reproduces a month exactly.
+// The project's one seeded PRNG (sfc32) and the draws it needs: the data generator, training's shuffles
+// and tests all use it, so a seed reproduces their output exactly.
 
-import { fnv1a } from '../features/hash';
+import { fnv1a } from './features/hash';
 
 /** Turns a month name or label into a 32-bit seed. */
 export const hashSeed = fnv1a;
