@@ -1,5 +1,6 @@
-// Evaluate (TFX Evaluator + TF Model Analysis): the candidate and the current champion on the same
-// holdout, overall and per slice, then the blessing rules decide.
+// Evaluate (TFX Evaluator + TF Model Analysis): the candidate, the current champion and this month's
+// logistic-regression baseline on the same evaluation holdout (days no training step has seen), overall
+// and per slice, then the blessing rules decide.
 import { log } from '@temporalio/activity';
 import { getJson, putJson, type BlobStore } from '../core/storage/blob-store';
 import type { Example } from '../core/features/example';
@@ -8,7 +9,7 @@ import { bless, type Blessing, type BlessingRules } from '../core/evaluation/ble
 import { metricsBySlice, type SliceMetrics } from '../core/evaluation/evaluate-model';
 import { Encoder } from '../core/features/transform';
 import { disposeClickModel } from '../core/model/architecture';
-import { predictExamples } from '../core/model/predict-examples';
+import { predictExamples } from '../core/model/predict';
 import { computeMetrics, type Metrics } from '../core/evaluation/metrics';
 import { loadClickModel } from '../core/model/model-files';
 import { holdoutStart, loadImageRows, loadPixels, readExamples } from '../core/pipeline/examples';
@@ -20,16 +21,19 @@ export interface EvaluateInput {
   specKey: string;
   holdoutDays: number;
   candidatePrefix: string;
+  /** This month's logistic-regression baseline; runs started before it existed have none. */
+  baselinePrefix?: string;
   rules: BlessingRules;
 }
 
-export interface ModelScore { auc: number; logLoss: number; calibration: number; meanPredicted: number; observedRate: number }
+export interface ModelScore { auc: number; logLoss: number; calibration: number; expectedCalibrationError: number; meanPredicted: number; observedRate: number }
 
 export interface EvaluationSummary {
   evaluationKey: string;
   holdoutRows: number;
   candidate: ModelScore;
   champion?: ModelScore & { version: number };
+  baseline?: ModelScore;
   blessing: Blessing;
 }
 
@@ -37,7 +41,9 @@ interface ScoredModel { overall: Metrics; slices: SliceMetrics[] }
 
 const EVALUATION_CHUNK = 8192;
 
-const score = (m: Metrics): ModelScore => ({ auc: m.auc, logLoss: m.logLoss, calibration: m.calibration, meanPredicted: m.meanPredicted, observedRate: m.observedRate });
+const score = (m: Metrics): ModelScore => ({
+  auc: m.auc, logLoss: m.logLoss, calibration: m.calibration, expectedCalibrationError: m.expectedCalibrationError, meanPredicted: m.meanPredicted, observedRate: m.observedRate,
+});
 
 export function createEvaluationActivities(deps: { store: BlobStore }) {
   const { store } = deps;
@@ -50,8 +56,10 @@ export function createEvaluationActivities(deps: { store: BlobStore }) {
       const pixels = await loadPixels(store, input.month, index?.size);
       const registry = new ModelRegistry(store);
       const current = await registry.champion();
+      // In this order: candidate, then the baseline and the champion when there are.
       const models = [
         await loadClickModel(store, input.candidatePrefix),
+        ...(input.baselinePrefix ? [await loadClickModel(store, input.baselinePrefix)] : []),
         ...(current ? [await loadClickModel(store, (name) => registry.fileKey(current.version, name))] : []),
       ];
 
@@ -84,16 +92,18 @@ export function createEvaluationActivities(deps: { store: BlobStore }) {
       // Workers live long: free the models' weights now rather than leak them per evaluation.
       for (const { model } of models) disposeClickModel(model);
       const scored = probabilities.map((p): ScoredModel => ({ overall: computeMetrics(labels, p), slices: metricsBySlice(labels, p, sliceValues) }));
-      const candidate = scored[0]!;
-      const champion = current ? { version: current.version, ...scored[1]! } : undefined;
-      const blessing = bless(candidate.overall, champion?.overall, input.rules);
-      await putJson(store, keys.evaluation, { month: input.month, holdoutStart: new Date(split).toISOString(), holdoutRows: labels.length, rules: input.rules, candidate, champion, blessing });
-      log.info('evaluated', { month: input.month, candidateAuc: candidate.overall.auc, championAuc: champion?.overall.auc, blessed: blessing.blessed });
+      const [candidate, ...others] = scored as [ScoredModel, ...ScoredModel[]];
+      const baseline = input.baselinePrefix ? others.shift() : undefined;
+      const champion = current ? { version: current.version, ...others.shift()! } : undefined;
+      const blessing = bless(candidate.overall, champion?.overall, input.rules, baseline?.overall);
+      await putJson(store, keys.evaluation, { month: input.month, holdoutStart: new Date(split).toISOString(), holdoutRows: labels.length, rules: input.rules, candidate, baseline, champion, blessing });
+      log.info('evaluated', { month: input.month, candidateAuc: candidate.overall.auc, baselineAuc: baseline?.overall.auc, championAuc: champion?.overall.auc, blessed: blessing.blessed });
       return {
         evaluationKey: keys.evaluation,
         holdoutRows: labels.length,
         candidate: score(candidate.overall),
         champion: champion ? { version: champion.version, ...score(champion.overall) } : undefined,
+        baseline: baseline ? score(baseline.overall) : undefined,
         blessing,
       };
     },

@@ -10,6 +10,8 @@ import type { EvaluationSummary } from './evaluate';
 export interface PromoteInput {
   month: string;
   modelPrefix: string;
+  /** The model's files, relative to modelPrefix, as training wrote them (older runs: listed). */
+  modelFiles?: string[];
   evaluation: EvaluationSummary;
   training: Record<string, unknown>;
   codeVersion: string;
@@ -28,7 +30,8 @@ export function createPromotionActivities(deps: { store: BlobStore }) {
   return {
     async registerAndDecide(input: PromoteInput): Promise<PromotionDecision> {
       const registry = new ModelRegistry(store);
-      const files = (await listAll(store, `${input.modelPrefix}/`)).map((b) => ({ name: b.key.slice(input.modelPrefix.length + 1), sourceKey: b.key }));
+      const names = input.modelFiles ?? (await listAll(store, `${input.modelPrefix}/`)).map((b) => b.key.slice(input.modelPrefix.length + 1));
+      const files = names.map((name) => ({ name, sourceKey: `${input.modelPrefix}/${name}` }));
       const spec = await getJson<FeatureSpec>(store, `${input.modelPrefix}/spec.json`);
       const { evaluation } = input;
       const comparedAgainst = evaluation.champion?.version ?? null;
@@ -38,7 +41,7 @@ export function createPromotionActivities(deps: { store: BlobStore }) {
         metadata: {
           dataMonth: input.month,
           specName: spec.name,
-          metrics: { candidate: evaluation.candidate, champion: evaluation.champion ?? null, holdoutRows: evaluation.holdoutRows, training: input.training },
+          metrics: { candidate: evaluation.candidate, champion: evaluation.champion ?? null, baseline: evaluation.baseline ?? null, holdoutRows: evaluation.holdoutRows, training: input.training },
           codeVersion: input.codeVersion,
           lineage: { ...input.lineage, comparedAgainst, parentVersion: comparedAgainst, artifacts: { model: `${store.url}/${input.modelPrefix}`, evaluation: `${store.url}/${evaluation.evaluationKey}` } },
         },

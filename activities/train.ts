@@ -1,15 +1,20 @@
-// Train (TFX Trainer), on the training task queue (GPU workers). Checkpoints every epoch to the bucket
-// and heartbeats the checkpoint's reference: a retried attempt resumes from it instead of starting over.
+// Train (TFX Trainer, with Tuner trials), on the training task queue (GPU workers): each tuning trial and
+// the logistic-regression baseline is its own activity, checkpointed every epoch to the bucket with a
+// progress pointer beside it, so a retried attempt resumes from the last epoch even if no heartbeat
+// carrying it reached Temporal. The best epoch is then calibrated on the validation days and saved.
 import * as tf from '@tensorflow/tfjs';
 import { activityInfo, Context, heartbeat, log } from '@temporalio/activity';
-import { getJson, putJson, type BlobStore } from '../core/storage/blob-store';
+import { getJson, getJsonIfExists, putJson, type BlobStore } from '../core/storage/blob-store';
 import { parseDataset } from '../core/features/dataset';
 import type { FittedTransform } from '../core/features/transform';
 import type { FeatureSpec } from '../core/features/spec';
-import { buildClickModel, disposeClickModel } from '../core/model/architecture';
+import { buildClickModel, disposeClickModel, type ClickModel } from '../core/model/architecture';
+import { fitPlatt, type Calibration } from '../core/model/calibration';
 import { restoreCheckpoint, saveCheckpoint } from '../core/model/checkpoint';
+import { buildLogisticHead } from '../core/model/logistic-head';
 import { saveClickModel } from '../core/model/model-files';
-import { freshTrainState, runTraining, type TrainOptions, type TrainState } from '../core/model/train-loop';
+import { predictLogits } from '../core/model/predict';
+import { freshTrainState, runTraining, type Phase, type TrainOptions, type TrainState } from '../core/model/train-loop';
 import { loadPixels } from '../core/pipeline/examples';
 import { monthArtifacts } from '../core/pipeline/layout';
 import { loadedBackend } from '../core/tf/backend';
@@ -19,92 +24,125 @@ export interface TrainInput {
   specKey: string;
   transformKey: string;
   trainKey: string;
-  holdoutKey: string;
+  validationKey: string;
   options: TrainOptions;
+  /** Which tuning trial this is (0 = the configured settings). */
+  trial: number;
 }
 
 export interface TrainResult {
+  /** The saved model: `modelFiles` are its files, relative to `modelPrefix`. */
   modelPrefix: string;
+  modelFiles: string[];
   reportKey: string;
+  trial: number | 'baseline';
+  options: TrainOptions;
   epochs: number;
   bestEpoch: number;
-  bestHoldoutLoss: number;
+  /** Log loss on the validation days at the best epoch (before calibration): what trials are picked on. */
+  bestValidationLoss: number;
+  calibration: Calibration;
   resumedFromEpoch: number;
   history: TrainState['history'];
   examplesPerSecond: number;
   backend: string;
 }
 
-/** What each heartbeat carries: enough to resume. */
-export interface TrainProgress { state: TrainState; checkpointKey: string }
+/** What each heartbeat and the progress pointer carry: enough to resume. */
+export interface TrainProgress { state: TrainState; checkpointKey: string; attemptOf: string }
+
+interface Kind { trial: number | 'baseline'; name: string; build: (transform: FittedTransform, baseRate: number) => ClickModel }
 
 export function createTrainingActivities(deps: { store: BlobStore }) {
   const { store } = deps;
-  return {
-    async trainModel(input: TrainInput): Promise<TrainResult> {
-      const keys = monthArtifacts(input.month);
-      const info = activityInfo();
-      const [transform, spec, train, holdout] = await Promise.all([
-        getJson<FittedTransform>(store, input.transformKey),
-        getJson<FeatureSpec>(store, input.specKey),
-        store.get(input.trainKey).then(parseDataset),
-        store.get(input.holdoutKey).then(parseDataset),
-      ]);
-      const pixels = await loadPixels(store, input.month, transform.image?.size);
-      const baseRate = Math.min(Math.max(train.label.reduce((a, b) => a + b, 0) / train.rows, 1e-4), 0.5);
 
-      const model = buildClickModel(transform, baseRate);
-      const optimizer = tf.train.adam(input.options.learningRate);
-      let state = freshTrainState();
-      const resume = info.heartbeatDetails as TrainProgress | undefined;
-      if (resume?.state.epoch) {
-        await restoreCheckpoint(store, resume.checkpointKey, model, optimizer);
-        state = resume.state;
-        log.info('resuming training from checkpoint', { epoch: state.epoch, checkpoint: resume.checkpointKey, attempt: info.attempt });
-      }
-      const resumedFromEpoch = state.epoch;
-      let progress: TrainProgress | undefined = resume;
-      // Keep the heartbeat alive during long epochs, always carrying the last checkpoint.
-      const keepAlive = setInterval(() => heartbeat(progress), 2000);
-      const started = performance.now();
-      try {
-        state = await runTraining({
-          model, transform, train, holdout, pixels, optimizer, state,
-          options: input.options,
-          attempt: info.attempt,
-          shouldStop: () => Context.current().cancellationSignal.aborted,
-          onEpoch: async (next) => {
-            const checkpointKey = `${keys.checkpoint(next.epoch)}.ckpt`;
-            await saveCheckpoint(store, checkpointKey, model, optimizer);
-            progress = { state: next, checkpointKey };
-            heartbeat(progress);
-            log.info('epoch done', { ...next.history.at(-1), bestEpoch: next.bestEpoch });
-          },
-        });
-      } finally {
-        clearInterval(keepAlive);
-      }
-      const trainedEpochs = state.epoch - resumedFromEpoch;
-      const seconds = (performance.now() - started) / 1000;
-      if (state.bestEpoch === 0) throw new Error('Training finished without a completed epoch');
-      await restoreCheckpoint(store, `${keys.checkpoint(state.bestEpoch)}.ckpt`, model);
-      const card = { trainedOn: input.month, baseRate, backend: loadedBackend() ?? tf.getBackend(), epochs: state.epoch, bestEpoch: state.bestEpoch, holdoutLoss: state.bestLoss };
-      await saveClickModel(store, keys.trainedModel, { model, transform, spec, card });
-      const result: TrainResult = {
-        modelPrefix: keys.trainedModel,
-        reportKey: keys.trainingReport,
-        epochs: state.epoch,
-        bestEpoch: state.bestEpoch,
-        bestHoldoutLoss: state.bestLoss,
-        resumedFromEpoch,
-        history: state.history,
-        examplesPerSecond: seconds > 0 ? (trainedEpochs * train.rows) / seconds : 0,
-        backend: card.backend,
-      };
-      await putJson(store, keys.trainingReport, result);
-      disposeClickModel(model);
-      optimizer.dispose();
-      return result;
+  async function trainAndSave(input: TrainInput, kind: Kind): Promise<TrainResult> {
+    const keys = monthArtifacts(input.month).training(kind.trial);
+    const info = activityInfo();
+    const [fitted, spec, train, validation] = await Promise.all([
+      getJson<FittedTransform>(store, input.transformKey),
+      getJson<FeatureSpec>(store, input.specKey),
+      store.get(input.trainKey).then(parseDataset),
+      store.get(input.validationKey).then(parseDataset),
+    ]);
+    // The baseline is a logistic regression: no image.
+    const transform = kind.trial === 'baseline' ? { ...fitted, image: undefined } : fitted;
+    const pixels = await loadPixels(store, input.month, transform.image?.size);
+    const baseRate = Math.min(Math.max(train.label.reduce((a, b) => a + b, 0) / train.rows, 1e-4), 0.5);
+    const model = kind.build(transform, baseRate);
+    const options = input.options;
+    const optimizers: Record<Phase, tf.Optimizer> = { linear: tf.train.adam(options.linear?.learningRate ?? options.learningRate), joint: tf.train.adam(options.learningRate) };
+
+    // Resume from whichever knows the later epoch: the last heartbeat, or the pointer in the bucket.
+    const attemptOf = `${info.workflowExecution?.workflowId}/${info.workflowExecution?.runId}/${info.activityId}`;
+    const pointer = await getJsonIfExists<TrainProgress>(store, keys.progress);
+    const candidates = [info.heartbeatDetails as TrainProgress | undefined, pointer].filter((p): p is TrainProgress => p?.attemptOf === attemptOf && p.state.epoch > 0);
+    const resume = candidates.sort((a, b) => b.state.epoch - a.state.epoch)[0];
+    let state = freshTrainState(options);
+    if (resume) {
+      await restoreCheckpoint(store, resume.checkpointKey, model, optimizers[resume.state.phase]);
+      state = resume.state;
+      log.info('resuming training from checkpoint', { trial: kind.trial, epoch: state.epoch, checkpoint: resume.checkpointKey, attempt: info.attempt });
+    }
+    const resumedFromEpoch = state.epoch;
+    let progress: TrainProgress | undefined = resume;
+    // Keep the heartbeat alive during long epochs, always carrying the last checkpoint.
+    const keepAlive = setInterval(() => heartbeat(progress), 2000);
+    const started = performance.now();
+    try {
+      state = await runTraining({
+        model, transform, train, validation, pixels, optimizers, state, options,
+        attempt: info.attempt,
+        shouldStop: () => Context.current().cancellationSignal.aborted,
+        restoreEpoch: (epoch) => restoreCheckpoint(store, keys.checkpoint(epoch), model),
+        onEpoch: async (next) => {
+          const checkpointKey = keys.checkpoint(next.epoch);
+          await saveCheckpoint(store, checkpointKey, model, optimizers[next.phase]);
+          progress = { state: next, checkpointKey, attemptOf };
+          await putJson(store, keys.progress, progress);
+          heartbeat(progress);
+          log.info('epoch done', { trial: kind.trial, ...next.history.at(-1), bestEpoch: next.bestEpoch });
+        },
+      });
+    } finally {
+      clearInterval(keepAlive);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    if (state.bestEpoch === 0) throw new Error('Training finished without a completed epoch');
+    await restoreCheckpoint(store, keys.checkpoint(state.bestEpoch), model);
+    // Platt scaling on the validation days: the evaluation holdout stays unseen.
+    model.calibration = fitPlatt(predictLogits(model, transform, validation, pixels), validation.label);
+    const card = { kind: kind.name, trainedOn: input.month, baseRate, backend: loadedBackend() ?? tf.getBackend(), epochs: state.epoch, bestEpoch: state.bestEpoch, validationLoss: state.bestLoss };
+    const modelFiles = await saveClickModel(store, keys.model, { model, transform, spec, card });
+    const result: TrainResult = {
+      modelPrefix: keys.model,
+      modelFiles,
+      reportKey: keys.report,
+      trial: kind.trial,
+      options,
+      epochs: state.epoch,
+      bestEpoch: state.bestEpoch,
+      bestValidationLoss: state.bestLoss,
+      calibration: model.calibration,
+      resumedFromEpoch,
+      history: state.history,
+      examplesPerSecond: seconds > 0 ? ((state.epoch - resumedFromEpoch) * train.rows) / seconds : 0,
+      backend: card.backend,
+    };
+    await putJson(store, keys.report, result);
+    disposeClickModel(model);
+    Object.values(optimizers).forEach((optimizer) => optimizer.dispose());
+    return result;
+  }
+
+  return {
+    /** One tuning trial of the click model (Wide & Deep with the image tower). */
+    trainModel(input: TrainInput): Promise<TrainResult> {
+      return trainAndSave(input, { trial: input.trial, name: 'click-model', build: (transform, baseRate) => buildClickModel(transform, baseRate, input.options.shape, input.options.seed) });
+    },
+    /** The logistic-regression baseline on the same encoded features, which every candidate must beat. */
+    trainBaseline(input: Omit<TrainInput, 'trial'>): Promise<TrainResult> {
+      return trainAndSave({ ...input, trial: -1 }, { trial: 'baseline', name: 'logistic-baseline', build: (transform, baseRate) => ({ head: buildLogisticHead(transform, baseRate) }) });
     },
   };
 }

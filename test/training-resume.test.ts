@@ -35,10 +35,9 @@ it('resumes from its checkpoint after the training worker is killed', async () =
   });
   let workerErrors = '';
   doomed.stderr?.on('data', (chunk: Buffer) => { workerErrors += chunk.toString(); });
-  const settings = testSettings(stack, {
-    training: { maxEpochs: 6, patience: 6, batchSize: 256, learningRate: 0.003, embeddingL2: 0.0001, seed: 7 },
-    trainingHeartbeatTimeoutSeconds: 5,
-  });
+  const defaults = testSettings(stack);
+  // Both phases (linear, then joint) run all their epochs: 3 + 3.
+  const settings = testSettings(stack, { training: { ...defaults.training, maxEpochs: 3, patience: 3, batchSize: 256 }, trainingHeartbeatTimeoutSeconds: 5 });
   const handle = await startMonth(stack, MONTH, settings);
 
   // Wait until the worker has heartbeated a checkpoint after its second epoch, then kill it.
@@ -54,6 +53,7 @@ it('resumes from its checkpoint after the training worker is killed', async () =
   }
   expect(killedAfter, `the training worker never reported epoch 2; its stderr:\n${workerErrors.slice(-2000)}`).toBeGreaterThanOrEqual(2);
   expect(killedAfter).toBeLessThan(6);
+  await new Promise((resolve) => doomed.once('exit', resolve));
 
   const rescuer = await startTrainingWorker(store, stack.queues.training);
   try {
@@ -62,6 +62,7 @@ it('resumes from its checkpoint after the training worker is killed', async () =
     expect(trained.resumedFromEpoch).toBeGreaterThanOrEqual(killedAfter);
     // Every epoch ran exactly once: the first attempt's up to the checkpoint, the retry's after it.
     expect(trained.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(trained.history.map((h) => h.phase)).toEqual(['linear', 'linear', 'linear', 'joint', 'joint', 'joint']);
     const byAttempt = (attempt: number) => trained.history.filter((h) => h.attempt === attempt).map((h) => h.epoch);
     expect(byAttempt(1)).toEqual(Array.from({ length: trained.resumedFromEpoch }, (_, i) => i + 1));
     expect(byAttempt(2)[0]).toBe(trained.resumedFromEpoch + 1);

@@ -3,6 +3,9 @@
 import { defineQuery, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { createPipelineActivities, createTrainingActivities } from '../activities';
 import type { PipelineSettings } from '../core/pipeline/settings';
+import type { TrainResult } from '../activities/train';
+import type { TrainOptions } from '../core/model/train-loop';
+import { bestTrial, tuningTrials } from '../core/model/tuning';
 import { AdMonth, ModelVersion, PipelineStage } from '../core/temporal/search-attributes';
 import { fnv1a } from '../core/features/hash';
 import { monthBefore } from '../core/features/month';
@@ -89,28 +92,41 @@ export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<Pipe
 
   await stage('validate', () => data.validateMonth({ month, specKey: ingested.specKey, thresholds: settings.validation }));
 
-  const transformed = await stage('transform', () => data.fitTransform({ month, specKey: ingested.specKey, holdoutDays: settings.holdoutDays }));
+  const transformed = await stage('transform', () =>
+    data.fitTransform({ month, specKey: ingested.specKey, holdoutDays: settings.holdoutDays, validationDays: settings.validationDays ?? DEFAULT_VALIDATION_DAYS }),
+  );
 
-  const trained = await stage('train', () => {
+  const trained = await stage('train', async () => {
     const training = proxyActivities<TrainingActivities>({
       taskQueue: settings.trainingTaskQueue,
       startToCloseTimeout: '6 hours',
       heartbeatTimeout: `${settings.trainingHeartbeatTimeoutSeconds} seconds`,
       retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 10 },
     });
-    return training.trainModel({ month, specKey: ingested.specKey, ...transformed, options: settings.training });
+    const common = { month, specKey: ingested.specKey, transformKey: transformed.transformKey, trainKey: transformed.trainKey, validationKey: transformed.validationKey };
+    // Tuning trials and the baseline are separate activities, so several training workers share them.
+    const [baseline, ...trials] = await Promise.all([
+      training.trainBaseline({ ...common, options: baselineOptions(settings.training) }),
+      ...tuningTrials(settings.training, settings.tuningTrials ?? 1).map((options, trial) => training.trainModel({ ...common, options, trial })),
+    ]);
+    const best = bestTrial(trials);
+    return { ...best, baseline: describeTraining(baseline), trials: trials.map(describeTraining) };
   });
 
   const evaluation = await stage('evaluate', () =>
-    data.evaluateCandidate({ month, specKey: ingested.specKey, holdoutDays: settings.holdoutDays, candidatePrefix: trained.modelPrefix, rules: settings.blessing }),
+    data.evaluateCandidate({ month, specKey: ingested.specKey, holdoutDays: settings.holdoutDays, candidatePrefix: trained.modelPrefix, baselinePrefix: trained.baseline.modelPrefix, rules: settings.blessing }),
   );
 
   const decision = await stage('promote', () =>
     data.registerAndDecide({
       month,
       modelPrefix: trained.modelPrefix,
+      modelFiles: trained.modelFiles,
       evaluation,
-      training: { epochs: trained.epochs, bestEpoch: trained.bestEpoch, backend: trained.backend, resumedFromEpoch: trained.resumedFromEpoch },
+      training: {
+        trial: trained.trial, epochs: trained.epochs, bestEpoch: trained.bestEpoch, bestValidationLoss: trained.bestValidationLoss,
+        backend: trained.backend, resumedFromEpoch: trained.resumedFromEpoch, calibration: trained.calibration, trials: trained.trials,
+      },
       codeVersion: settings.codeVersion,
       lineage: { workflowId: info.workflowId, runId: info.runId, specKey: ingested.specKey, transformKey: transformed.transformKey, evaluationKey: evaluation.evaluationKey },
     }),
@@ -121,6 +137,20 @@ export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<Pipe
   upsertSearchAttributes({ [PipelineStage.name]: ['done'] });
   setCurrentDetails(describe(progress));
   return progress;
+}
+
+const DEFAULT_VALIDATION_DAYS = 4;
+
+/** Logistic regression trains like the linear phase of the click model: same rate, same L2, no id dropout. */
+function baselineOptions(options: TrainOptions): TrainOptions {
+  const linear = options.linear ?? { learningRate: 0.01, l2: 0.0001 };
+  return { ...options, learningRate: linear.learningRate, embeddingL2: linear.l2, idDropout: 0, linear: undefined, shape: undefined };
+}
+
+/** What the run's result keeps of each training: small, for the Temporal UI. */
+function describeTraining(result: TrainResult) {
+  const { trial, modelPrefix, bestValidationLoss, bestEpoch, epochs, options } = result;
+  return { trial, modelPrefix, bestValidationLoss, bestEpoch, epochs, learningRate: options.learningRate, embeddingL2: options.embeddingL2, shape: options.shape ?? null };
 }
 
 function describe(progress: PipelineProgress): string {

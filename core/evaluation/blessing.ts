@@ -10,14 +10,21 @@ export interface BlessingRules {
   maxAucDrop: number;
   /** The candidate's log loss may exceed the champion's by at most this fraction. */
   maxLogLossIncrease: number;
+  /** The candidate's AUC may trail the logistic-regression baseline's by at most this much (absent in
+   *  settings frozen before the baseline: then 0). */
+  maxBaselineGap?: number;
 }
 
 export interface Blessing { blessed: boolean; reasons: string[] }
 
 const f = (x: number) => x.toFixed(4);
 
-export function bless(candidate: Metrics, champion: Metrics | undefined, rules: BlessingRules): Blessing {
+export function bless(candidate: Metrics, champion: Metrics | undefined, rules: BlessingRules, baseline?: Metrics): Blessing {
   const reasons: string[] = [];
+  const baselineGap = rules.maxBaselineGap ?? 0;
+  if (baseline && candidate.auc < baseline.auc - baselineGap) {
+    reasons.push(`AUC ${f(candidate.auc)} loses to the logistic-regression baseline's ${f(baseline.auc)} on the same rows (allowed gap ${baselineGap})`);
+  }
   if (!(candidate.auc >= rules.minAuc)) reasons.push(`AUC ${f(candidate.auc)} is below the floor ${f(rules.minAuc)}`);
   if (!(candidate.logLoss <= rules.maxLogLoss)) reasons.push(`log loss ${f(candidate.logLoss)} is above the ceiling ${f(rules.maxLogLoss)}`);
   if (!(Math.abs(candidate.calibration - 1) <= rules.maxCalibrationError)) {

@@ -11,6 +11,8 @@ export interface Metrics {
   observedRate: number;
   /** meanPredicted / observedRate: 1 is perfectly calibrated on average. */
   calibration: number;
+  /** Row-weighted mean |predicted − observed| over the reliability bins (expected calibration error). */
+  expectedCalibrationError: number;
   reliability: ReliabilityBin[];
 }
 
@@ -62,6 +64,7 @@ export function computeMetrics(labels: ArrayLike<number>, probabilities: ArrayLi
   const count = labels.length;
   const meanPredicted = predicted / Math.max(count, 1);
   const observedRate = positives / Math.max(count, 1);
+  const reliability = reliabilityTable(labels, probabilities);
   return {
     count,
     positives,
@@ -70,6 +73,7 @@ export function computeMetrics(labels: ArrayLike<number>, probabilities: ArrayLi
     meanPredicted,
     observedRate,
     calibration: observedRate > 0 ? meanPredicted / observedRate : NaN,
-    reliability: reliabilityTable(labels, probabilities),
+    expectedCalibrationError: reliability.reduce((sum, bin) => sum + bin.count * Math.abs(bin.meanPredicted - bin.observedRate), 0) / Math.max(count, 1),
+    reliability,
   };
 }

@@ -4,8 +4,11 @@ import type { Example } from './example';
 import { fnv1a } from './hash';
 import { columnsOf, imageColumn, type FeatureSpec } from './spec';
 import { tokenize } from './tokenize';
+import { Random } from '../random';
 
-export interface NumericTransform { name: string; log: boolean; mean: number; std: number }
+/** `boundaries` (quantiles of the training split) also turn the value into a bucket id, so the linear
+ *  part of the model can learn thresholds and curves; transforms saved before buckets have none. */
+export interface NumericTransform { name: string; log: boolean; mean: number; std: number; boundaries?: number[] }
 export type CategoricalTransform =
   | { name: string; kind: 'vocabulary'; values: string[] }
   | { name: string; kind: 'hash'; buckets: number };
@@ -30,10 +33,45 @@ export interface EncodedExample {
 
 const CLIP = 5;
 const MAX_TRACKED_VALUES = 200_000;
+/** Values kept per numeric column to place quantile boundaries (a seeded reservoir sample). */
+const QUANTILE_SAMPLE = 20_000;
+const NUMERIC_BUCKETS = 16;
 
 /** Ids per categorical column: 0 is missing / out of vocabulary. */
 export function categoricalCardinality(column: CategoricalTransform): number {
   return column.kind === 'hash' ? column.buckets : column.values.length + 1;
+}
+
+/** Every id column the encoder emits, in order: the categorical columns, then one bucket column per
+ *  bucketed numeric column (0 missing, then one id per interval between boundaries). */
+export function idFields(transform: FittedTransform): { name: string; cardinality: number }[] {
+  return [
+    ...transform.categorical.map((c) => ({ name: c.name, cardinality: categoricalCardinality(c) })),
+    ...transform.numeric.filter((c) => c.boundaries).map((c) => ({ name: `${c.name}_bucket`, cardinality: c.boundaries!.length + 2 })),
+  ];
+}
+
+/** 1 + the number of boundaries at or below the value: a binary search over sorted boundaries. */
+function bucketOf(boundaries: number[], value: number): number {
+  let low = 0;
+  let high = boundaries.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (boundaries[mid]! <= value) low = mid + 1;
+    else high = mid;
+  }
+  return 1 + low;
+}
+
+/** Up to `buckets - 1` distinct quantiles of the sample as boundaries. */
+function quantileBoundaries(sample: number[], buckets: number): number[] {
+  const sorted = [...sample].sort((a, b) => a - b);
+  const boundaries: number[] = [];
+  for (let i = 1; i < buckets; i++) {
+    const value = sorted[Math.floor((i * sorted.length) / buckets)];
+    if (value !== undefined && value !== boundaries.at(-1) && value > sorted[0]!) boundaries.push(value);
+  }
+  return boundaries;
 }
 
 /** Ids per text column: 0 pads, 1 is out of vocabulary. */
@@ -44,6 +82,7 @@ export function textCardinality(column: TextTransform): number {
 export class TransformFitter {
   private readonly moments = new Map<string, { n: number; min: number; max: number; sum: number; sumSq: number; logSum: number; logSumSq: number }>();
   private readonly counts = new Map<string, Map<string, number>>();
+  private readonly samples = new Map<string, { values: number[]; seen: number; random: Random }>();
   private rows = 0;
   private from = Infinity;
   private to = -Infinity;
@@ -62,6 +101,7 @@ export class TransformFitter {
       m.n += 1; m.min = Math.min(m.min, value); m.max = Math.max(m.max, value);
       m.sum += value; m.sumSq += value * value; m.logSum += logged; m.logSumSq += logged * logged;
       this.moments.set(column.name, m);
+      this.sample(column.name, value);
     }
     for (const column of [...columnsOf(this.spec, 'categorical').filter((c) => !c.hashBuckets), ...columnsOf(this.spec, 'text')]) {
       const value = example.f[column.name];
@@ -71,6 +111,18 @@ export class TransformFitter {
         if (counts.has(token) || counts.size < MAX_TRACKED_VALUES) counts.set(token, (counts.get(token) ?? 0) + 1);
       }
       this.counts.set(column.name, counts);
+    }
+  }
+
+  // Reservoir sampling: every value seen so far is in the sample with equal probability.
+  private sample(name: string, value: number): void {
+    const sample = this.samples.get(name) ?? { values: [], seen: 0, random: new Random(fnv1a(name)) };
+    this.samples.set(name, sample);
+    sample.seen += 1;
+    if (sample.values.length < QUANTILE_SAMPLE) sample.values.push(value);
+    else {
+      const slot = Math.floor(sample.random.next() * sample.seen);
+      if (slot < QUANTILE_SAMPLE) sample.values[slot] = value;
     }
   }
 
@@ -90,7 +142,7 @@ export class TransformFitter {
         const [s, sq] = log ? [m.logSum, m.logSumSq] : [m.sum, m.sumSq];
         const mu = s / m.n;
         const std = Math.sqrt(Math.max(sq / m.n - mu * mu, 0)) || 1;
-        return { name: column.name, log, mean: mu, std };
+        return { name: column.name, log, mean: mu, std, boundaries: quantileBoundaries(this.samples.get(column.name)!.values, NUMERIC_BUCKETS) };
       }),
       categorical: columnsOf(this.spec, 'categorical').map((column) =>
         column.hashBuckets ? { name: column.name, kind: 'hash', buckets: column.hashBuckets } : { name: column.name, kind: 'vocabulary', values: topValues(column.name, column.vocabularySize) },
@@ -113,7 +165,7 @@ export class Encoder {
   }
 
   get widths(): { numeric: number; categorical: number; text: number } {
-    return { numeric: this.transform.numeric.length, categorical: this.transform.categorical.length, text: this.transform.text.reduce((sum, c) => sum + c.maxTokens, 0) };
+    return { numeric: this.transform.numeric.length, categorical: idFields(this.transform).length, text: this.transform.text.reduce((sum, c) => sum + c.maxTokens, 0) };
   }
 
   encode(example: Example, imageRow: (key: string) => number): EncodedExample {
@@ -128,6 +180,11 @@ export class Encoder {
       if (typeof value !== 'string') return 0;
       return c.kind === 'hash' ? fnv1a(value) % c.buckets : (this.vocabularies[i]!.get(value) ?? 0);
     });
+    for (const c of this.transform.numeric) {
+      if (!c.boundaries) continue;
+      const value = example.f[c.name];
+      categorical.push(typeof value === 'number' ? bucketOf(c.boundaries, value) : 0);
+    }
     const text: number[] = [];
     this.transform.text.forEach((c, i) => {
       const value = example.f[c.name];

@@ -3,30 +3,48 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EncodedDataset } from '../features/dataset';
 import type { FittedTransform } from '../features/transform';
-import { IMAGE_EMBEDDING, type ClickModel } from './architecture';
+import { IMAGE_EMBEDDING, idOffsets, type ClickModel } from './architecture';
 
 /** Pixels of image `row` as size×size×3 bytes; the training set uses a table, serving a cache. */
 export type PixelSource = (row: number) => Uint8Array;
 
 export function forwardLogits(model: ClickModel, transform: FittedTransform, batch: EncodedDataset, pixels: PixelSource | undefined, training: boolean): tf.Tensor1D {
-  const { rows, widths } = batch;
-  const inputs: tf.Tensor[] = [];
-  if (widths.numeric > 0) inputs.push(tf.tensor2d(batch.numeric, [rows, widths.numeric]));
-  for (let c = 0; c < widths.categorical; c++) {
-    const ids = new Int32Array(rows);
-    for (let r = 0; r < rows; r++) ids[r] = batch.categorical[r * widths.categorical + c]!;
-    inputs.push(tf.tensor2d(ids, [rows, 1], 'int32'));
-  }
-  let offset = 0;
-  for (const column of transform.text) {
-    const tokens = new Int32Array(rows * column.maxTokens);
-    for (let r = 0; r < rows; r++) tokens.set(batch.text.subarray(r * widths.text + offset, r * widths.text + offset + column.maxTokens), r * column.maxTokens);
-    inputs.push(tf.tensor2d(tokens, [rows, column.maxTokens], 'int32'));
-    offset += column.maxTokens;
-  }
-  if (transform.image && model.imageTower) inputs.push(...imageInputs(model.imageTower, transform.image.size, batch.image, pixels, training));
+  const image = transform.image && model.imageTower ? imageInputs(model.imageTower, transform.image.size, batch.image, pixels, training) : undefined;
+  const inputs = model.head.inputNames.map((name) => headInput(name, transform, batch, image));
   const logits = model.head.apply(inputs, { training }) as tf.Tensor2D;
-  return logits.reshape([rows]);
+  return logits.reshape([batch.rows]);
+}
+
+/** One head input by its name; models saved before the shared id table take `cat_<column>` inputs. */
+function headInput(name: string, transform: FittedTransform, batch: EncodedDataset, image: tf.Tensor[] | undefined): tf.Tensor {
+  const { rows, widths } = batch;
+  if (name === 'numeric') return tf.tensor2d(batch.numeric, [rows, widths.numeric]);
+  if (name === 'ids') {
+    const offsets = idOffsets(transform);
+    const ids = new Int32Array(rows * widths.categorical);
+    for (let i = 0; i < ids.length; i++) ids[i] = batch.categorical[i]! + offsets[i % widths.categorical]!;
+    return tf.tensor2d(ids, [rows, widths.categorical], 'int32');
+  }
+  if (name.startsWith('cat_')) {
+    const column = transform.categorical.findIndex((c) => c.name === name.slice(4));
+    const ids = new Int32Array(rows);
+    for (let r = 0; r < rows; r++) ids[r] = batch.categorical[r * widths.categorical + column]!;
+    return tf.tensor2d(ids, [rows, 1], 'int32');
+  }
+  if (name.startsWith('text_')) {
+    let offset = 0;
+    for (const column of transform.text) {
+      if (`text_${column.name}` === name) {
+        const tokens = new Int32Array(rows * column.maxTokens);
+        for (let r = 0; r < rows; r++) tokens.set(batch.text.subarray(r * widths.text + offset, r * widths.text + offset + column.maxTokens), r * column.maxTokens);
+        return tf.tensor2d(tokens, [rows, column.maxTokens], 'int32');
+      }
+      offset += column.maxTokens;
+    }
+  }
+  if (name === 'image_embedding' && image) return image[0]!;
+  if (name === 'image_present' && image) return image[1]!;
+  throw new Error(`The model has an input ${name} that this transform cannot feed`);
 }
 
 function imageInputs(tower: tf.LayersModel, size: number, imageRows: Int32Array, pixels: PixelSource | undefined, training: boolean): tf.Tensor[] {

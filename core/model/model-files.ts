@@ -1,12 +1,11 @@
 // Saves and loads a trained click model as files under a bucket prefix: each Keras-style model as
 // model.json + weights.bin (the standard TensorFlow.js layers format), plus its transform and spec.
 import * as tf from '@tensorflow/tfjs';
-import { getJson, putJson, type BlobStore } from '../storage/blob-store';
+import { getJson, getJsonIfExists, putJson, type BlobStore } from '../storage/blob-store';
 import type { FittedTransform } from '../features/transform';
 import type { FeatureSpec } from '../features/spec';
 import type { ClickModel } from './architecture';
-
-export const MODEL_FILES = ['head/model.json', 'head/weights.bin', 'image-tower/model.json', 'image-tower/weights.bin', 'transform.json', 'spec.json', 'model-card.json'] as const;
+import type { Calibration } from './calibration';
 
 export interface ModelCard {
   trainedOn: string;
@@ -14,7 +13,10 @@ export interface ModelCard {
   backend: string;
   epochs: number;
   bestEpoch: number;
-  holdoutLoss: number;
+  /** Log loss on the validation days at the best epoch, before calibration. */
+  validationLoss: number;
+  /** 'click-model' (Wide & Deep) or 'logistic-baseline'. */
+  kind?: string;
 }
 
 export interface LoadedModel {
@@ -44,24 +46,35 @@ async function loadLayers(store: BlobStore, prefix: string): Promise<tf.LayersMo
   return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0]!.weights, weightData }));
 }
 
+/** Writes every file of the model under `prefix` and returns their names (relative to it). */
 export async function saveClickModel(store: BlobStore, prefix: string, loaded: LoadedModel): Promise<string[]> {
+  const names = ['head/model.json', 'head/weights.bin', 'transform.json', 'spec.json', 'model-card.json'];
   await saveLayers(store, `${prefix}/head`, loaded.model.head);
-  if (loaded.model.imageTower) await saveLayers(store, `${prefix}/image-tower`, loaded.model.imageTower);
+  if (loaded.model.imageTower) {
+    await saveLayers(store, `${prefix}/image-tower`, loaded.model.imageTower);
+    names.push('image-tower/model.json', 'image-tower/weights.bin');
+  }
+  if (loaded.model.calibration) {
+    await putJson(store, `${prefix}/calibration.json`, loaded.model.calibration);
+    names.push('calibration.json');
+  }
   await putJson(store, `${prefix}/transform.json`, loaded.transform);
   await putJson(store, `${prefix}/spec.json`, loaded.spec);
   await putJson(store, `${prefix}/model-card.json`, loaded.card);
-  return MODEL_FILES.filter((name) => loaded.model.imageTower || !name.startsWith('image-tower/'));
+  return names;
 }
 
 /** Loads from a prefix, or from a file-name → key mapping (a registry version's files). */
 export async function loadClickModel(store: BlobStore, location: string | ((name: string) => string)): Promise<LoadedModel> {
   const keyOf = typeof location === 'string' ? (name: string) => `${location}/${name}` : location;
   const transform = await getJson<FittedTransform>(store, keyOf('transform.json'));
-  const [head, imageTower, spec, card] = await Promise.all([
+  const [head, imageTower, spec, card, calibration] = await Promise.all([
     loadLayers(store, keyOf('head/model.json').replace(/\/model\.json$/, '')),
     transform.image ? loadLayers(store, keyOf('image-tower/model.json').replace(/\/model\.json$/, '')) : Promise.resolve(undefined),
     getJson<FeatureSpec>(store, keyOf('spec.json')),
     getJson<ModelCard>(store, keyOf('model-card.json')),
+    // Models saved before calibration have none: they predict their raw probability.
+    getJsonIfExists<Calibration>(store, keyOf('calibration.json')),
   ]);
-  return { model: { head, imageTower }, transform, spec, card };
+  return { model: { head, imageTower, calibration }, transform, spec, card };
 }

@@ -1,31 +1,48 @@
-// The training loop: shuffled mini-batches, holdout loss after each epoch, early stopping on it,
+// The training loop: shuffled mini-batches, validation loss after each epoch, early stopping on it,
 // and a checkpoint callback per epoch so an interrupted run resumes where it stopped.
 import * as tf from '@tensorflow/tfjs';
 import type { EncodedDataset } from '../features/dataset';
 import type { FittedTransform } from '../features/transform';
-import { logLoss } from '../evaluation/metrics';
 import { Random } from '../random';
-import type { ClickModel } from './architecture';
+import { linearVariables, type ClickModel, type HeadShape } from './architecture';
 import { forwardLogits, sliceDataset, takeRows, type PixelSource } from './forward';
 
 export interface TrainOptions {
+  /** Epochs per phase, at most. */
   maxEpochs: number;
-  /** Epochs without holdout improvement before stopping. */
+  /** Epochs without validation improvement before a phase stops. */
   patience: number;
   batchSize: number;
   learningRate: number;
-  /** L2 penalty on embedding tables, per unit of squared weight. */
+  /** L2 penalty on the deep part's embedding tables, per unit of squared weight. */
   embeddingL2: number;
+  /** Share of training rows whose vocabulary ids are replaced by "unknown" each epoch, so the model
+   *  learns to score ads (and other values) it has never seen from their other features. */
+  idDropout: number;
+  /** When set, a first phase trains only the linear part (a logistic regression) before everything
+   *  trains together: the joint phase starts from the best linear model and keeps it if it cannot beat it. */
+  linear?: { learningRate: number; l2: number };
+  /** The deep part's size; absent means the default. */
+  shape?: HeadShape;
   seed: number;
 }
 
-export interface EpochRecord { epoch: number; trainLoss: number; holdoutLoss: number; attempt: number; seconds: number }
+export type Phase = 'linear' | 'joint';
+
+export interface EpochRecord { epoch: number; phase: Phase; trainLoss: number; validationLoss: number; attempt: number; seconds: number }
 
 export interface TrainState {
-  /** Epochs completed so far. */
+  /** Epochs completed so far, over both phases. */
   epoch: number;
   bestEpoch: number;
   bestLoss: number;
+  phase: Phase;
+  /** `epoch` when the current phase began. */
+  phaseStartedAt: number;
+  /** The best validation loss within the current phase and its epoch: patience counts from there, so a
+   *  joint phase still closing in on the linear model's loss is not cut short. */
+  phaseBestLoss: number;
+  phaseBestEpoch: number;
   history: EpochRecord[];
 }
 
@@ -33,18 +50,23 @@ export interface TrainRun {
   model: ClickModel;
   transform: FittedTransform;
   train: EncodedDataset;
-  holdout: EncodedDataset;
+  validation: EncodedDataset;
   pixels?: PixelSource;
   options: TrainOptions;
   attempt: number;
-  optimizer: tf.Optimizer;
+  /** One optimizer per phase (the caller keeps them, to checkpoint and restore their state). */
+  optimizers: Record<Phase, tf.Optimizer>;
   state: TrainState;
   /** Called after every epoch with the new state; `improved` says whether it is the best so far. */
   onEpoch: (state: TrainState, improved: boolean) => Promise<void>;
+  /** Loads the weights the given epoch ended with (the joint phase starts from the best linear epoch). */
+  restoreEpoch: (epoch: number) => Promise<void>;
   shouldStop?: () => boolean;
 }
 
-export const freshTrainState = (): TrainState => ({ epoch: 0, bestEpoch: 0, bestLoss: Infinity, history: [] });
+export const freshTrainState = (options: Pick<TrainOptions, 'linear'>): TrainState => ({
+  epoch: 0, bestEpoch: 0, bestLoss: Infinity, phase: options.linear ? 'linear' : 'joint', phaseStartedAt: 0, phaseBestLoss: Infinity, phaseBestEpoch: 0, history: [],
+});
 
 export function trainableVariables(model: ClickModel): tf.Variable[] {
   const layers = [model.head, ...(model.imageTower ? [model.imageTower] : [])];
@@ -52,56 +74,86 @@ export function trainableVariables(model: ClickModel): tf.Variable[] {
 }
 
 export async function runTraining(run: TrainRun): Promise<TrainState> {
-  const { model, transform, train, holdout, pixels, options } = run;
-  const variables = trainableVariables(model);
-  // Embedding tables of ids seen a handful of times memorise fast; weight decay on them slows that.
-  const embeddings = variables.filter((v) => v.name.includes('emb_'));
+  const { options } = run;
   let state = run.state;
-  while (state.epoch < options.maxEpochs && state.epoch - state.bestEpoch < options.patience) {
-    const started = performance.now();
-    const epoch = state.epoch + 1;
-    const order = shuffledIndices(train.rows, options.seed + epoch);
-    let lossSum = 0;
-    for (let start = 0; start < train.rows; start += options.batchSize) {
-      const batch = takeRows(train, order.subarray(start, Math.min(start + options.batchSize, train.rows)));
-      const loss = tf.tidy(() => run.optimizer.minimize(() => {
-        const logits = forwardLogits(model, transform, batch, pixels, true);
-        const loss = tf.losses.sigmoidCrossEntropy(tf.tensor1d(batch.label), logits) as tf.Scalar;
-        return options.embeddingL2 > 0 && embeddings.length > 0 ? (loss.add(tf.addN(embeddings.map((v) => v.square().sum())).mul(options.embeddingL2)) as tf.Scalar) : loss;
-      }, true, variables)!);
-      lossSum += (await loss.data())[0]! * batch.rows;
-      loss.dispose();
-      if (run.shouldStop?.()) throw new Error('training cancelled');
-      // Yield so heartbeats and cancellation get through between batches.
-      await new Promise((resolve) => setImmediate(resolve));
+  for (;;) {
+    const sinceImprovement = state.epoch - Math.max(state.phaseBestEpoch, state.phaseStartedAt);
+    if (state.epoch - state.phaseStartedAt < options.maxEpochs && sinceImprovement < options.patience) {
+      state = await runEpoch(run, state);
+      continue;
     }
-    const holdoutLoss = meanLogLoss(model, transform, holdout, pixels);
-    const improved = holdoutLoss < state.bestLoss;
-    state = {
-      epoch,
-      bestEpoch: improved ? epoch : state.bestEpoch,
-      bestLoss: improved ? holdoutLoss : state.bestLoss,
-      history: [...state.history, { epoch, trainLoss: lossSum / train.rows, holdoutLoss, attempt: run.attempt, seconds: (performance.now() - started) / 1000 }],
-    };
-    await run.onEpoch(state, improved);
+    if (state.phase === 'joint') return state;
+    await run.restoreEpoch(state.bestEpoch);
+    state = { ...state, phase: 'joint', phaseStartedAt: state.epoch, phaseBestLoss: Infinity, phaseBestEpoch: state.epoch };
   }
-  return state;
 }
 
-/** Predicted click probabilities for every row, in batches. */
-export function predictProbabilities(model: ClickModel, transform: FittedTransform, data: EncodedDataset, pixels: PixelSource | undefined, batchSize = 4096): Float32Array {
-  const out = new Float32Array(data.rows);
+async function runEpoch(run: TrainRun, state: TrainState): Promise<TrainState> {
+  const { model, transform, train, validation, pixels, options } = run;
+  const started = performance.now();
+  const epoch = state.epoch + 1;
+  const all = trainableVariables(model);
+  const linear = new Set(linearVariables(model));
+  const variables = state.phase === 'linear' ? all.filter((v) => linear.has(v)) : all;
+  // Weight decay on embedding tables: ids seen a handful of times memorise fast.
+  const penalties = [
+    { tables: variables.filter((v) => v.name.includes('emb_') && linear.has(v)), l2: options.linear?.l2 ?? options.embeddingL2 },
+    { tables: variables.filter((v) => v.name.includes('emb_') && !linear.has(v)), l2: options.embeddingL2 },
+  ].filter((p) => p.tables.length > 0 && p.l2 > 0);
+  const optimizer = run.optimizers[state.phase];
+  const droppable = transform.categorical.flatMap((c, i) => (c.kind === 'vocabulary' ? [i] : []));
+  const order = shuffledIndices(train.rows, options.seed + epoch);
+  const dropout = new Random(options.seed * 7919 + epoch);
+  let lossSum = 0;
+  for (let start = 0; start < train.rows; start += options.batchSize) {
+    const batch = takeRows(train, order.subarray(start, Math.min(start + options.batchSize, train.rows)));
+    if (options.idDropout > 0) dropIds(batch, droppable, options.idDropout, dropout);
+    const loss = tf.tidy(() => optimizer.minimize(() => {
+      const logits = forwardLogits(model, transform, batch, pixels, true);
+      const data = tf.losses.sigmoidCrossEntropy(tf.tensor1d(batch.label), logits) as tf.Scalar;
+      return penalties.reduce((total, p) => total.add(tf.addN(p.tables.map((v) => v.square().sum())).mul(p.l2)) as tf.Scalar, data);
+    }, true, variables)!);
+    lossSum += (await loss.data())[0]! * batch.rows;
+    loss.dispose();
+    if (run.shouldStop?.()) throw new Error('training cancelled');
+    // Yield so heartbeats and cancellation get through between batches.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const validationLoss = await meanLogLoss(model, transform, validation, pixels);
+  const improved = validationLoss < state.bestLoss;
+  const phaseImproved = validationLoss < state.phaseBestLoss;
+  const next: TrainState = {
+    ...state,
+    epoch,
+    phaseBestLoss: phaseImproved ? validationLoss : state.phaseBestLoss,
+    phaseBestEpoch: phaseImproved ? epoch : state.phaseBestEpoch,
+    bestEpoch: improved ? epoch : state.bestEpoch,
+    bestLoss: improved ? validationLoss : state.bestLoss,
+    history: [...state.history, { epoch, phase: state.phase, trainLoss: lossSum / train.rows, validationLoss, attempt: run.attempt, seconds: (performance.now() - started) / 1000 }],
+  };
+  await run.onEpoch(next, improved);
+  return next;
+}
+
+/** Mean log loss of the raw (uncalibrated) model, batch by batch, yielding so heartbeats get through. */
+export async function meanLogLoss(model: ClickModel, transform: FittedTransform, data: EncodedDataset, pixels: PixelSource | undefined, batchSize = 4096): Promise<number> {
+  let sum = 0;
   for (let start = 0; start < data.rows; start += batchSize) {
     const batch = sliceDataset(data, start, Math.min(start + batchSize, data.rows));
-    const probabilities = tf.tidy(() => tf.sigmoid(forwardLogits(model, transform, batch, pixels, false)));
-    out.set(probabilities.dataSync() as Float32Array, start);
-    probabilities.dispose();
+    const loss = tf.tidy(() => tf.losses.sigmoidCrossEntropy(tf.tensor1d(batch.label), forwardLogits(model, transform, batch, pixels, false), undefined, 0, tf.Reduction.SUM));
+    sum += (await loss.data())[0]!;
+    loss.dispose();
+    await new Promise((resolve) => setImmediate(resolve));
   }
-  return out;
+  return sum / Math.max(data.rows, 1);
 }
 
-export function meanLogLoss(model: ClickModel, transform: FittedTransform, data: EncodedDataset, pixels: PixelSource | undefined): number {
-  return logLoss(data.label, predictProbabilities(model, transform, data, pixels));
+/** Replaces each row's vocabulary ids by 0 ("unknown") with the given probability, column by column. */
+function dropIds(batch: EncodedDataset, columns: number[], rate: number, random: Random): void {
+  const width = batch.widths.categorical;
+  for (let r = 0; r < batch.rows; r++) {
+    for (const c of columns) if (random.next() < rate) batch.categorical[r * width + c] = 0;
+  }
 }
 
 function shuffledIndices(n: number, seed: number): Int32Array {

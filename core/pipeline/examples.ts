@@ -13,9 +13,15 @@ export async function* readExamples(store: BlobStore, month: string): AsyncItera
   for (const shard of await listAll(store, monthArtifacts(month).examplesPrefix)) yield* readJsonLines<Example>(store, shard.key);
 }
 
-/** Train on the month's earlier days; hold out its last `holdoutDays`. */
+/** Evaluate on the month's last `holdoutDays`; training never sees them. */
 export function holdoutStart(month: string, holdoutDays: number): number {
   return monthRange(month).to - holdoutDays * DAY_MS;
+}
+
+/** Train | validation | evaluation holdout, by time: the validation days come just before the holdout. */
+export function splitDays(month: string, holdoutDays: number, validationDays: number): { validationStart: number; holdoutStart: number } {
+  const holdout = holdoutStart(month, holdoutDays);
+  return { validationStart: holdout - validationDays * DAY_MS, holdoutStart: holdout };
 }
 
 /** The month's pixel table as a PixelSource (row → size×size×3 bytes), or undefined without images. */

@@ -21,10 +21,18 @@ export function monthArtifacts(month: string) {
     statistics: `${root}/statistics.json`,
     validationReport: `${root}/validation-report.json`,
     transform: `${root}/transform.json`,
-    dataset: (split: 'train' | 'holdout') => `${root}/dataset/${split}.bin`,
-    checkpoint: (epoch: number) => `${root}/train/checkpoints/epoch-${pad(epoch)}`,
-    trainedModel: `${root}/train/model`,
-    trainingReport: `${root}/train/report.json`,
+    dataset: (split: 'train' | 'validation') => `${root}/dataset/${split}.bin`,
+    /** Each tuning trial, and the logistic-regression baseline, trains under its own prefix. */
+    training: (run: number | 'baseline') => {
+      const prefix = `${root}/train/${run === 'baseline' ? 'baseline' : `trial-${pad(run)}`}`;
+      return {
+        prefix,
+        checkpoint: (epoch: number) => `${prefix}/checkpoints/epoch-${pad(epoch)}.ckpt`,
+        progress: `${prefix}/progress.json`,
+        model: `${prefix}/model`,
+        report: `${prefix}/report.json`,
+      };
+    },
     evaluation: `${root}/evaluation.json`,
     stage: (name: string) => `${root}/stages/${name}.json`,
   };

@@ -9,8 +9,14 @@ export interface PipelineSettings {
   trainingTaskQueue: string;
   /** CSVs larger than splitBytes are cut into parts of rowsPerPart records before ingest. */
   ingest?: { splitBytes: number; rowsPerPart: number };
+  /** The month's last days, held out for evaluation only. */
   holdoutDays: number;
+  /** The days before the holdout: early stopping, picking a tuning trial, calibration. (Absent in
+   *  settings frozen in an older Schedule: the workflow then uses 4.) */
+  validationDays?: number;
   training: TrainOptions;
+  /** Tuning trials of the click model (1, or absent: only the configured options). */
+  tuningTrials?: number;
   /** A training attempt that stays silent this long is retried (resuming from its checkpoint). */
   trainingHeartbeatTimeoutSeconds: number;
   blessing: BlessingRules;
@@ -24,12 +30,16 @@ export function pipelineSettings(config: Config, codeVersion: string): PipelineS
     trainingTaskQueue: config.TRAINING_TASK_QUEUE,
     ingest: { splitBytes: config.INGEST_SPLIT_BYTES, rowsPerPart: config.INGEST_ROWS_PER_PART },
     holdoutDays: config.HOLDOUT_DAYS,
+    validationDays: config.VALIDATION_DAYS,
+    tuningTrials: config.TUNE_TRIALS,
     training: {
       maxEpochs: config.TRAIN_MAX_EPOCHS,
       patience: config.TRAIN_PATIENCE,
       batchSize: config.TRAIN_BATCH_SIZE,
       learningRate: config.TRAIN_LEARNING_RATE,
       embeddingL2: config.TRAIN_EMBEDDING_L2,
+      idDropout: config.TRAIN_ID_DROPOUT,
+      linear: { learningRate: config.TRAIN_LINEAR_LEARNING_RATE, l2: config.TRAIN_LINEAR_L2 },
       seed: config.TRAIN_SEED,
     },
     trainingHeartbeatTimeoutSeconds: config.TRAIN_HEARTBEAT_TIMEOUT_SECONDS,
@@ -39,6 +49,7 @@ export function pipelineSettings(config: Config, codeVersion: string): PipelineS
       maxCalibrationError: config.BLESS_MAX_CALIBRATION_ERROR,
       maxAucDrop: config.BLESS_MAX_AUC_DROP,
       maxLogLossIncrease: config.BLESS_MAX_LOG_LOSS_INCREASE,
+      maxBaselineGap: config.BLESS_MAX_BASELINE_GAP,
     },
     validation: config.validation,
     codeVersion,

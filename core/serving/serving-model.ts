@@ -7,8 +7,7 @@ import { imageColumn, parseFeatureSpec, type FeatureSpec } from '../features/spe
 import { Encoder } from '../features/transform';
 import type { PixelSource } from '../model/forward';
 import { loadClickModel, type LoadedModel } from '../model/model-files';
-import { predictProbabilities } from '../model/train-loop';
-import { predictExamples } from '../model/predict-examples';
+import { predictExamples, predictProbabilities } from '../model/predict';
 import { disposeClickModel } from '../model/architecture';
 import type { ModelRegistry } from '../registry/model-registry';
 import type { Champion } from '../registry/types';

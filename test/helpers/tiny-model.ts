@@ -61,7 +61,7 @@ export async function registerTinyModel(store: BlobStore, registry: ModelRegistr
   const model = buildClickModel(transform, baseRate);
   const prefix = `artifacts/tiny/${randomUUID()}/model`;
   try {
-    const card = { trainedOn: TINY_MONTH, baseRate, backend: loadedBackend() ?? 'unknown', epochs: 0, bestEpoch: 0, holdoutLoss: 0 };
+    const card = { trainedOn: TINY_MONTH, baseRate, backend: loadedBackend() ?? 'unknown', epochs: 0, bestEpoch: 0, validationLoss: 0 };
     const names = await saveClickModel(store, prefix, { model, transform, spec: defaultFeatureSpec, card });
     const registered = await registry.register({
       files: names.map((name) => ({ name, sourceKey: `${prefix}/${name}` })),
