@@ -1,11 +1,12 @@
 // Evaluate (TFX Evaluator + TF Model Analysis): the candidate, the current champion and this month's
 // logistic-regression baseline on the same evaluation holdout (days no training step has seen), overall
 // and per slice, then the blessing rules decide.
-import { log } from '@temporalio/activity';
+import { heartbeat, log } from '@temporalio/activity';
 import { getJson, putJson, type BlobStore } from '../core/storage/blob-store';
 import type { Example } from '../core/features/example';
 import type { FeatureSpec } from '../core/features/spec';
-import { bless, type Blessing, type BlessingRules } from '../core/evaluation/blessing';
+import { bless, type Blessing, type BlessingRules, type Rival } from '../core/evaluation/blessing';
+import { compareAuc, compareLogLoss } from '../core/evaluation/significance';
 import { metricsBySlice, type SliceMetrics } from '../core/evaluation/evaluate-model';
 import { Encoder } from '../core/features/transform';
 import { disposeClickModel } from '../core/model/architecture';
@@ -28,12 +29,15 @@ export interface EvaluateInput {
 
 export interface ModelScore { auc: number; logLoss: number; calibration: number; expectedCalibrationError: number; meanPredicted: number; observedRate: number }
 
+/** How the candidate compares with a rival on the same rows (candidate minus rival, with standard errors). */
+export interface RivalComparison { aucDifference: number; aucStandardError: number; logLossDifference: number; logLossStandardError: number }
+
 export interface EvaluationSummary {
   evaluationKey: string;
   holdoutRows: number;
   candidate: ModelScore;
-  champion?: ModelScore & { version: number };
-  baseline?: ModelScore;
+  champion?: ModelScore & { version: number; comparison: RivalComparison };
+  baseline?: ModelScore & { comparison: RivalComparison };
   blessing: Blessing;
 }
 
@@ -43,6 +47,10 @@ const EVALUATION_CHUNK = 8192;
 
 const score = (m: Metrics): ModelScore => ({
   auc: m.auc, logLoss: m.logLoss, calibration: m.calibration, expectedCalibrationError: m.expectedCalibrationError, meanPredicted: m.meanPredicted, observedRate: m.observedRate,
+});
+
+const describeComparison = (rival: Rival): RivalComparison => ({
+  aucDifference: rival.auc.difference, aucStandardError: rival.auc.standardError, logLossDifference: rival.logLoss.difference, logLossStandardError: rival.logLoss.standardError,
 });
 
 export function createEvaluationActivities(deps: { store: BlobStore }) {
@@ -85,25 +93,36 @@ export function createEvaluationActivities(deps: { store: BlobStore }) {
       for await (const example of readExamples(store, input.month)) {
         if (example.t < split) continue;
         chunk.push(example);
-        if (chunk.length === EVALUATION_CHUNK) flush();
+        if (chunk.length === EVALUATION_CHUNK) {
+          flush();
+          heartbeat({ scored: labels.length });
+        }
       }
       flush();
 
       // Workers live long: free the models' weights now rather than leak them per evaluation.
       for (const { model } of models) disposeClickModel(model);
       const scored = probabilities.map((p): ScoredModel => ({ overall: computeMetrics(labels, p), slices: metricsBySlice(labels, p, sliceValues) }));
-      const [candidate, ...others] = scored as [ScoredModel, ...ScoredModel[]];
-      const baseline = input.baselinePrefix ? others.shift() : undefined;
-      const champion = current ? { version: current.version, ...others.shift()! } : undefined;
-      const blessing = bless(candidate.overall, champion?.overall, input.rules, baseline?.overall);
+      const candidate = scored[0]!;
+      const rival = (m: number): Rival => ({
+        metrics: scored[m]!.overall,
+        auc: compareAuc(labels, probabilities[0]!, probabilities[m]!),
+        logLoss: compareLogLoss(labels, probabilities[0]!, probabilities[m]!),
+      });
+      const baselineIndex = input.baselinePrefix ? 1 : undefined;
+      const championIndex = current ? models.length - 1 : undefined;
+      const rivals = { baseline: baselineIndex === undefined ? undefined : rival(baselineIndex), champion: championIndex === undefined ? undefined : rival(championIndex) };
+      const baseline = baselineIndex === undefined ? undefined : { ...scored[baselineIndex]!, comparison: describeComparison(rivals.baseline!) };
+      const champion = current && championIndex !== undefined ? { version: current.version, ...scored[championIndex]!, comparison: describeComparison(rivals.champion!) } : undefined;
+      const blessing = bless(candidate.overall, input.rules, rivals);
       await putJson(store, keys.evaluation, { month: input.month, holdoutStart: new Date(split).toISOString(), holdoutRows: labels.length, rules: input.rules, candidate, baseline, champion, blessing });
       log.info('evaluated', { month: input.month, candidateAuc: candidate.overall.auc, baselineAuc: baseline?.overall.auc, championAuc: champion?.overall.auc, blessed: blessing.blessed });
       return {
         evaluationKey: keys.evaluation,
         holdoutRows: labels.length,
         candidate: score(candidate.overall),
-        champion: champion ? { version: champion.version, ...score(champion.overall) } : undefined,
-        baseline: baseline ? score(baseline.overall) : undefined,
+        champion: champion ? { version: champion.version, ...score(champion.overall), comparison: champion.comparison } : undefined,
+        baseline: baseline ? { ...score(baseline.overall), comparison: baseline.comparison } : undefined,
         blessing,
       };
     },

@@ -51,7 +51,7 @@ const schema = z.object({
   TRAIN_HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().int().min(5).default(120),
   BLESS_MIN_AUC: z.coerce.number().min(0).max(1).default(0.6),
   BLESS_MAX_LOG_LOSS: z.coerce.number().positive().default(0.3),
-  BLESS_MAX_CALIBRATION_ERROR: z.coerce.number().positive().default(0.25),
+  BLESS_MAX_CALIBRATION_ERROR: z.coerce.number().positive().default(0.1),
   BLESS_MAX_AUC_DROP: z.coerce.number().min(0).default(0.01),
   BLESS_MAX_LOG_LOSS_INCREASE: z.coerce.number().min(0).default(0.02),
   BLESS_MAX_BASELINE_GAP: z.coerce.number().min(0).default(0),

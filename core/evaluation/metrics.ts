@@ -11,6 +11,8 @@ export interface Metrics {
   observedRate: number;
   /** meanPredicted / observedRate: 1 is perfectly calibrated on average. */
   calibration: number;
+  /** Standard error of `calibration` if the model were calibrated: the observed clicks' own noise. */
+  calibrationStandardError: number;
   /** Row-weighted mean |predicted − observed| over the reliability bins (expected calibration error). */
   expectedCalibrationError: number;
   reliability: ReliabilityBin[];
@@ -60,7 +62,12 @@ export function reliabilityTable(labels: ArrayLike<number>, probabilities: Array
 export function computeMetrics(labels: ArrayLike<number>, probabilities: ArrayLike<number>): Metrics {
   let positives = 0;
   let predicted = 0;
-  for (let i = 0; i < labels.length; i++) { positives += labels[i]! > 0.5 ? 1 : 0; predicted += probabilities[i]!; }
+  let clickVariance = 0;
+  for (let i = 0; i < labels.length; i++) {
+    positives += labels[i]! > 0.5 ? 1 : 0;
+    predicted += probabilities[i]!;
+    clickVariance += probabilities[i]! * (1 - probabilities[i]!);
+  }
   const count = labels.length;
   const meanPredicted = predicted / Math.max(count, 1);
   const observedRate = positives / Math.max(count, 1);
@@ -73,6 +80,7 @@ export function computeMetrics(labels: ArrayLike<number>, probabilities: ArrayLi
     meanPredicted,
     observedRate,
     calibration: observedRate > 0 ? meanPredicted / observedRate : NaN,
+    calibrationStandardError: positives > 0 ? (predicted / positives) * (Math.sqrt(clickVariance) / positives) : NaN,
     expectedCalibrationError: reliability.reduce((sum, bin) => sum + bin.count * Math.abs(bin.meanPredicted - bin.observedRate), 0) / Math.max(count, 1),
     reliability,
   };

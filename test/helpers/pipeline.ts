@@ -6,9 +6,9 @@ import { monthlyPipeline, type PipelineProgress } from '../../workflows/monthly-
 import { pipelineWorkflowId } from '../../workflows/ids';
 import type { TestStack } from './stack';
 
-/** Settings for small generated months: few epochs, lenient floors so a first champion is promoted. */
+/** Settings for small generated months: few epochs and small batches; the blessing rules are the defaults. */
 export function testSettings(stack: TestStack, overrides: Partial<PipelineSettings> = {}): PipelineSettings {
-  const base = pipelineSettings(loadConfig({ TRAIN_MAX_EPOCHS: '3', TRAIN_BATCH_SIZE: '512', BLESS_MIN_AUC: '0.5', BLESS_MAX_CALIBRATION_ERROR: '0.6', BLESS_MAX_LOG_LOSS: '1' }), 'test');
+  const base = pipelineSettings(loadConfig({ TRAIN_MAX_EPOCHS: '3', TRAIN_BATCH_SIZE: '512' }), 'test');
   return { ...base, trainingTaskQueue: stack.queues.training, ...overrides };
 }
 
