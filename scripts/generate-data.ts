@@ -1,6 +1,6 @@
 // Generates one month of ad-impression data into the configured store and prints its summary as JSON.
 //   tsx scripts/generate-data.ts --month 2026-10 [--impressions N] [--ads N] [--files N] [--gzip]
-//     [--dirt 0.002] [--drift 0] [--seed S] [--image-format mixed|png|jpeg|webp]
+//     [--dirt 0.002] [--drift 0] [--seed S] [--catalog-seed S] [--new-ad-share 0.25] [--image-format mixed|png|jpeg|webp]
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config';
 import { generateMonth } from '../core/datagen/generate-month';
@@ -10,7 +10,8 @@ import { openStore } from '../core/storage/open-store';
 
 const USAGE = `Usage: tsx scripts/generate-data.ts --month YYYY-MM [--impressions 200000] [--ads 2000] [--files 4] [--gzip]
   [--dirt 0.002 (fraction for each kind: malformed rows, out-of-range rows, missing images, corrupt images)]
-  [--drift 0 (0..1)] [--seed S] [--image-format mixed|png|jpeg|webp]`;
+  [--drift 0 (0..1)] [--seed S] [--catalog-seed S (the ads; fixed by default, so months share them)]
+  [--new-ad-share 0.25 (share of the month's ads the month before did not serve)] [--image-format mixed|png|jpeg|webp]`;
 
 
 function numberArg(name: string, value: string | undefined): number | undefined {
@@ -18,6 +19,11 @@ function numberArg(name: string, value: string | undefined): number | undefined 
   const parsed = Number(value);
   if (value.trim() === '' || !Number.isFinite(parsed)) throw new Error(`--${name} must be a number, got ${JSON.stringify(value)}`);
   return parsed;
+}
+
+/** A numeric seed is used as is; any other text is hashed. */
+function seedArg(value: string | undefined): number | string | undefined {
+  return value === undefined ? undefined : /^\d+$/.test(value) ? Number(value) : value;
 }
 
 function parseCommandLine(args: string[]): GenerateMonthOptions | 'help' {
@@ -33,6 +39,8 @@ function parseCommandLine(args: string[]): GenerateMonthOptions | 'help' {
       dirt: { type: 'string', default: '0.002' },
       drift: { type: 'string' },
       seed: { type: 'string' },
+      'catalog-seed': { type: 'string' },
+      'new-ad-share': { type: 'string' },
       'image-format': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -48,8 +56,9 @@ function parseCommandLine(args: string[]): GenerateMonthOptions | 'help' {
     gzip: values.gzip,
     dirt: { malformedRows: dirt, outOfRangeRows: dirt, missingImages: dirt, corruptImages: dirt },
     drift: numberArg('drift', values.drift),
-    // A numeric seed is used as is; any other text is hashed.
-    seed: values.seed === undefined ? undefined : /^\d+$/.test(values.seed) ? Number(values.seed) : values.seed,
+    seed: seedArg(values.seed),
+    catalogSeed: seedArg(values['catalog-seed']),
+    newAdShare: numberArg('new-ad-share', values['new-ad-share']),
     imageFormat: values['image-format'] as GenerateMonthOptions['imageFormat'],
   };
 }
