@@ -10,7 +10,8 @@ import { parseGenerateMonthOptions, type GeneratedMonthSummary, type GenerateMon
 import { Random } from '../random';
 import { removeLeftovers } from './remove-leftovers';
 import { writeBanners } from './write-banners';
-import { clickProbabilityKey, writeImpressions } from './write-impressions';
+import { clickProbabilityKey } from './month-csv';
+import { writeImpressions } from './write-impressions';
 
 export type { GeneratedMonthSummary, GenerateMonthOptions } from './options';
 
