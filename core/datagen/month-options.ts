@@ -29,3 +29,14 @@ export function resolveSeed(value: number | string | undefined, fallback: string
   if (typeof value === 'number') return value >>> 0;
   return hashSeed(value ?? fallback);
 }
+
+export class InvalidGenerateOptionsError extends Error {}
+
+/** Options with their defaults filled in, or an error naming every bad one. */
+export function parseOptions<S extends z.ZodType>(schema: S, input: z.input<S>): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    throw new InvalidGenerateOptionsError(parsed.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`).join('; '));
+  }
+  return parsed.data;
+}

@@ -1,6 +1,6 @@
 // The generator's options, their defaults, and the summary it returns (and writes to truth/).
 import { z } from 'zod';
-import { monthDataFields } from './month-options';
+import { monthDataFields, parseOptions } from './month-options';
 import type { MalformedKind, OutOfRangeKind } from './row-dirt';
 import type { ImageFormat } from './values';
 
@@ -31,14 +31,10 @@ export const generateMonthOptionsSchema = z
 export type GenerateMonthOptions = z.input<typeof generateMonthOptionsSchema>;
 export type ResolvedOptions = z.output<typeof generateMonthOptionsSchema>;
 
-export class InvalidGenerateOptionsError extends Error {}
+export { InvalidGenerateOptionsError } from './month-options';
 
 export function parseGenerateMonthOptions(input: GenerateMonthOptions): ResolvedOptions {
-  const parsed = generateMonthOptionsSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new InvalidGenerateOptionsError(parsed.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`).join('; '));
-  }
-  return parsed.data;
+  return parseOptions(generateMonthOptionsSchema, input);
 }
 
 export interface GeneratedMonthSummary {
