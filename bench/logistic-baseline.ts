@@ -32,7 +32,13 @@ function logisticHead(transform: FittedTransform, baseRate: number): tf.LayersMo
   return tf.model({ inputs, outputs: logit });
 }
 
-export async function logisticBaseline(transform: FittedTransform, train: EncodedDataset, holdout: EncodedDataset, maxEpochs: number): Promise<Float32Array> {
+export interface LogisticBaseline {
+  /** Click probabilities for rows encoded with the transform the baseline was trained with. */
+  predict(dataset: EncodedDataset): Float32Array;
+  dispose(): void;
+}
+
+export async function trainLogisticBaseline(transform: FittedTransform, train: EncodedDataset, holdout: EncodedDataset, maxEpochs: number): Promise<LogisticBaseline> {
   const tabular: FittedTransform = { ...transform, image: undefined };
   const baseRate = train.label.reduce((a, b) => a + b, 0) / train.rows;
   const model: ClickModel = { head: logisticHead(tabular, baseRate) };
@@ -41,5 +47,5 @@ export async function logisticBaseline(transform: FittedTransform, train: Encode
     options: { maxEpochs, patience: 2, batchSize: 1024, learningRate: 0.01, embeddingL2: 0, seed: 1 },
     onEpoch: async () => undefined,
   });
-  return predictProbabilities(model, tabular, holdout, undefined);
+  return { predict: (dataset) => predictProbabilities(model, tabular, dataset, undefined), dispose: () => model.head.dispose() };
 }
