@@ -1,10 +1,7 @@
 // Which ads a month serves: an endless catalogue, numbered from 0, of which each month shows a window
 // that slides by a fixed number of new ads per month. Consecutive months share all but those new ads,
 // and any month's window follows from its calendar position alone, so months generate independently.
-import { addMonths, monthRange } from '../features/month';
-
-/** Month 0 of the catalogue. Ads are numbered from here on. */
-export const CATALOG_EPOCH = '1970-01';
+import { MONTH_PATTERN } from '../features/month';
 
 export interface CatalogWindow {
   month: string;
@@ -15,11 +12,14 @@ export interface CatalogWindow {
   newPerMonth: number;
 }
 
-/** Whole months since CATALOG_EPOCH. */
+/** Whole months since 0000-01, the catalogue's month 0, so every YYYY-MM month has a window. */
 export function catalogMonthIndex(month: string): number {
-  const from = new Date(monthRange(month).from);
-  return (from.getUTCFullYear() - 1970) * 12 + from.getUTCMonth();
+  const match = MONTH_PATTERN.exec(month);
+  if (!match) throw new Error(`Not a month (YYYY-MM): ${JSON.stringify(month)}`);
+  return Number(match[1]) * 12 + Number(match[2]) - 1;
 }
+
+const monthOfIndex = (index: number) => `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
 
 export function catalogWindow(month: string, size: number, newAdShare: number): CatalogWindow {
   const newPerMonth = Math.round(size * newAdShare);
@@ -38,7 +38,6 @@ export function isNewInWindow(window: CatalogWindow, index: number): boolean {
 
 /** The first month whose window (of this size and share) serves the ad. */
 export function firstMonthOf(window: CatalogWindow, index: number): string {
-  if (window.newPerMonth === 0) return CATALOG_EPOCH;
-  const months = Math.max(0, Math.floor((index - window.size) / window.newPerMonth) + 1);
-  return addMonths(CATALOG_EPOCH, months);
+  if (window.newPerMonth === 0) return monthOfIndex(0);
+  return monthOfIndex(Math.max(0, Math.floor((index - window.size) / window.newPerMonth) + 1));
 }

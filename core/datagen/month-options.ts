@@ -3,13 +3,11 @@
 import { z } from 'zod';
 import { MONTH_PATTERN } from '../features/month';
 import { hashSeed } from '../random';
-import { CATALOG_EPOCH } from './catalog-window';
 
 const seed = z.union([z.number().int(), z.string().min(1)]);
 
 export const monthDataFields = {
-  // String order is month order for YYYY-MM.
-  month: z.string().regex(MONTH_PATTERN, 'month must be YYYY-MM').refine((month) => month >= CATALOG_EPOCH, `month must be ${CATALOG_EPOCH} or later`),
+  month: z.string().regex(MONTH_PATTERN, 'month must be YYYY-MM'),
   impressions: z.number().int().min(1).default(200_000),
   /** Ads served in the month. */
   ads: z.number().int().min(1).max(1_000_000).default(2000),
