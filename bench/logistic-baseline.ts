@@ -38,7 +38,9 @@ export interface LogisticBaseline {
   dispose(): void;
 }
 
-export async function trainLogisticBaseline(transform: FittedTransform, train: EncodedDataset, holdout: EncodedDataset, maxEpochs: number): Promise<LogisticBaseline> {
+export async function trainLogisticBaseline(
+  transform: FittedTransform, train: EncodedDataset, holdout: EncodedDataset, maxEpochs: number,
+): Promise<LogisticBaseline> {
   const tabular: FittedTransform = { ...transform, image: undefined };
   const baseRate = train.label.reduce((a, b) => a + b, 0) / train.rows;
   const model: ClickModel = { head: logisticHead(tabular, baseRate) };

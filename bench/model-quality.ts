@@ -42,8 +42,9 @@ try {
   await temporal.stop();
   await fs.rm(dir, { recursive: true, force: true });
 }
-console.log(`\n== model quality: ${values.month} and the month after, ${values.ads} ads a month, ${os.cpus().length} cores; AUC, log loss and calibration (mean predicted / observed) ==`);
-console.log('model: the pipeline\'s candidate, served by POST /v1/predict; LR: bench/logistic-baseline.ts on the run\'s encoded training split; oracle: the true p.');
+console.log(`\n== model quality: ${values.month} and the month after, ${values.ads} ads a month, ${os.cpus().length} cores ==`);
+console.log('AUC, log loss and calibration (mean predicted / observed) of: model, the pipeline\'s candidate served by POST /v1/predict;');
+console.log('LR, bench/logistic-baseline.ts on the run\'s encoded training split; oracle, the true p.');
 console.log('holdout: M\'s last HOLDOUT_DAYS days, rows the pipeline accepted; cold start: M+1\'s rows whose ad M never showed.');
 console.log(qualityTable(runs));
 console.log(runNotes(runs));

@@ -60,8 +60,12 @@ async function scoreSet(name: string, input: ScoreRowsInput, baseline: LogisticB
   const oracle = scored.ids.map((id) => truth.get(id)!);
   const clicks = scored.labels.reduce((sum, y) => sum + y, 0);
   return {
-    name, rows: scored.ids.length, clicks,
-    oracle: computeMetrics(scored.labels, oracle), logistic: computeMetrics(scored.labels, baseline.predict(scored.encoded)), model: computeMetrics(scored.labels, scored.served),
+    name,
+    rows: scored.ids.length,
+    clicks,
+    oracle: computeMetrics(scored.labels, oracle),
+    logistic: computeMetrics(scored.labels, baseline.predict(scored.encoded)),
+    model: computeMetrics(scored.labels, scored.served),
   };
 }
 

@@ -33,8 +33,8 @@ export function runNotes(runs: QualityRun[]): string {
   return runs.map((run) => {
     const { seconds: s } = run;
     const served = run.sets.find((set) => set.name.startsWith('holdout'))?.model.auc ?? NaN;
-    return `- ${run.generator} ${run.impressions}: whole run ${s.whole.toFixed(0)} s (generate 2 months ${s.generate.toFixed(1)} s, pipeline ${s.pipeline.toFixed(1)} s, ` +
-      `baseline + scoring through the API ${s.score.toFixed(1)} s); ${run.newAds} new ads next month; pipeline's own holdout AUC ${f4(run.pipelineAuc)} ` +
-      `(served ${f4(served)}); candidate ${run.blessing}`;
+    return `- ${run.generator} ${run.impressions}: whole run ${s.whole.toFixed(0)} s (generate 2 months ${s.generate.toFixed(1)} s, ` +
+      `pipeline ${s.pipeline.toFixed(1)} s, baseline + scoring through the API ${s.score.toFixed(1)} s); ${run.newAds} new ads next month; ` +
+      `pipeline's own holdout AUC ${f4(run.pipelineAuc)} (served ${f4(served)}); candidate ${run.blessing}`;
   }).join('\n');
 }

@@ -15,7 +15,8 @@ export function startBenchTemporal(dir: string): Promise<TemporalDevServer> {
 
 /** The environment's settings (e.g. HOLDOUT_DAYS, TRAIN_MAX_EPOCHS), on the bench's own bucket and servers. */
 export function benchConfig(temporal: TemporalDevServer, bucketDir: string, overrides: Record<string, string> = {}): Config {
-  return loadConfig({ ...process.env, TEMPORAL_ADDRESS: temporal.address, STORAGE_URL: `file://${bucketDir}`, API_HOST: '127.0.0.1', API_PORT: '0', ...overrides });
+  const servers = { TEMPORAL_ADDRESS: temporal.address, STORAGE_URL: `file://${bucketDir}`, API_HOST: '127.0.0.1', API_PORT: '0' };
+  return loadConfig({ ...process.env, ...servers, ...overrides });
 }
 
 /** One monthly run through Temporal on workers started for it (and stopped after), every stage redone. */

@@ -196,7 +196,9 @@ describe('generateMonth across months', () => {
     expect(shared).toHaveLength(150);
     for (const id of shared) {
       const [before, after] = [october.get(id)!, november.get(id)!];
-      for (const column of ['headline', 'ad_category', 'advertiser', 'image_path', 'logit_own', 'serving_weight']) expect(after[column], `${id} ${column}`).toBe(before[column]);
+      for (const column of ['headline', 'ad_category', 'advertiser', 'image_path', 'logit_own', 'serving_weight']) {
+        expect(after[column], `${id} ${column}`).toBe(before[column]);
+      }
       const [octoberImage, novemberImage] = await Promise.all([store.get(`raw/2026-10/${before.image_path}`), store.get(`raw/2026-11/${after.image_path}`)]);
       expect(novemberImage.equals(octoberImage), id).toBe(true);
     }

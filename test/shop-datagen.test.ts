@@ -87,7 +87,10 @@ describe('generateShopMonth', () => {
   it('renders creatives whose border and saturation show in the pixels the pipeline sees', async () => {
     const ads = await readRows(store, `truth/${MONTH}/ads.csv`);
     expect(new Set(rows.map((r) => r.creative)).size).toBeLessThanOrEqual(ads.length);
-    const pixels = async (ad: Row) => (await sharp(await store.get(`raw/${MONTH}/${ad.image_path}`)).resize(32, 32).raw().toBuffer({ resolveWithObject: true })).data;
+    const pixels = async (ad: Row) => {
+      const image = sharp(await store.get(`raw/${MONTH}/${ad.image_path}`));
+      return (await image.resize(32, 32).raw().toBuffer({ resolveWithObject: true })).data;
+    };
     const edgeBrightness = async (ad: Row) => {
       const data = await pixels(ad);
       let sum = 0;
@@ -136,7 +139,9 @@ describe('generateShopMonth', () => {
     expect(after.filter((ad) => ad.new === '1').every((ad) => ad.first_month === '2026-11')).toBe(true);
     for (const ad of continuing) {
       const old = before.get(ad.ad_id!)!;
-      for (const column of ['ad_title', 'item_price', 'product_type', 'merchant', 'image_path', 'logit_own']) expect(ad[column], `${ad.ad_id} ${column}`).toBe(old[column]);
+      for (const column of ['ad_title', 'item_price', 'product_type', 'merchant', 'image_path', 'logit_own']) {
+        expect(ad[column], `${ad.ad_id} ${column}`).toBe(old[column]);
+      }
       expect((await months.get(`raw/2026-11/${ad.image_path}`)).equals(await months.get(`raw/${MONTH}/${old.image_path}`))).toBe(true);
     }
     const served = new Set((await readEvents(months, '2026-11')).map((r) => r.campaign_id!));

@@ -43,7 +43,12 @@ export class EventSampler {
   private readonly country = new WeightedChoice(COUNTRY_SHARE);
   private readonly segment = new WeightedChoice(SEGMENT_SHARE);
 
-  constructor(month: string, private readonly campaigns: Campaign[], private readonly sites: { sites: Site[]; pick: WeightedIndex }, private readonly random: Random) {
+  constructor(
+    month: string,
+    private readonly campaigns: Campaign[],
+    private readonly sites: { sites: Site[]; pick: WeightedIndex },
+    private readonly random: Random,
+  ) {
     const { from, to } = monthRange(month);
     this.monthStart = from;
     this.days = Math.round((to - from) / (24 * HOUR_MS));

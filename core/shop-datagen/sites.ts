@@ -23,7 +23,8 @@ export function buildSites(random: Random): { sites: Site[]; pick: WeightedIndex
   const sites = Array.from({ length: SITE_COUNT }, (_, i) => {
     const theme = random.pick(PAGE_CATEGORIES);
     // The number keeps names unique; real rosters have their near-duplicates too.
-    return { name: `${random.pick(WORDS)}${random.pick(TOPICS[theme])}${i + 1}.com`, theme, traffic: Math.exp(random.normal(0, 1)), effect: random.normal(0, SITE_EFFECT_SD) };
+    const name = `${random.pick(WORDS)}${random.pick(TOPICS[theme])}${i + 1}.com`;
+    return { name, theme, traffic: Math.exp(random.normal(0, 1)), effect: random.normal(0, SITE_EFFECT_SD) };
   });
   return { sites, pick: new WeightedIndex(sites.map((site) => site.traffic)) };
 }
