@@ -7,37 +7,25 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse/sync';
-import { loadConfig } from '../core/config';
 import { generateMonth } from '../core/datagen/generate-month';
 import { auc } from '../core/evaluation/metrics';
 import { holdoutStart, readExamples } from '../core/pipeline/examples';
-import { pipelineSettings } from '../core/pipeline/settings';
 import { LocalStore } from '../core/storage/local-store';
-import { startTemporalDevServer } from '../devstack/temporal-dev-server';
-import { freePort } from '../devstack/processes';
-import { startWorkers } from '../workers/run-workers';
-import { connectClient } from '../core/temporal/connect';
-import { monthlyPipeline } from '../workflows/monthly-pipeline';
 import type { EvaluationSummary } from '../activities/evaluate';
 import type { TrainResult } from '../activities/train';
+import { benchConfig, runPipeline, startBenchTemporal } from './stack';
 
 const { values } = parseArgs({ options: { impressions: { type: 'string', default: '200000' }, ads: { type: 'string', default: '2000' }, month: { type: 'string', default: '2026-10' }, epochs: { type: 'string', default: '8' } } });
 const month = values.month!;
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'adclick-bench-'));
-const temporal = await startTemporalDevServer({ port: await freePort(), logFile: path.join(dir, 'temporal.log') });
-const config = loadConfig({ TEMPORAL_ADDRESS: temporal.address, STORAGE_URL: `file://${dir}/bucket`, TRAIN_MAX_EPOCHS: values.epochs, TF_BACKEND: loadConfig().TF_BACKEND });
+const temporal = await startBenchTemporal(dir);
+const config = benchConfig(temporal, `${dir}/bucket`, { TRAIN_MAX_EPOCHS: values.epochs! });
 const store = new LocalStore(`${dir}/bucket`);
 
 const generateStarted = performance.now();
 const generated = await generateMonth(store, { month, impressions: Number(values.impressions), ads: Number(values.ads) });
 const generateSeconds = (performance.now() - generateStarted) / 1000;
-const { workers, done } = await startWorkers(['pipeline', 'training'], config);
-const client = await connectClient({ address: temporal.address, namespace: 'default' });
-const started = performance.now();
-const run = await client.workflow.execute(monthlyPipeline, {
-  taskQueue: config.PIPELINE_TASK_QUEUE, workflowId: `bench-${month}`, args: [{ month, settings: pipelineSettings(config, 'bench'), force: true }],
-});
-const pipelineSeconds = (performance.now() - started) / 1000;
+const { run, seconds: pipelineSeconds } = await runPipeline(config, month, `bench-${month}`);
 
 // Oracle: the true probabilities of the same holdout impressions.
 const truth = new Map((parse(await store.get(`truth/${month}/click-probability.csv`), { columns: true }) as { impression_id: string; p: string }[]).map((r) => [r.impression_id, Number(r.p)]));
@@ -50,6 +38,7 @@ for await (const example of readExamples(store, month)) {
   oracle.push(truth.get(example.id)!);
 }
 const evaluation = run.summary.evaluate as EvaluationSummary;
+// The logistic-regression baseline the run trained on the same encoded features, scored on the same rows.
 const baseline = evaluation.baseline!;
 const transformed = run.summary.transform as { trainRows: number; validationRows: number; holdoutRows: number };
 const trained = run.summary.train as TrainResult;
@@ -64,8 +53,5 @@ console.log(`calibration: model predicts ${pct(evaluation.candidate.meanPredicte
 console.log(`training: ${trained.epochs} epochs (best ${trained.bestEpoch}), ${Math.round(trained.examplesPerSecond)} examples/s including per-epoch validation scoring`);
 console.log(`blessing: ${evaluation.blessing.blessed ? 'blessed' : `rejected: ${evaluation.blessing.reasons.join('; ')}`}`);
 
-workers.forEach((w) => w.shutdown());
-await done;
-await client.connection.close();
 await temporal.stop();
 await fs.rm(dir, { recursive: true, force: true });

@@ -5,6 +5,7 @@ import { parse } from 'csv-parse/sync';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultFeatureSpec } from '../core/features/default-spec';
+import { catalogWindow } from '../core/datagen/catalog-window';
 import { generateMonth, type GeneratedMonthSummary } from '../core/datagen/generate-month';
 import { listAll, type BlobStore } from '../core/storage/blob-store';
 import { freshGcsStore, freshLocalStore } from './helpers/stack';
@@ -169,6 +170,74 @@ describe('generateMonth on a clean month', () => {
     const december = await generateMonth(again, { month: '2026-12', ...SMALL });
     expect((await again.get(`raw/2026-12/impressions-001.csv`)).equals(await store.get(`raw/${MONTH}/impressions-001.csv`))).toBe(false);
     expect(december.meanTrueCtr).toBeGreaterThan(1.15 * summary.meanTrueCtr);
+  });
+});
+
+describe('generateMonth across months', () => {
+  let store: BlobStore;
+  let october: Map<string, Row>;
+  let november: Map<string, Row>;
+  let novemberSummary: GeneratedMonthSummary;
+
+  const readAds = async (target: BlobStore, month: string) => {
+    const [adHeader, ...records] = await readCsv(target, `truth/${month}/ads.csv`);
+    return new Map(asRows(adHeader!, records).map((ad) => [ad.ad_id!, ad]));
+  };
+
+  beforeAll(async () => {
+    store = await freshLocalStore();
+    await generateMonth(store, { month: '2026-10', ...SMALL });
+    novemberSummary = await generateMonth(store, { month: '2026-11', ...SMALL });
+    [october, november] = await Promise.all([readAds(store, '2026-10'), readAds(store, '2026-11')]);
+  });
+
+  it('keeps most ads, each identical in headline, category, advertiser and image bytes', async () => {
+    const shared = [...november.keys()].filter((id) => october.has(id));
+    expect(shared).toHaveLength(150);
+    for (const id of shared) {
+      const [before, after] = [october.get(id)!, november.get(id)!];
+      for (const column of ['headline', 'ad_category', 'advertiser', 'image_path', 'logit_own', 'serving_weight']) {
+        expect(after[column], `${id} ${column}`).toBe(before[column]);
+      }
+      const [octoberImage, novemberImage] = await Promise.all([store.get(`raw/2026-10/${before.image_path}`), store.get(`raw/2026-11/${after.image_path}`)]);
+      expect(novemberImage.equals(octoberImage), id).toBe(true);
+    }
+    const { records, header } = await readImpressions(store, '2026-11');
+    const servedShared = new Set(asRows(header, records).map((r) => r.ad_id!).filter((id) => october.has(id)));
+    expect(servedShared.size).toBeGreaterThan(100);
+  });
+
+  it('marks exactly the configured share of ads as new, from this month on', () => {
+    const fresh = [...november.values()].filter((ad) => ad.new === '1');
+    expect(novemberSummary.newAds).toBe(50);
+    expect(fresh).toHaveLength(50);
+    expect(fresh.every((ad) => !october.has(ad.ad_id!) && ad.first_month === '2026-11')).toBe(true);
+    const continuing = [...november.values()].filter((ad) => ad.new === '0');
+    expect(continuing.every((ad) => october.has(ad.ad_id!) && ad.first_month! <= '2026-10')).toBe(true);
+  });
+
+  it('derives a month\'s ads from the calendar alone: the same generated on its own, with another impression seed, across a year end', async () => {
+    const alone = await freshLocalStore();
+    await generateMonth(alone, { month: '2026-11', ...SMALL, seed: 7 });
+    expect((await alone.get('truth/2026-11/ads.csv')).equals(await store.get('truth/2026-11/ads.csv'))).toBe(true);
+    expect((await alone.get('raw/2026-11/impressions-001.csv')).equals(await store.get('raw/2026-11/impressions-001.csv'))).toBe(false);
+
+    const [december, january] = [catalogWindow('2026-12', 200, 0.25), catalogWindow('2027-01', 200, 0.25)];
+    expect(january.first - december.first).toBe(50);
+  });
+
+  it('follows newAdShare and catalogSeed', async () => {
+    const other = await freshLocalStore();
+    const summary = await generateMonth(other, { month: '2026-11', ...SMALL, newAdShare: 0.1 });
+    expect(summary.newAds).toBe(20);
+    await generateMonth(other, { month: '2026-10', ...SMALL, newAdShare: 0.1 });
+    const [octoberTen, novemberTen] = [await readAds(other, '2026-10'), await readAds(other, '2026-11')];
+    expect([...novemberTen.keys()].filter((id) => octoberTen.has(id))).toHaveLength(180);
+
+    const reseeded = await freshLocalStore();
+    await generateMonth(reseeded, { month: '2026-11', ...SMALL, catalogSeed: 'another catalogue' });
+    const headlines = [...(await readAds(reseeded, '2026-11')).values()].map((ad) => ad.headline);
+    expect(headlines).not.toEqual([...november.values()].map((ad) => ad.headline));
   });
 });
 

@@ -2,44 +2,11 @@
 // in the image (and survives downscaling to 32×32).
 import sharp from 'sharp';
 import type { BannerLook } from './banner-look';
+import { Canvas, CANVAS_SIZE, hsv, luminance, type Rgb } from './canvas';
 import type { Random } from '../random';
 import type { ImageFormat } from './values';
 
-export const BANNER_SIZE = 64;
-
-type Rgb = [number, number, number];
-
-function hsv(hue: number, saturation: number, value: number): Rgb {
-  const f = (n: number) => {
-    const k = (n + hue / 60) % 6;
-    return Math.round(255 * (value - value * saturation * Math.max(0, Math.min(k, 4 - k, 1))));
-  };
-  return [f(5), f(3), f(1)];
-}
-
-const luminance = ([r, g, b]: Rgb) => (0.299 * r + 0.587 * g + 0.114 * b) / 255;
-
-class Canvas {
-  readonly pixels = Buffer.alloc(BANNER_SIZE * BANNER_SIZE * 3);
-
-  set(x: number, y: number, [r, g, b]: Rgb): void {
-    if (x < 0 || y < 0 || x >= BANNER_SIZE || y >= BANNER_SIZE) return;
-    const i = (y * BANNER_SIZE + x) * 3;
-    this.pixels[i] = r;
-    this.pixels[i + 1] = g;
-    this.pixels[i + 2] = b;
-  }
-
-  rect(x0: number, y0: number, width: number, height: number, color: Rgb): void {
-    for (let y = y0; y < y0 + height; y++) for (let x = x0; x < x0 + width; x++) this.set(x, y, color);
-  }
-
-  disc(cx: number, cy: number, radius: number, color: Rgb): void {
-    for (let y = cy - radius; y <= cy + radius; y++) {
-      for (let x = cx - radius; x <= cx + radius; x++) if ((x - cx) ** 2 + (y - cy) ** 2 <= radius ** 2) this.set(x, y, color);
-    }
-  }
-}
+export const BANNER_SIZE = CANVAS_SIZE;
 
 /** Raw RGB pixels of the banner; random supplies only the noise and the exact bar lengths. */
 export function renderBanner(look: BannerLook, random: Random): Buffer {

@@ -1,41 +1,34 @@
 // Writes one realistic month of ad impressions into a store: raw/<month>/ (CSV files and banner
 // images, the pipeline's input) and truth/<month>/ (true click probabilities and a summary).
-import { listAll, putJson, type BlobStore } from '../storage/blob-store';
+import { putJson, type BlobStore } from '../storage/blob-store';
 import { buildAds } from './ads';
 import { adsTruthCsv, adsTruthKey } from './ads-truth';
+import { catalogWindow } from './catalog-window';
 import { pickImageStatuses } from './image-dirt';
+import { resolveSeed } from './month-options';
 import { parseGenerateMonthOptions, type GeneratedMonthSummary, type GenerateMonthOptions } from './options';
-import { hashSeed, Random } from '../random';
+import { Random } from '../random';
+import { removeLeftovers } from './remove-leftovers';
 import { writeBanners } from './write-banners';
-import { clickProbabilityKey, writeImpressions } from './write-impressions';
+import { clickProbabilityKey } from './month-csv';
+import { writeImpressions } from './write-impressions';
 
 export type { GeneratedMonthSummary, GenerateMonthOptions } from './options';
 
 export const summaryKey = (month: string) => `truth/${month}/summary.json`;
 
-/** Removes what an earlier run left in the month's folders and this run did not rewrite (e.g. a
- *  fourth CSV file when this run writes three), so the folders hold exactly what the summary says. */
-async function removeLeftovers(store: BlobStore, month: string, written: Set<string>): Promise<void> {
-  for (const prefix of [`raw/${month}/`, `truth/${month}/`]) {
-    for (const { key } of await listAll(store, prefix)) if (!written.has(key)) await store.delete(key);
-  }
-}
-
-function resolveSeed(month: string, seed: number | string | undefined): number {
-  if (typeof seed === 'number') return seed >>> 0;
-  return hashSeed(seed ?? `adclick:${month}`);
-}
-
 export async function generateMonth(store: BlobStore, input: GenerateMonthOptions): Promise<GeneratedMonthSummary> {
   const options = parseGenerateMonthOptions(input);
   const { month, dirt } = options;
-  const seed = resolveSeed(month, options.seed);
+  const seed = resolveSeed(options.seed, `adclick:${month}`);
+  const catalogSeed = resolveSeed(options.catalogSeed, 'adclick:catalogue');
   const random = new Random(seed);
-  const ads = buildAds(options.ads, options.imageFormat, random.fork('ads'));
+  const catalog = new Random(catalogSeed);
+  const ads = buildAds(catalogWindow(month, options.ads, options.newAdShare), options.imageFormat, catalog.fork('ads'));
   const imageStatuses = pickImageStatuses(ads.length, dirt.missingImages, dirt.corruptImages, random.fork('image-dirt'));
 
   const [banners, impressions] = await Promise.all([
-    writeBanners(store, month, ads, imageStatuses, random.fork('banners')),
+    writeBanners(store, month, ads, imageStatuses, { look: catalog.fork('banners'), dirt: random.fork('banners') }),
     writeImpressions(store, { ...options, malformedRows: dirt.malformedRows, outOfRangeRows: dirt.outOfRangeRows }, ads, imageStatuses, random),
   ]);
   await store.put(adsTruthKey(month), adsTruthCsv(ads, imageStatuses), { contentType: 'text/csv' });
@@ -44,12 +37,14 @@ export async function generateMonth(store: BlobStore, input: GenerateMonthOption
   const summary: GeneratedMonthSummary = {
     month,
     seed,
+    catalogSeed,
     drift: options.drift,
     impressions: options.impressions,
     clicks: impressions.clicks,
     observedCtr: impressions.clicks / options.impressions,
     meanTrueCtr: impressions.sumP / options.impressions,
     ads: ads.length,
+    newAds: ads.filter((ad) => ad.isNew).length,
     advertisers: new Set(ads.map((ad) => ad.advertiser)).size,
     files: impressions.files,
     images: banners,

@@ -1,6 +1,6 @@
 // The generator's options, their defaults, and the summary it returns (and writes to truth/).
 import { z } from 'zod';
-import { MONTH_PATTERN } from '../features/month';
+import { monthDataFields, parseOptions } from './month-options';
 import type { MalformedKind, OutOfRangeKind } from './row-dirt';
 import type { ImageFormat } from './values';
 
@@ -8,14 +8,7 @@ const fraction = z.number().min(0).max(1);
 
 export const generateMonthOptionsSchema = z
   .object({
-    month: z.string().regex(MONTH_PATTERN, 'month must be YYYY-MM'),
-    impressions: z.number().int().min(1).default(200_000),
-    ads: z.number().int().min(1).max(1_000_000).default(2000),
-    /** Number of CSV files the impressions are split over. */
-    files: z.number().int().min(1).max(1000).default(4),
-    gzip: z.boolean().default(false),
-    /** Defaults to one derived from the month, so a month regenerates identically. */
-    seed: z.union([z.number().int(), z.string().min(1)]).optional(),
+    ...monthDataFields,
     dirt: z
       .object({
         /** Fraction of rows that cannot be parsed: wrong field count, bad timestamp, non-numeric age, bad label. */
@@ -38,19 +31,16 @@ export const generateMonthOptionsSchema = z
 export type GenerateMonthOptions = z.input<typeof generateMonthOptionsSchema>;
 export type ResolvedOptions = z.output<typeof generateMonthOptionsSchema>;
 
-export class InvalidGenerateOptionsError extends Error {}
+export { InvalidGenerateOptionsError } from './month-options';
 
 export function parseGenerateMonthOptions(input: GenerateMonthOptions): ResolvedOptions {
-  const parsed = generateMonthOptionsSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new InvalidGenerateOptionsError(parsed.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`).join('; '));
-  }
-  return parsed.data;
+  return parseOptions(generateMonthOptionsSchema, input);
 }
 
 export interface GeneratedMonthSummary {
   month: string;
   seed: number;
+  catalogSeed: number;
   drift: number;
   impressions: number;
   /** True labels of all impressions, dirty rows included. */
@@ -59,6 +49,8 @@ export interface GeneratedMonthSummary {
   /** Mean true click probability over all impressions. */
   meanTrueCtr: number;
   ads: number;
+  /** Ads the month before did not serve (truth/<month>/ads.csv marks them). */
+  newAds: number;
   advertisers: number;
   files: { key: string; rows: number }[];
   /** Images stored (corrupt ones included), by format. */

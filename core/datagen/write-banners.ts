@@ -18,14 +18,16 @@ export interface WrittenBanners {
   byFormat: Record<ImageFormat, number>;
 }
 
-export async function writeBanners(store: BlobStore, month: string, ads: Ad[], statuses: ImageStatus[], random: Random): Promise<WrittenBanners> {
+/** look draws the pixel noise (from the catalogue, so an ad's banner is the same every month); dirt garbles the corrupt ones. */
+export async function writeBanners(
+  store: BlobStore, month: string, ads: Ad[], statuses: ImageStatus[], random: { look: Random; dirt: Random },
+): Promise<WrittenBanners> {
   const result: WrittenBanners = { written: 0, byFormat: Object.fromEntries(IMAGE_FORMATS.map((f) => [f, 0])) as Record<ImageFormat, number> };
   await forEachConcurrently(ads, CONCURRENCY, async (ad, i) => {
     if (statuses[i] === 'missing') return;
-    // Each ad draws from its own stream, so the bytes do not depend on which lane got there first.
-    const adRandom = random.fork(ad.id);
-    const encoded = await encodeBanner(renderBanner(ad.look, adRandom), ad.format);
-    const body = statuses[i] === 'corrupt' ? corruptImage(encoded, adRandom) : encoded;
+    // Each ad draws from its own streams, so the bytes do not depend on which lane got there first.
+    const encoded = await encodeBanner(renderBanner(ad.look, random.look.fork(ad.id)), ad.format);
+    const body = statuses[i] === 'corrupt' ? corruptImage(encoded, random.dirt.fork(ad.id)) : encoded;
     await store.put(`raw/${month}/${ad.imagePath}`, body, { contentType: CONTENT_TYPE[ad.format] });
     result.written++;
     result.byFormat[ad.format]++;
