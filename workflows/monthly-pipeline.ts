@@ -2,7 +2,7 @@
 // Each stage passes references (bucket keys, version numbers), never data.
 import { defineQuery, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { createPipelineActivities, createTrainingActivities } from '../activities';
-import type { PipelineSettings } from '../core/pipeline/settings';
+import type { IngestSettings, PipelineSettings } from '../core/pipeline/settings';
 import { AdMonth, ModelVersion, PipelineStage } from '../core/temporal/search-attributes';
 import { fnv1a } from '../core/features/hash';
 import { monthBefore } from '../core/features/month';
@@ -75,11 +75,13 @@ export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<Pipe
     const plan = await data.planIngest(month);
     // Big files are cut into parts first, so the fan-out spreads even a one-file month over workers.
     // Settings frozen in an older Schedule may lack `ingest`: those runs ingest files whole.
-    const split = settings.ingest ?? { splitBytes: Infinity, rowsPerPart: 0 };
+    const split: IngestSettings = settings.ingest ?? { splitBytes: Infinity, rowsPerPart: 0 };
     const pieces = (await Promise.all(plan.files.map((file) => (file.size > split.splitBytes
-      ? data.splitCsv({ month, file: file.key, rowsPerPart: split.rowsPerPart })
+      ? data.splitCsv({ month, file: file.key, specKey: plan.specKey, rowsPerPart: split.rowsPerPart, maxRecordBytes: split.maxRecordBytes })
       : Promise.resolve([{ key: file.key, source: file.key, firstLine: 2 }]))))).flat();
-    const files = await Promise.all(pieces.map((piece, part) => data.ingestFile({ month, specKey: plan.specKey, file: piece.key, source: piece.source, firstLine: piece.firstLine, part })));
+    const files = await Promise.all(pieces.map((piece, part) => data.ingestFile({
+      month, specKey: plan.specKey, file: piece.key, source: piece.source, firstLine: piece.firstLine, part, maxRecordBytes: split.maxRecordBytes,
+    })));
     const images = await data.processImages({ month, specKey: plan.specKey });
     const total = (key: 'rows' | 'accepted' | 'quarantined') => files.reduce((sum, f) => sum + f[key], 0);
     const quarantineReasons: Record<string, number> = {};

@@ -5,10 +5,17 @@ import type { TrainOptions } from '../model/train-loop';
 import type { Config } from '../config';
 import type { ValidationThresholds } from '../validation/thresholds';
 
+export interface IngestSettings {
+  /** CSVs larger than splitBytes are cut into parts of about rowsPerPart lines before ingest. */
+  splitBytes: number;
+  rowsPerPart: number;
+  /** A longer record is quarantined (settings frozen before this existed use the default). */
+  maxRecordBytes?: number;
+}
+
 export interface PipelineSettings {
   trainingTaskQueue: string;
-  /** CSVs larger than splitBytes are cut into parts of rowsPerPart records before ingest. */
-  ingest?: { splitBytes: number; rowsPerPart: number };
+  ingest?: IngestSettings;
   holdoutDays: number;
   training: TrainOptions;
   /** A training attempt that stays silent this long is retried (resuming from its checkpoint). */
@@ -22,7 +29,7 @@ export interface PipelineSettings {
 export function pipelineSettings(config: Config, codeVersion: string): PipelineSettings {
   return {
     trainingTaskQueue: config.TRAINING_TASK_QUEUE,
-    ingest: { splitBytes: config.INGEST_SPLIT_BYTES, rowsPerPart: config.INGEST_ROWS_PER_PART },
+    ingest: { splitBytes: config.INGEST_SPLIT_BYTES, rowsPerPart: config.INGEST_ROWS_PER_PART, maxRecordBytes: config.INGEST_MAX_RECORD_BYTES },
     holdoutDays: config.HOLDOUT_DAYS,
     training: {
       maxEpochs: config.TRAIN_MAX_EPOCHS,
