@@ -1,12 +1,14 @@
 // Ingest (TFX ExampleGen): stream each CSV of the month record by record, validate every row against
 // the spec, quarantine bad rows with their reason (a broken quote costs its own line, never the rows
-// after it), and write typed examples as gzipped JSON-lines shards.
+// after it), and write typed examples as gzipped JSON-lines shards, plus the accepted ids by hash
+// shard so duplicates can be found month-wide afterwards (activities/dedupe-ids.ts).
 import { ApplicationFailure, log } from '@temporalio/activity';
 import { boundError } from '../core/bounded-text';
 import { readCsvRows } from '../core/features/csv-rows';
 import { loadSpecForMonth } from '../core/features/load-spec';
 import { UnreadableHeaderError } from '../core/features/row-judge';
-import { imageColumn, parseFeatureSpec } from '../core/features/spec';
+import { columnsOf, imageColumn, parseFeatureSpec } from '../core/features/spec';
+import { DEFAULT_ID_SHARD_BYTES, idShardCount, IdListWriters } from '../core/pipeline/id-lists';
 import { monthArtifacts, rawPrefix } from '../core/pipeline/layout';
 import { quarantineEntry, reasonKind } from '../core/pipeline/quarantine';
 import { putJson, getJson, listAll, type BlobStore } from '../core/storage/blob-store';
@@ -19,6 +21,8 @@ export interface IngestPlan {
   specKey: string;
   specSource: string;
   files: { key: string; size: number }[];
+  /** Hash shards the month's ids are checked for duplicates in; 0 when the spec has no id column. */
+  idShards: number;
 }
 
 export interface IngestFileInput {
@@ -29,6 +33,7 @@ export interface IngestFileInput {
   part: number;
   source?: string;
   firstLine?: number;
+  idShards?: number;
   maxRecordBytes?: number;
 }
 
@@ -40,13 +45,18 @@ export interface FileIngestResult {
   quarantined: number;
   /** Quarantine counts by kind of reason (the reason with its values stripped). */
   reasons: Record<string, number>;
+  /** The examples shard as written, so dropping duplicates later rewrites exactly this version. */
+  examples: { key: string; generation: string };
+  /** This part's accepted ids, one list per shard it has ids in. */
+  idLists: { shard: number; key: string }[];
 }
 
 export function createIngestActivities(deps: { store: BlobStore }) {
   const { store } = deps;
   return {
     /** Resolves the month's spec and lists its CSV files; both failures here are not retryable. */
-    async planIngest(month: string): Promise<IngestPlan> {
+    async planIngest(input: { month: string; idShardBytes?: number }): Promise<IngestPlan> {
+      const { month } = input;
       let resolved;
       try {
         resolved = await loadSpecForMonth(store, month);
@@ -57,8 +67,9 @@ export function createIngestActivities(deps: { store: BlobStore }) {
       if (files.length === 0) throw ApplicationFailure.nonRetryable(`No CSV files under ${store.url}/${rawPrefix(month)}`, 'NoData');
       const specKey = monthArtifacts(month).spec;
       await putJson(store, specKey, resolved.spec);
-      log.info('ingest planned', { month, files: files.length, spec: resolved.source });
-      return { month, specKey, specSource: resolved.source, files };
+      const idShards = columnsOf(resolved.spec, 'id').length > 0 ? idShardCount(files, input.idShardBytes ?? DEFAULT_ID_SHARD_BYTES) : 0;
+      log.info('ingest planned', { month, files: files.length, spec: resolved.source, idShards });
+      return { month, specKey, specSource: resolved.source, files, idShards };
     },
 
     async ingestFile(input: IngestFileInput): Promise<FileIngestResult> {
@@ -80,9 +91,12 @@ async function ingestOneFile(store: BlobStore, input: IngestFileInput): Promise<
   // Lines count from this file's header (line 1); a part's first data line is firstLine in its source.
   const sourceLine = (line: number) => line - 2 + (input.firstLine ?? 2);
   const maxRecordBytes = input.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
-  const result: FileIngestResult = { file: source, part: input.part, rows: 0, accepted: 0, quarantined: 0, reasons: {} };
-  const examples = new JsonLinesWriter(store, keys.examples(input.part));
+  const result: FileIngestResult = { file: source, part: input.part, rows: 0, accepted: 0, quarantined: 0, reasons: {}, examples: { key: keys.examples(input.part), generation: '' }, idLists: [] };
+  // A duplicates list left by an earlier run of this part would be counted again.
+  await store.delete(keys.duplicatesQuarantine(input.part));
+  const examples = new JsonLinesWriter(store, result.examples.key);
   const quarantine = new JsonLinesWriter(store, keys.quarantine(input.part));
+  const ids = new IdListWriters(store, input.month, input.part, input.idShards ?? 0);
   const images = new Set<string>();
   const imageName = imageColumn(spec)?.name;
 
@@ -91,7 +105,8 @@ async function ingestOneFile(store: BlobStore, input: IngestFileInput): Promise<
   for await (const row of readCsvRows(reader, { spec, month: input.month, file: source, maxRecordBytes })) {
     result.rows += 1;
     if (row.ok) {
-      result.accepted += 1;
+      const ordinal = result.accepted++;
+      if (row.example.id !== undefined) await ids.write([row.example.id, ordinal, sourceLine(row.line)]);
       const image = imageName ? row.example.f[imageName] : null;
       if (typeof image === 'string') images.add(image);
       await examples.write(row.example);
@@ -102,7 +117,9 @@ async function ingestOneFile(store: BlobStore, input: IngestFileInput): Promise<
       await quarantine.write(quarantineEntry(source, sourceLine(row.line), row.reason, row.raw));
     }
   }
-  await Promise.all([examples.close(), quarantine.close()]);
+  const [written] = await Promise.all([examples.close(), quarantine.close()]);
+  result.examples.generation = written.generation;
+  result.idLists = await ids.close();
   await putJson(store, keys.imageRefs(input.part), [...images].sort());
   log.info('file ingested', { file: source, part: input.part, rows: result.rows, accepted: result.accepted, quarantined: result.quarantined, peakBufferedBytes: reader.peakBufferedBytes });
   return result;

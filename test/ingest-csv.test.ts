@@ -112,8 +112,8 @@ it('the activity quarantines only the row with a broken quote and keeps every ro
   await store.put('raw/2026-01/one.csv', `\uFEFF${lines.join('\r\n')}\r\n`);
 
   const ingest = createIngestActivities({ store });
-  const result = await new MockActivityEnvironment().run(ingest.ingestFile, { month: '2026-01', specKey: 'spec.json', file: 'raw/2026-01/one.csv', part: 0 });
-  expect(result).toMatchObject({ rows: 7, accepted: 6, quarantined: 1, reasons: { 'unparsable CSV': 1 } });
+  const result = await new MockActivityEnvironment().run(ingest.ingestFile, { month: '2026-01', specKey: 'spec.json', file: 'raw/2026-01/one.csv', part: 0, idShards: 1 });
+  expect(result).toMatchObject({ rows: 7, accepted: 6, quarantined: 1, reasons: { 'unparsable CSV': 1 }, idLists: [{ shard: 0, key: 'artifacts/2026-01/ids/shard-00000/part-00000.jsonl.gz' }] });
   const quarantined: { line: number; reason: string; raw: string }[] = [];
   for await (const entry of readJsonLines<{ line: number; reason: string; raw: string }>(store, 'artifacts/2026-01/quarantine/part-00000.jsonl')) quarantined.push(entry);
   expect(quarantined).toEqual([{ file: 'raw/2026-01/one.csv', line: 3, reason: 'unparsable CSV: a quoted field is never closed', raw: row(2, '"Broken quote') }]);

@@ -1,13 +1,14 @@
 // The monthly cycle: ingest → validate → transform → train (training queue) → evaluate → promote.
 // Each stage passes references (bucket keys, version numbers), never data.
-import { defineQuery, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { createPipelineActivities, createTrainingActivities } from '../activities';
-import type { IngestSettings, PipelineSettings } from '../core/pipeline/settings';
+import { defineQuery, executeChild, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { createTrainingActivities } from '../activities';
+import type { PipelineSettings } from '../core/pipeline/settings';
 import { AdMonth, ModelVersion, PipelineStage } from '../core/temporal/search-attributes';
 import { fnv1a } from '../core/features/hash';
 import { monthBefore } from '../core/features/month';
+import { data, type PipelineActivities } from './data-activities';
+import { ingestMonth } from './ingest-month';
 
-type PipelineActivities = ReturnType<typeof createPipelineActivities>;
 type TrainingActivities = ReturnType<typeof createTrainingActivities>;
 
 export const STAGES = ['ingest', 'validate', 'transform', 'train', 'evaluate', 'promote'] as const;
@@ -33,12 +34,6 @@ export interface PipelineProgress {
 }
 
 export const progressQuery = defineQuery<PipelineProgress>('progress');
-
-const data = proxyActivities<PipelineActivities>({
-  startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 5 },
-});
 
 const bookkeeping = proxyActivities<PipelineActivities>({
   startToCloseTimeout: '1 minute',
@@ -71,23 +66,8 @@ export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<Pipe
     return result;
   };
 
-  const ingested = await stage('ingest', async () => {
-    const plan = await data.planIngest(month);
-    // Big files are cut into parts first, so the fan-out spreads even a one-file month over workers.
-    // Settings frozen in an older Schedule may lack `ingest`: those runs ingest files whole.
-    const split: IngestSettings = settings.ingest ?? { splitBytes: Infinity, rowsPerPart: 0 };
-    const pieces = (await Promise.all(plan.files.map((file) => (file.size > split.splitBytes
-      ? data.splitCsv({ month, file: file.key, specKey: plan.specKey, rowsPerPart: split.rowsPerPart, maxRecordBytes: split.maxRecordBytes })
-      : Promise.resolve([{ key: file.key, source: file.key, firstLine: 2 }]))))).flat();
-    const files = await Promise.all(pieces.map((piece, part) => data.ingestFile({
-      month, specKey: plan.specKey, file: piece.key, source: piece.source, firstLine: piece.firstLine, part, maxRecordBytes: split.maxRecordBytes,
-    })));
-    const images = await data.processImages({ month, specKey: plan.specKey });
-    const total = (key: 'rows' | 'accepted' | 'quarantined') => files.reduce((sum, f) => sum + f[key], 0);
-    const quarantineReasons: Record<string, number> = {};
-    for (const file of files) for (const [reason, count] of Object.entries(file.reasons)) quarantineReasons[reason] = (quarantineReasons[reason] ?? 0) + count;
-    return { specKey: plan.specKey, specSource: plan.specSource, files: plan.files.length, parts: pieces.length, rows: total('rows'), accepted: total('accepted'), quarantined: total('quarantined'), quarantineReasons, images };
-  });
+  // Ingest runs as a child workflow: a month's many parts and id shards stay out of this history.
+  const ingested = await stage('ingest', () => executeChild(ingestMonth, { workflowId: `${info.workflowId}-ingest`, args: [{ month, ingest: settings.ingest }] }));
 
   await stage('validate', () => data.validateMonth({ month, specKey: ingested.specKey, thresholds: settings.validation }));
 

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { createGunzip, createGzip } from 'node:zlib';
 import { PassThrough, type Readable, type Transform } from 'node:stream';
-import type { BlobInfo, BlobStore } from './blob-store';
+import type { BlobInfo, BlobStore, PutOptions } from './blob-store';
 
 /** Streams an object, gunzipping when its key ends in .gz. */
 export function readMaybeGzipped(store: BlobStore, key: string): Readable {
@@ -24,10 +24,10 @@ export class StreamingWriter {
   private readonly out: Transform;
   private readonly upload: Promise<BlobInfo>;
 
-  constructor(store: BlobStore, key: string, contentType: string) {
+  constructor(store: BlobStore, key: string, contentType: string, options: PutOptions = {}) {
     const gzip = key.endsWith('.gz');
     this.out = gzip ? createGzip() : new PassThrough();
-    this.upload = store.put(key, this.out, { contentType: gzip ? 'application/gzip' : contentType });
+    this.upload = store.put(key, this.out, { ...options, contentType: gzip ? 'application/gzip' : contentType });
     // Surface upload failures at the next write instead of as an unhandled rejection.
     this.upload.catch(() => undefined);
   }
@@ -46,8 +46,8 @@ export class StreamingWriter {
 export class JsonLinesWriter {
   private readonly writer: StreamingWriter;
 
-  constructor(store: BlobStore, key: string) {
-    this.writer = new StreamingWriter(store, key, 'application/x-ndjson');
+  constructor(store: BlobStore, key: string, options: PutOptions = {}) {
+    this.writer = new StreamingWriter(store, key, 'application/x-ndjson', options);
   }
 
   async write(value: unknown): Promise<void> {
