@@ -32,6 +32,7 @@ export interface SplitCsvInput {
 
 const NEWLINE = 0x0a;
 const QUOTE = 0x22;
+const CARRIAGE_RETURN = 0x0d;
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 export function createSplitActivities(deps: { store: BlobStore }) {
@@ -42,7 +43,7 @@ export function createSplitActivities(deps: { store: BlobStore }) {
       const maxRecordBytes = input.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
       const parts: CsvPart[] = [];
       let judge: RowJudge | undefined;
-      let header = Buffer.alloc(0);
+      let header: Buffer = Buffer.alloc(0);
       let out: StreamingWriter | undefined;
       let linesInPart = 0;
       let line = 1;
@@ -51,6 +52,7 @@ export function createSplitActivities(deps: { store: BlobStore }) {
       // The current line's bytes, kept only where it is needed whole: as the header, or as a place to cut.
       let current: Buffer[] = [];
       let currentBytes = 0;
+      let lastByte = 0;
 
       const write = async (bytes: Buffer) => {
         if (bytes.length === 0) return;
@@ -61,6 +63,14 @@ export function createSplitActivities(deps: { store: BlobStore }) {
           await out.write(header);
         }
         await out.write(bytes);
+      };
+      // The first line that is not blank is the header; `length` excludes its line ending.
+      const takeHeader = (whole: Buffer | undefined, length: number) => {
+        if (!whole) throw unreadableHeader(`${input.file} has an unreadable header: longer than ${maxRecordBytes} bytes (${length} bytes)`);
+        if (isBlankRecord(whole)) return;
+        header = spec.encoding === 'utf-8' && UTF8_BOM.equals(whole.subarray(0, 3)) ? whole.subarray(3) : whole;
+        judge = headerJudge(spec, input.month, input.file, header);
+        partStart = line;
       };
       const beat = throttledHeartbeat();
       let bytesRead = 0;
@@ -73,20 +83,19 @@ export function createSplitActivities(deps: { store: BlobStore }) {
           const end = newline < 0 ? chunk.length : newline + 1;
           const wanted = !judge || linesInPart + 1 >= input.rowsPerPart;
           if (wanted && currentBytes + end - start <= maxRecordBytes) current.push(chunk.subarray(start, end));
+          const endsWithCr = (end - start > 1 ? chunk[end - 2] : lastByte) === CARRIAGE_RETURN;
           currentBytes += end - start;
+          lastByte = chunk[end - 1]!;
           start = end;
           if (newline < 0) break;
           const whole = wanted && currentBytes <= maxRecordBytes ? Buffer.concat(current, currentBytes) : undefined;
+          const length = currentBytes - 1 - (endsWithCr ? 1 : 0);
           current = [];
           currentBytes = 0;
           line += 1;
           if (!judge) {
             unwritten = end;
-            if (!whole) throw unreadableHeader(`${input.file} has an unreadable header: longer than ${maxRecordBytes} bytes`);
-            if (isBlankRecord(whole)) continue;
-            header = spec.encoding === 'utf-8' && UTF8_BOM.equals(whole.subarray(0, 3)) ? whole.subarray(3) : whole;
-            judge = headerJudge(spec, input.month, input.file, header);
-            partStart = line;
+            takeHeader(whole, length);
             continue;
           }
           linesInPart += 1;
@@ -101,6 +110,8 @@ export function createSplitActivities(deps: { store: BlobStore }) {
         }
         if (judge) await write(chunk.subarray(unwritten));
       }
+      // A header with no line ending: the file has no rows, but its header must still be sound.
+      if (!judge && currentBytes > 0) takeHeader(currentBytes <= maxRecordBytes ? Buffer.concat(current) : undefined, currentBytes);
       if (!judge) throw unreadableHeader(`${input.file} is empty: no header row`);
       await out?.close();
       log.info('csv split', { file: input.file, parts: parts.length, lines: line - 1 });
