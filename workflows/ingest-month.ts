@@ -20,7 +20,18 @@ export interface IngestSummary {
   images: ImageSummary | null;
 }
 
-export async function ingestMonth(input: { month: string; ingest?: IngestSettings }): Promise<IngestSummary> {
+export interface IngestMonthInput {
+  month: string;
+  ingest?: IngestSettings;
+}
+
+export async function ingestMonth(input: IngestMonthInput): Promise<IngestSummary> {
+  return ingestSteps(input, { dropDuplicateIds: true });
+}
+
+/** The stage's steps. Pipeline runs started before ingest became a child ran them inline without the
+ *  duplicate-id check, and replay them so (monthly-pipeline.ts); the activities behind them are today's. */
+export async function ingestSteps(input: IngestMonthInput, options: { dropDuplicateIds: boolean }): Promise<IngestSummary> {
   const { month } = input;
   // Settings frozen in an older Schedule may lack `ingest`: those runs ingest files whole.
   const settings = input.ingest ?? { splitBytes: Infinity, rowsPerPart: 0 };
@@ -30,9 +41,9 @@ export async function ingestMonth(input: { month: string; ingest?: IngestSetting
     ? data.splitCsv({ month, file: file.key, specKey: plan.specKey, rowsPerPart: settings.rowsPerPart, maxRecordBytes })
     : Promise.resolve([{ key: file.key, source: file.key, firstLine: 2 }]))))).flat();
   const parts = await Promise.all(pieces.map((piece, part) => data.ingestFile({
-    month, specKey: plan.specKey, file: piece.key, source: piece.source, firstLine: piece.firstLine, part, idShards: plan.idShards, maxRecordBytes,
+    month, specKey: plan.specKey, file: piece.key, source: piece.source, firstLine: piece.firstLine, part, idShards: options.dropDuplicateIds ? plan.idShards : 0, maxRecordBytes,
   })));
-  const dropped = await dropDuplicateIds(month, parts);
+  const dropped = options.dropDuplicateIds ? await dropDuplicateIds(month, parts) : [];
   const images = await data.processImages({ month, specKey: plan.specKey });
 
   const counts = [...parts.map((p) => p.reasons), ...dropped.map((d) => d.reasons)];

@@ -1,13 +1,13 @@
 // The monthly cycle: ingest → validate → transform → train (training queue) → evaluate → promote.
 // Each stage passes references (bucket keys, version numbers), never data.
-import { defineQuery, executeChild, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { defineQuery, executeChild, patched, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { createTrainingActivities } from '../activities';
 import type { PipelineSettings } from '../core/pipeline/settings';
 import { AdMonth, ModelVersion, PipelineStage } from '../core/temporal/search-attributes';
 import { fnv1a } from '../core/features/hash';
 import { monthBefore } from '../core/features/month';
 import { data, type PipelineActivities } from './data-activities';
-import { ingestMonth } from './ingest-month';
+import { ingestMonth, ingestSteps } from './ingest-month';
 
 type TrainingActivities = ReturnType<typeof createTrainingActivities>;
 
@@ -67,7 +67,11 @@ export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<Pipe
   };
 
   // Ingest runs as a child workflow: a month's many parts and id shards stay out of this history.
-  const ingested = await stage('ingest', () => executeChild(ingestMonth, { workflowId: `${info.workflowId}-ingest`, args: [{ month, ingest: settings.ingest }] }));
+  // Runs started before that ran it inline, without the duplicate-id check, and must replay so.
+  const ingestInput = { month, ingest: settings.ingest };
+  const ingested = await stage('ingest', () => (patched('ingest-child-workflow')
+    ? executeChild(ingestMonth, { workflowId: `${info.workflowId}-ingest`, args: [ingestInput] })
+    : ingestSteps(ingestInput, { dropDuplicateIds: false })));
 
   await stage('validate', () => data.validateMonth({ month, specKey: ingested.specKey, thresholds: settings.validation }));
 
