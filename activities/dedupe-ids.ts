@@ -4,12 +4,11 @@
 // each part that lost rows.
 import { log } from '@temporalio/activity';
 import { boundText } from '../core/bounded-text';
-import type { Example } from '../core/features/example';
 import type { DuplicateId, IdEntry } from '../core/pipeline/id-lists';
 import { monthArtifacts } from '../core/pipeline/layout';
 import { boundRaw, quarantineEntry, reasonKind } from '../core/pipeline/quarantine';
 import { PreconditionFailedError, type BlobStore } from '../core/storage/blob-store';
-import { JsonLinesWriter, readJsonLines } from '../core/storage/lines';
+import { JsonLinesWriter, readJsonLines, readTextLines } from '../core/storage/lines';
 import { throttledHeartbeat } from '../core/temporal/heartbeats';
 
 export interface IdListRef {
@@ -85,13 +84,14 @@ export function createDedupeActivities(deps: { store: BlobStore }) {
       const beat = throttledHeartbeat();
       let ordinal = 0;
       let next = 0;
-      for await (const example of readJsonLines<Example>(store, input.examples.key)) {
+      // Kept examples are copied as the lines they are, without decoding them.
+      for await (const example of readTextLines(store, input.examples.key)) {
         beat({ part: input.part, ordinal });
         const entry = entries[next];
         if (entry?.duplicate.ordinal === ordinal++) {
           next += 1;
-          await quarantine.write(quarantineEntry(input.file, entry.duplicate.line, entry.reason, boundRaw(JSON.stringify(example))));
-        } else await kept.write(example);
+          await quarantine.write(quarantineEntry(input.file, entry.duplicate.line, entry.reason, boundRaw(example)));
+        } else await kept.writeLine(example);
       }
       await quarantine.close();
       try {

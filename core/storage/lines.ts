@@ -15,8 +15,13 @@ export function readMaybeGzipped(store: BlobStore, key: string): Readable {
 }
 
 export async function* readJsonLines<T>(store: BlobStore, key: string): AsyncIterable<T> {
+  for await (const line of readTextLines(store, key)) yield JSON.parse(line) as T;
+}
+
+/** The non-empty lines of an object, unparsed (to copy JSON lines without decoding them). */
+export async function* readTextLines(store: BlobStore, key: string): AsyncIterable<string> {
   const lines = createInterface({ input: readMaybeGzipped(store, key), crlfDelay: Infinity });
-  for await (const line of lines) if (line) yield JSON.parse(line) as T;
+  for await (const line of lines) if (line) yield line;
 }
 
 /** Streams bytes to one object as they come, with backpressure; gzips when the key ends in .gz. */
@@ -42,19 +47,37 @@ export class StreamingWriter {
   }
 }
 
-/** A writer that streams JSON lines to the store as they come. */
+// zlib takes a thread-pool round trip per write, so lines go out in batches of about this many characters.
+const BATCH_CHARS = 64 * 1024;
+
+/** A writer that streams JSON lines to the store as they come, in batches. */
 export class JsonLinesWriter {
   private readonly writer: StreamingWriter;
+  private batch = '';
 
   constructor(store: BlobStore, key: string, options: PutOptions = {}) {
     this.writer = new StreamingWriter(store, key, 'application/x-ndjson', options);
   }
 
   async write(value: unknown): Promise<void> {
-    await this.writer.write(`${JSON.stringify(value)}\n`);
+    await this.writeLine(JSON.stringify(value));
   }
 
-  close(): Promise<BlobInfo> {
+  /** A value already serialized as one line of JSON. */
+  async writeLine(json: string): Promise<void> {
+    this.batch += `${json}\n`;
+    if (this.batch.length >= BATCH_CHARS) await this.flush();
+  }
+
+  async close(): Promise<BlobInfo> {
+    await this.flush();
     return this.writer.close();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.batch === '') return;
+    const batch = this.batch;
+    this.batch = '';
+    await this.writer.write(batch);
   }
 }
