@@ -13,7 +13,7 @@ import { monthArtifacts, rawPrefix } from '../core/pipeline/layout';
 import { quarantineEntry, reasonKind } from '../core/pipeline/quarantine';
 import { putJson, getJson, listAll, type BlobStore } from '../core/storage/blob-store';
 import { CsvRecordReader, DEFAULT_MAX_RECORD_BYTES } from '../core/storage/csv-record-reader';
-import { JsonLinesWriter, readMaybeGzipped } from '../core/storage/lines';
+import { isCorruptGzip, JsonLinesWriter, readMaybeGzipped } from '../core/storage/lines';
 import { onEachChunk, throttledHeartbeat } from '../core/temporal/heartbeats';
 
 export interface IngestPlan {
@@ -77,6 +77,7 @@ export function createIngestActivities(deps: { store: BlobStore }) {
         return await ingestOneFile(store, input);
       } catch (error) {
         if (error instanceof UnreadableHeaderError) throw ApplicationFailure.nonRetryable(error.message, 'UnreadableHeader');
+        if (isCorruptGzip(error)) throw ApplicationFailure.nonRetryable(`${input.source ?? input.file} is not whole gzip: ${error.message}`, 'UnreadableFile');
         // Whatever went wrong, the failure must not carry a whole line into Temporal.
         throw boundError(error);
       }

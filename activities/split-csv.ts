@@ -10,7 +10,7 @@ import { monthArtifacts } from '../core/pipeline/layout';
 import { getJson, type BlobStore } from '../core/storage/blob-store';
 import { isBlankRecord } from '../core/storage/csv-fields';
 import { DEFAULT_MAX_RECORD_BYTES } from '../core/storage/csv-record-reader';
-import { readMaybeGzipped, StreamingWriter } from '../core/storage/lines';
+import { isCorruptGzip, readMaybeGzipped, StreamingWriter } from '../core/storage/lines';
 import { onEachChunk, throttledHeartbeat } from '../core/temporal/heartbeats';
 
 export interface CsvPart {
@@ -39,85 +39,94 @@ export function createSplitActivities(deps: { store: BlobStore }) {
   const { store } = deps;
   return {
     async splitCsv(input: SplitCsvInput): Promise<CsvPart[]> {
-      const spec = parseFeatureSpec(await getJson(store, input.specKey));
-      const maxRecordBytes = input.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
-      const parts: CsvPart[] = [];
-      let judge: RowJudge | undefined;
-      let header: Buffer = Buffer.alloc(0);
-      let out: StreamingWriter | undefined;
-      let linesInPart = 0;
-      let line = 1;
-      // Source line of the next part's first line: the line after the header, then after each cut.
-      let partStart = 0;
-      // The current line's bytes, kept only where it is needed whole: as the header, or as a place to cut.
-      let current: Buffer[] = [];
-      let currentBytes = 0;
-      let lastByte = 0;
-
-      const write = async (bytes: Buffer) => {
-        if (bytes.length === 0) return;
-        if (!out) {
-          const key = monthArtifacts(input.month).splitPart(input.file, parts.length);
-          parts.push({ key, source: input.file, firstLine: partStart });
-          out = new StreamingWriter(store, key, 'text/csv');
-          await out.write(header);
-        }
-        await out.write(bytes);
-      };
-      // The first line that is not blank is the header; `length` excludes its line ending.
-      const takeHeader = (whole: Buffer | undefined, length: number) => {
-        if (!whole) throw unreadableHeader(`${input.file} has an unreadable header: longer than ${maxRecordBytes} bytes (${length} bytes)`);
-        if (isBlankRecord(whole)) return;
-        header = spec.encoding === 'utf-8' && UTF8_BOM.equals(whole.subarray(0, 3)) ? whole.subarray(3) : whole;
-        judge = headerJudge(spec, input.month, input.file, header);
-        partStart = line;
-      };
-      const beat = throttledHeartbeat();
-      let bytesRead = 0;
-      const chunks = onEachChunk(readMaybeGzipped(store, input.file), (chunk) => beat({ parts: parts.length, line, bytesRead: (bytesRead += chunk.length) }));
-      for await (const chunk of chunks) {
-        // Bytes of this chunk before `unwritten` are in a part already, or were the header.
-        let unwritten = 0;
-        for (let start = 0; start < chunk.length;) {
-          const newline = chunk.indexOf(NEWLINE, start);
-          const end = newline < 0 ? chunk.length : newline + 1;
-          const wanted = !judge || linesInPart + 1 >= input.rowsPerPart;
-          if (wanted && currentBytes + end - start <= maxRecordBytes) current.push(chunk.subarray(start, end));
-          const endsWithCr = (end - start > 1 ? chunk[end - 2] : lastByte) === CARRIAGE_RETURN;
-          currentBytes += end - start;
-          lastByte = chunk[end - 1]!;
-          start = end;
-          if (newline < 0) break;
-          const whole = wanted && currentBytes <= maxRecordBytes ? Buffer.concat(current, currentBytes) : undefined;
-          const length = currentBytes - 1 - (endsWithCr ? 1 : 0);
-          current = [];
-          currentBytes = 0;
-          line += 1;
-          if (!judge) {
-            unwritten = end;
-            takeHeader(whole, length);
-            continue;
-          }
-          linesInPart += 1;
-          if (whole && linesInPart >= input.rowsPerPart && quotesBalance(whole) && judge.judge(whole).ok) {
-            await write(chunk.subarray(unwritten, end));
-            unwritten = end;
-            await out!.close();
-            out = undefined;
-            linesInPart = 0;
-            partStart = line;
-          }
-        }
-        if (judge) await write(chunk.subarray(unwritten));
+      try {
+        return await cutIntoParts(store, input);
+      } catch (error) {
+        if (isCorruptGzip(error)) throw ApplicationFailure.nonRetryable(`${input.file} is not whole gzip: ${error.message}`, 'UnreadableFile');
+        throw error;
       }
-      // A header with no line ending: the file has no rows, but its header must still be sound.
-      if (!judge && currentBytes > 0) takeHeader(currentBytes <= maxRecordBytes ? Buffer.concat(current) : undefined, currentBytes);
-      if (!judge) throw unreadableHeader(`${input.file} is empty: no header row`);
-      await out?.close();
-      log.info('csv split', { file: input.file, parts: parts.length, lines: line - 1 });
-      return parts;
     },
   };
+}
+
+async function cutIntoParts(store: BlobStore, input: SplitCsvInput): Promise<CsvPart[]> {
+  const spec = parseFeatureSpec(await getJson(store, input.specKey));
+  const maxRecordBytes = input.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  const parts: CsvPart[] = [];
+  let judge: RowJudge | undefined;
+  let header: Buffer = Buffer.alloc(0);
+  let out: StreamingWriter | undefined;
+  let linesInPart = 0;
+  let line = 1;
+  // Source line of the next part's first line: the line after the header, then after each cut.
+  let partStart = 0;
+  // The current line's bytes, kept only where it is needed whole: as the header, or as a place to cut.
+  let current: Buffer[] = [];
+  let currentBytes = 0;
+  let lastByte = 0;
+
+  const write = async (bytes: Buffer) => {
+    if (bytes.length === 0) return;
+    if (!out) {
+      const key = monthArtifacts(input.month).splitPart(input.file, parts.length);
+      parts.push({ key, source: input.file, firstLine: partStart });
+      out = new StreamingWriter(store, key, 'text/csv');
+      await out.write(header);
+    }
+    await out.write(bytes);
+  };
+  // The first line that is not blank is the header; `length` excludes its line ending.
+  const takeHeader = (whole: Buffer | undefined, length: number) => {
+    if (!whole) throw unreadableHeader(`${input.file} has an unreadable header: longer than ${maxRecordBytes} bytes (${length} bytes)`);
+    if (isBlankRecord(whole)) return;
+    header = spec.encoding === 'utf-8' && UTF8_BOM.equals(whole.subarray(0, 3)) ? whole.subarray(3) : whole;
+    judge = headerJudge(spec, input.month, input.file, header);
+    partStart = line;
+  };
+  const beat = throttledHeartbeat();
+  let bytesRead = 0;
+  const chunks = onEachChunk(readMaybeGzipped(store, input.file), (chunk) => beat({ parts: parts.length, line, bytesRead: (bytesRead += chunk.length) }));
+  for await (const chunk of chunks) {
+    // Bytes of this chunk before `unwritten` are in a part already, or were the header.
+    let unwritten = 0;
+    for (let start = 0; start < chunk.length;) {
+      const newline = chunk.indexOf(NEWLINE, start);
+      const end = newline < 0 ? chunk.length : newline + 1;
+      const wanted = !judge || linesInPart + 1 >= input.rowsPerPart;
+      if (wanted && currentBytes + end - start <= maxRecordBytes) current.push(chunk.subarray(start, end));
+      const endsWithCr = (end - start > 1 ? chunk[end - 2] : lastByte) === CARRIAGE_RETURN;
+      currentBytes += end - start;
+      lastByte = chunk[end - 1]!;
+      start = end;
+      if (newline < 0) break;
+      const whole = wanted && currentBytes <= maxRecordBytes ? Buffer.concat(current, currentBytes) : undefined;
+      const length = currentBytes - 1 - (endsWithCr ? 1 : 0);
+      current = [];
+      currentBytes = 0;
+      line += 1;
+      if (!judge) {
+        unwritten = end;
+        takeHeader(whole, length);
+        continue;
+      }
+      linesInPart += 1;
+      if (whole && linesInPart >= input.rowsPerPart && quotesBalance(whole) && judge.judge(whole).ok) {
+        await write(chunk.subarray(unwritten, end));
+        unwritten = end;
+        await out!.close();
+        out = undefined;
+        linesInPart = 0;
+        partStart = line;
+      }
+    }
+    if (judge) await write(chunk.subarray(unwritten));
+  }
+  // A header with no line ending: the file has no rows, but its header must still be sound.
+  if (!judge && currentBytes > 0) takeHeader(currentBytes <= maxRecordBytes ? Buffer.concat(current) : undefined, currentBytes);
+  if (!judge) throw unreadableHeader(`${input.file} is empty: no header row`);
+  await out?.close();
+  log.info('csv split', { file: input.file, parts: parts.length, lines: line - 1 });
+  return parts;
 }
 
 function headerJudge(...args: Parameters<typeof RowJudge.fromHeader>): RowJudge {

@@ -1,9 +1,11 @@
 // Ingest reads CSV row by row and never loses a good row: quoted commas, quotes and newlines parse; a
 // broken quote costs its own line (quarantined with the reason and line), never the rows after it; an
 // over-long line, invalid UTF-8 or an unreadable header cost what they must and carry bounded text.
+import { gzipSync } from 'node:zlib';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { describe, expect, it } from 'vitest';
 import { createIngestActivities } from '../activities/ingest';
+import { createSplitActivities } from '../activities/split-csv';
 import { defaultFeatureSpec } from '../core/features/default-spec';
 import { UnreadableHeaderError } from '../core/features/row-judge';
 import { parseFeatureSpec } from '../core/features/spec';
@@ -117,4 +119,17 @@ it('the activity quarantines only the row with a broken quote and keeps every ro
   const quarantined: { line: number; reason: string; raw: string }[] = [];
   for await (const entry of readJsonLines<{ line: number; reason: string; raw: string }>(store, 'artifacts/2026-01/quarantine/part-00000.jsonl')) quarantined.push(entry);
   expect(quarantined).toEqual([{ file: 'raw/2026-01/one.csv', line: 3, reason: 'unparsable CSV: a quoted field is never closed', raw: row(2, '"Broken quote') }]);
+});
+
+it('fails a truncated gzip at once, naming the file, whether it is read whole or cut into parts', async () => {
+  const store = await freshLocalStore();
+  await putJson(store, 'spec.json', abcSpec);
+  const gz = gzipSync(csv(HEADER, ...goodRows(1, 20_000)));
+  await store.put('raw/2026-01/cut.csv.gz', gz.subarray(0, gz.length >> 1));
+  const environment = new MockActivityEnvironment();
+  const { ingestFile } = createIngestActivities({ store });
+  const { splitCsv } = createSplitActivities({ store });
+  const refused = { nonRetryable: true, type: 'UnreadableFile', message: 'raw/2026-01/cut.csv.gz is not whole gzip: unexpected end of file' };
+  await expect(environment.run(ingestFile, { month: '2026-01', specKey: 'spec.json', file: 'raw/2026-01/cut.csv.gz', part: 0 })).rejects.toMatchObject(refused);
+  await expect(environment.run(splitCsv, { month: '2026-01', specKey: 'spec.json', file: 'raw/2026-01/cut.csv.gz', rowsPerPart: 1000 })).rejects.toMatchObject(refused);
 });

@@ -14,6 +14,12 @@ export function readMaybeGzipped(store: BlobStore, key: string): Readable {
   return source.pipe(gunzip);
 }
 
+/** zlib's errors (Z_DATA_ERROR, Z_BUF_ERROR, …) mean the object is not whole gzip: reading it again will not help. */
+export function isCorruptGzip(error: unknown): error is Error {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return error instanceof Error && typeof code === 'string' && code.startsWith('Z_');
+}
+
 export async function* readJsonLines<T>(store: BlobStore, key: string): AsyncIterable<T> {
   for await (const line of readTextLines(store, key)) yield JSON.parse(line) as T;
 }
