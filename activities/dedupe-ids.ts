@@ -24,6 +24,17 @@ export interface DuplicatesFound {
   count: number;
 }
 
+export interface DropDuplicatesInput {
+  month: string;
+  part: number;
+  /** The part's source file, named in the quarantine. */
+  file: string;
+  /** The examples shard as ingest wrote it. */
+  examples: { key: string; generation: string };
+  /** The part's duplicate lists, one per id shard that found any. */
+  duplicates: string[];
+}
+
 export interface DuplicatesDropped {
   part: number;
   dropped: number;
@@ -67,7 +78,7 @@ export function createDedupeActivities(deps: { store: BlobStore }) {
 
     /** Rewrites one part's examples shard without its duplicates, and quarantines them. Safe to retry:
      *  the shard is replaced only if it is still the version ingest wrote. */
-    async dropDuplicates(input: { month: string; part: number; file: string; examples: { key: string; generation: string }; duplicates: string[] }): Promise<DuplicatesDropped> {
+    async dropDuplicates(input: DropDuplicatesInput): Promise<DuplicatesDropped> {
       const byOrdinal = new Map<number, DuplicateId>();
       for (const key of input.duplicates) for await (const duplicate of readJsonLines<DuplicateId>(store, key)) byOrdinal.set(duplicate.ordinal, duplicate);
       const reasons: Record<string, number> = {};

@@ -92,7 +92,10 @@ async function ingestOneFile(store: BlobStore, input: IngestFileInput): Promise<
   // Lines count from this file's header (line 1); a part's first data line is firstLine in its source.
   const sourceLine = (line: number) => line - 2 + (input.firstLine ?? 2);
   const maxRecordBytes = input.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
-  const result: FileIngestResult = { file: source, part: input.part, rows: 0, accepted: 0, quarantined: 0, reasons: {}, examples: { key: keys.examples(input.part), generation: '' }, idLists: [] };
+  const result: FileIngestResult = {
+    file: source, part: input.part, rows: 0, accepted: 0, quarantined: 0, reasons: {},
+    examples: { key: keys.examples(input.part), generation: '' }, idLists: [],
+  };
   // A duplicates list left by an earlier run of this part would be counted again.
   await store.delete(keys.duplicatesQuarantine(input.part));
   const examples = new JsonLinesWriter(store, result.examples.key);
@@ -102,7 +105,8 @@ async function ingestOneFile(store: BlobStore, input: IngestFileInput): Promise<
   const imageName = imageColumn(spec)?.name;
 
   const beat = throttledHeartbeat();
-  const reader: CsvRecordReader = new CsvRecordReader(onEachChunk(readMaybeGzipped(store, input.file), () => beat({ bytesRead: reader.bytesRead, rows: result.rows })), maxRecordBytes);
+  const bytes = onEachChunk(readMaybeGzipped(store, input.file), () => beat({ bytesRead: reader.bytesRead, rows: result.rows }));
+  const reader = new CsvRecordReader(bytes, maxRecordBytes);
   for await (const row of readCsvRows(reader, { spec, month: input.month, file: source, maxRecordBytes })) {
     result.rows += 1;
     if (row.ok) {
@@ -122,6 +126,7 @@ async function ingestOneFile(store: BlobStore, input: IngestFileInput): Promise<
   result.examples.generation = written.generation;
   result.idLists = await ids.close();
   await putJson(store, keys.imageRefs(input.part), [...images].sort());
-  log.info('file ingested', { file: source, part: input.part, rows: result.rows, accepted: result.accepted, quarantined: result.quarantined, peakBufferedBytes: reader.peakBufferedBytes });
+  const { rows, accepted, quarantined } = result;
+  log.info('file ingested', { file: source, part: input.part, rows, accepted, quarantined, peakBufferedBytes: reader.peakBufferedBytes });
   return result;
 }

@@ -4,9 +4,9 @@
 //   STORAGE_URL=file:///tmp/bucket npx tsx scripts/measure-ingest.ts --month 2026-10 [--split-bytes N]
 import { parseArgs } from 'node:util';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { createDedupeActivities } from '../activities/dedupe-ids';
-import { createIngestActivities } from '../activities/ingest';
-import { createSplitActivities } from '../activities/split-csv';
+import { createDedupeActivities, type DuplicatesFound, type IdListRef } from '../activities/dedupe-ids';
+import { createIngestActivities, type FileIngestResult } from '../activities/ingest';
+import { createSplitActivities, type CsvPart } from '../activities/split-csv';
 import { loadConfig } from '../core/config';
 import { openStore } from '../core/storage/open-store';
 
@@ -16,31 +16,36 @@ const month = values.month;
 const config = loadConfig();
 const store = await openStore(config);
 const splitBytes = Number(values['split-bytes'] ?? config.INGEST_SPLIT_BYTES);
-const { maxRecordBytes, idShardBytes, rowsPerPart } = { maxRecordBytes: config.INGEST_MAX_RECORD_BYTES, idShardBytes: config.INGEST_ID_SHARD_BYTES, rowsPerPart: config.INGEST_ROWS_PER_PART };
+const maxRecordBytes = config.INGEST_MAX_RECORD_BYTES;
 const activities = { ...createIngestActivities({ store }), ...createSplitActivities({ store }), ...createDedupeActivities({ store }) };
 const run = <A extends unknown[], R>(activity: (...args: A) => Promise<R>, ...args: A) => new MockActivityEnvironment().run(activity, ...args) as Promise<R>;
 
 const started = performance.now();
-const plan = await run(activities.planIngest, { month, idShardBytes });
-const pieces = [];
+const plan = await run(activities.planIngest, { month, idShardBytes: config.INGEST_ID_SHARD_BYTES });
+const pieces: CsvPart[] = [];
 for (const file of plan.files) {
-  pieces.push(...(file.size > splitBytes ? await run(activities.splitCsv, { month, file: file.key, specKey: plan.specKey, rowsPerPart, maxRecordBytes }) : [{ key: file.key, source: file.key, firstLine: 2 }]));
+  if (file.size <= splitBytes) pieces.push({ key: file.key, source: file.key, firstLine: 2 });
+  else pieces.push(...(await run(activities.splitCsv, { month, file: file.key, specKey: plan.specKey, rowsPerPart: config.INGEST_ROWS_PER_PART, maxRecordBytes })));
 }
-const parts = [];
-for (const [part, piece] of pieces.entries()) {
-  parts.push(await run(activities.ingestFile, { month, specKey: plan.specKey, file: piece.key, source: piece.source, firstLine: piece.firstLine, part, idShards: plan.idShards, maxRecordBytes }));
+const parts: FileIngestResult[] = [];
+for (const [part, { key, source, firstLine }] of pieces.entries()) {
+  parts.push(await run(activities.ingestFile, { month, specKey: plan.specKey, file: key, source, firstLine, part, idShards: plan.idShards, maxRecordBytes }));
 }
 const csvSeconds = (performance.now() - started) / 1000;
-const shards = new Map<number, { part: number; file: string; key: string }[]>();
-for (const result of parts) for (const { shard, key } of result.idLists) shards.set(shard, [...(shards.get(shard) ?? []), { part: result.part, file: result.file, key }]);
-const found = [];
+
+const shards = new Map<number, IdListRef[]>();
+for (const { part, file, idLists } of parts) for (const { shard, key } of idLists) shards.set(shard, [...(shards.get(shard) ?? []), { part, file, key }]);
+const found: DuplicatesFound[] = [];
 for (const [shard, lists] of shards) found.push(...(await run(activities.findDuplicateIds, { month, shard, lists })));
-let dropped = 0;
+let duplicates = 0;
 for (const part of new Set(found.map((f) => f.part))) {
   const { file, examples } = parts[part]!;
-  dropped += (await run(activities.dropDuplicates, { month, part, file, examples, duplicates: found.filter((f) => f.part === part).map((f) => f.key) })).dropped;
+  const keys = found.filter((f) => f.part === part).map((f) => f.key);
+  duplicates += (await run(activities.dropDuplicates, { month, part, file, examples, duplicates: keys })).dropped;
 }
 const seconds = (performance.now() - started) / 1000;
+
 const rows = parts.reduce((sum, p) => sum + p.rows, 0);
-const accepted = parts.reduce((sum, p) => sum + p.accepted, 0) - dropped;
-process.stdout.write(`${JSON.stringify({ month, files: plan.files.length, parts: pieces.length, rows, accepted, duplicates: dropped, csvSeconds: +csvSeconds.toFixed(2), seconds: +seconds.toFixed(2), rowsPerSecond: Math.round(rows / seconds) })}\n`);
+const accepted = parts.reduce((sum, p) => sum + p.accepted, 0) - duplicates;
+const report = { month, files: plan.files.length, parts: pieces.length, rows, accepted, duplicates, csvSeconds: +csvSeconds.toFixed(2), seconds: +seconds.toFixed(2) };
+process.stdout.write(`${JSON.stringify({ ...report, rowsPerSecond: Math.round(rows / seconds) })}\n`);

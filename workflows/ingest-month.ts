@@ -40,8 +40,9 @@ export async function ingestSteps(input: IngestMonthInput, options: { dropDuplic
   const pieces = (await Promise.all(plan.files.map((file) => (file.size > settings.splitBytes
     ? data.splitCsv({ month, file: file.key, specKey: plan.specKey, rowsPerPart: settings.rowsPerPart, maxRecordBytes })
     : Promise.resolve([{ key: file.key, source: file.key, firstLine: 2 }]))))).flat();
+  const idShards = options.dropDuplicateIds ? plan.idShards : 0;
   const parts = await Promise.all(pieces.map((piece, part) => data.ingestFile({
-    month, specKey: plan.specKey, file: piece.key, source: piece.source, firstLine: piece.firstLine, part, idShards: options.dropDuplicateIds ? plan.idShards : 0, maxRecordBytes,
+    month, specKey: plan.specKey, file: piece.key, source: piece.source, firstLine: piece.firstLine, part, idShards, maxRecordBytes,
   })));
   const dropped = options.dropDuplicateIds ? await dropDuplicateIds(month, parts) : [];
   const images = await data.processImages({ month, specKey: plan.specKey });

@@ -31,7 +31,9 @@ export async function* readCsvRows(reader: CsvRecordReader, options: CsvRowsOpti
   for (let record = await reader.next(); record; record = await reader.next()) {
     if (isBlankRecord(record.bytes)) continue;
     if (!judge) {
-      if (record.overLong !== undefined) throw new UnreadableHeaderError(`${options.file} has an unreadable header: longer than ${options.maxRecordBytes} bytes (${record.overLong} bytes)`);
+      if (record.overLong !== undefined) {
+        throw new UnreadableHeaderError(`${options.file} has an unreadable header: longer than ${options.maxRecordBytes} bytes (${record.overLong} bytes)`);
+      }
       judge = RowJudge.fromHeader(options.spec, options.month, options.file, physicalLines(record.bytes)[0]!);
       continue;
     }

@@ -31,7 +31,12 @@ export interface PipelineSettings {
 export function pipelineSettings(config: Config, codeVersion: string): PipelineSettings {
   return {
     trainingTaskQueue: config.TRAINING_TASK_QUEUE,
-    ingest: { splitBytes: config.INGEST_SPLIT_BYTES, rowsPerPart: config.INGEST_ROWS_PER_PART, maxRecordBytes: config.INGEST_MAX_RECORD_BYTES, idShardBytes: config.INGEST_ID_SHARD_BYTES },
+    ingest: {
+      splitBytes: config.INGEST_SPLIT_BYTES,
+      rowsPerPart: config.INGEST_ROWS_PER_PART,
+      maxRecordBytes: config.INGEST_MAX_RECORD_BYTES,
+      idShardBytes: config.INGEST_ID_SHARD_BYTES,
+    },
     holdoutDays: config.HOLDOUT_DAYS,
     training: {
       maxEpochs: config.TRAIN_MAX_EPOCHS,

@@ -146,7 +146,8 @@ export class CsvRecordReader {
         break;
       }
     }
-    const record: CsvRecord = { bytes: start.subarray(0, this.maxRecordBytes), line: this.nextLine, lines: 1, overLong: length - (lastByte === CARRIAGE_RETURN ? 1 : 0) };
+    const overLong = length - (lastByte === CARRIAGE_RETURN ? 1 : 0);
+    const record: CsvRecord = { bytes: start.subarray(0, this.maxRecordBytes), line: this.nextLine, lines: 1, overLong };
     this.nextLine += 1;
     this.last = record;
     return record;

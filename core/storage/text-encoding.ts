@@ -13,7 +13,8 @@ export function decodeStrict(bytes: Uint8Array, encoding: TextEncodingName): str
   try {
     return strictUtf8.decode(bytes);
   } catch {
-    return { error: `invalid UTF-8: byte ${invalidUtf8Offset(bytes)} of the record is not part of a valid character (declare the spec's "encoding" if the file is not UTF-8)` };
+    const offset = invalidUtf8Offset(bytes);
+    return { error: `invalid UTF-8: byte ${offset} of the record is not part of a valid character (declare the spec's "encoding" if the file is not UTF-8)` };
   }
 }
 
