@@ -47,8 +47,7 @@ export async function* readCsvRows(reader: CsvRecordReader, options: CsvRowsOpti
       continue;
     }
     const lines = physicalLines(record.bytes);
-    const rows = judge;
-    if (verdict.ok && !lines.slice(1, -1).some((inner) => rows.judge(inner).ok)) {
+    if (verdict.ok && !swallowsARow(judge, lines)) {
       yield { ok: true, line: record.line, example: verdict.example };
       continue;
     }
@@ -65,6 +64,12 @@ function rejected(record: CsvRecord, reason: string, bytes: Buffer, spec: Featur
   const content = withoutLineEnding(bytes);
   const sample = decodeForDisplay(content.subarray(0, RAW_SAMPLE_BYTES), spec.encoding);
   return { ok: false, line: record.line, reason, raw: boundRaw(sample, record.overLong ?? content.length) };
+}
+
+/** A span that parses by accident (an unclosed quote closed by a stray one lines later) holds whole rows. */
+function swallowsARow(judge: RowJudge, lines: Buffer[]): boolean {
+  // The first and last lines have an odd number of quotes, so neither can be a row on its own.
+  return lines.slice(1, -1).some((inner) => judge.judge(inner).ok);
 }
 
 /** A record's physical lines, each with its line ending. */
