@@ -1,5 +1,6 @@
 // Activity groups by task queue: the pipeline queue runs data work, the training queue (GPU workers) trains.
 import type { BlobStore } from '../core/storage/blob-store';
+import { createDedupeActivities } from './dedupe-ids';
 import { createEvaluationActivities } from './evaluate';
 import { createImageActivities } from './images';
 import { createIngestActivities } from './ingest';
@@ -21,6 +22,7 @@ export function createPipelineActivities(deps: ActivityDeps) {
     ...createStageResultActivities(deps),
     ...createIngestActivities(deps),
     ...createSplitActivities(deps),
+    ...createDedupeActivities(deps),
     ...createImageActivities(deps),
     ...createValidationActivities(deps),
     ...createTransformActivities(deps),

@@ -1,21 +1,40 @@
 // Ingest (TFX ExampleGen): stream each CSV of the month record by record, validate every row against
-// the spec, quarantine bad rows with their reason (one broken quote costs one row, not the rest of the
-// file), and write typed examples as gzipped JSON-lines shards.
-import { ApplicationFailure, heartbeat, log } from '@temporalio/activity';
-import { putJson, getJson, listAll, type BlobStore } from '../core/storage/blob-store';
-import { csvRecords, parseCsvRecord } from '../core/storage/csv-records';
-import { JsonLinesWriter, readMaybeGzipped } from '../core/storage/lines';
+// the spec, quarantine bad rows with their reason (a broken quote costs its own line, never the rows
+// after it), and write typed examples as gzipped JSON-lines shards, plus the accepted ids by hash
+// shard so duplicates can be found month-wide afterwards (activities/dedupe-ids.ts).
+import { ApplicationFailure, log } from '@temporalio/activity';
+import { boundError } from '../core/bounded-text';
+import { readCsvRows } from '../core/features/csv-rows';
 import { loadSpecForMonth } from '../core/features/load-spec';
-import { parseRow, requiredColumns, type RawValue } from '../core/features/parse-row';
-import { imageColumn, parseFeatureSpec, type FeatureSpec } from '../core/features/spec';
-import { monthRange } from '../core/features/month';
+import { UnreadableHeaderError } from '../core/features/row-judge';
+import { columnsOf, imageColumn, parseFeatureSpec } from '../core/features/spec';
+import { DEFAULT_ID_SHARD_BYTES, idShardCount, IdListWriters } from '../core/pipeline/id-lists';
 import { monthArtifacts, rawPrefix } from '../core/pipeline/layout';
+import { quarantineEntry, reasonKind } from '../core/pipeline/quarantine';
+import { putJson, getJson, listAll, type BlobStore } from '../core/storage/blob-store';
+import { CsvRecordReader, DEFAULT_MAX_RECORD_BYTES } from '../core/storage/csv-record-reader';
+import { isCorruptGzip, JsonLinesWriter, readMaybeGzipped } from '../core/storage/lines';
+import { onEachChunk, throttledHeartbeat } from '../core/temporal/heartbeats';
 
 export interface IngestPlan {
   month: string;
   specKey: string;
   specSource: string;
   files: { key: string; size: number }[];
+  /** Hash shards the month's ids are checked for duplicates in; 0 when the spec has no id column. */
+  idShards: number;
+}
+
+export interface IngestFileInput {
+  month: string;
+  specKey: string;
+  /** A CSV under raw/, or a part split from one: then `source` and `firstLine` say where it came from. */
+  file: string;
+  part: number;
+  source?: string;
+  firstLine?: number;
+  idShards?: number;
+  maxRecordBytes?: number;
 }
 
 export interface FileIngestResult {
@@ -26,15 +45,18 @@ export interface FileIngestResult {
   quarantined: number;
   /** Quarantine counts by kind of reason (the reason with its values stripped). */
   reasons: Record<string, number>;
+  /** The examples shard as written, so dropping duplicates later rewrites exactly this version. */
+  examples: { key: string; generation: string };
+  /** This part's accepted ids, one list per shard it has ids in. */
+  idLists: { shard: number; key: string }[];
 }
-
-const HEARTBEAT_EVERY_ROWS = 5000;
 
 export function createIngestActivities(deps: { store: BlobStore }) {
   const { store } = deps;
   return {
     /** Resolves the month's spec and lists its CSV files; both failures here are not retryable. */
-    async planIngest(month: string): Promise<IngestPlan> {
+    async planIngest(input: { month: string; idShardBytes?: number }): Promise<IngestPlan> {
+      const { month } = input;
       let resolved;
       try {
         resolved = await loadSpecForMonth(store, month);
@@ -45,79 +67,66 @@ export function createIngestActivities(deps: { store: BlobStore }) {
       if (files.length === 0) throw ApplicationFailure.nonRetryable(`No CSV files under ${store.url}/${rawPrefix(month)}`, 'NoData');
       const specKey = monthArtifacts(month).spec;
       await putJson(store, specKey, resolved.spec);
-      log.info('ingest planned', { month, files: files.length, spec: resolved.source });
-      return { month, specKey, specSource: resolved.source, files };
+      const idShards = columnsOf(resolved.spec, 'id').length > 0 ? idShardCount(files, input.idShardBytes ?? DEFAULT_ID_SHARD_BYTES) : 0;
+      log.info('ingest planned', { month, files: files.length, spec: resolved.source, idShards });
+      return { month, specKey, specSource: resolved.source, files, idShards };
     },
 
-    /** `file` is a CSV under raw/, or a part split from one: then `source` and `firstLine` say where it came from. */
-    async ingestFile(input: { month: string; specKey: string; file: string; part: number; source?: string; firstLine?: number }): Promise<FileIngestResult> {
-      const spec = parseFeatureSpec(await getJson(store, input.specKey));
-      const keys = monthArtifacts(input.month);
-      const examples = new JsonLinesWriter(store, keys.examples(input.part));
-      const quarantine = new JsonLinesWriter(store, keys.quarantine(input.part));
-      const source = input.source ?? input.file;
-      // Lines count from this file's header (line 1); a part's first data record is firstLine in its source.
-      const sourceLine = (line: number) => line - 2 + (input.firstLine ?? 2);
-      const result: FileIngestResult = { file: source, part: input.part, rows: 0, accepted: 0, quarantined: 0, reasons: {} };
-      const images = new Set<string>();
-      const imageName = imageColumn(spec)?.name;
-      const monthFolder = rawPrefix(input.month);
-      const options = { requireLabel: true, timeRange: monthRange(input.month), resolveImage: (path: string) => `${monthFolder}${path}` };
-
-      const reject = async (line: number, reason: string, raw: unknown) => {
-        result.quarantined += 1;
-        const kind = reasonKind(reason);
-        result.reasons[kind] = (result.reasons[kind] ?? 0) + 1;
-        await quarantine.write({ file: source, line: sourceLine(line), reason, raw });
-      };
-
-      let header: string[] | undefined;
-      let line = 1;
-      for await (const record of csvRecords(readMaybeGzipped(store, input.file))) {
-        const at = line;
-        line += record.lines;
-        const text = record.bytes.toString('utf8').replace(/^\uFEFF/, '');
-        if (text.trim() === '') continue;
-        if (!header) {
-          const fields = parseCsvRecord(text);
-          if ('error' in fields) throw ApplicationFailure.nonRetryable(`${source} has an unreadable header: ${fields.error}`, 'MissingColumns');
-          header = fields.map((h) => h.trim());
-          checkHeader(spec, header, source);
-          continue;
-        }
-        result.rows += 1;
-        const fields = record.unbalanced ? { error: 'a quote that never closes' } : parseCsvRecord(text);
-        if ('error' in fields) await reject(at, `unparsable CSV: ${fields.error}`, text.slice(0, 2000));
-        else if (fields.length !== header.length) await reject(at, `expected ${header.length} fields, found ${fields.length}`, fields);
-        else {
-          const row: Record<string, RawValue> = Object.fromEntries(header.map((name, i) => [name, fields[i]]));
-          const parsed = parseRow(spec, row, options);
-          if (parsed.ok) {
-            result.accepted += 1;
-            const image = imageName ? parsed.example.f[imageName] : null;
-            if (typeof image === 'string') images.add(image);
-            await examples.write(parsed.example);
-          } else await reject(at, parsed.reason, row);
-        }
-        if (result.rows % HEARTBEAT_EVERY_ROWS === 0) heartbeat({ rows: result.rows });
+    async ingestFile(input: IngestFileInput): Promise<FileIngestResult> {
+      try {
+        return await ingestOneFile(store, input);
+      } catch (error) {
+        if (error instanceof UnreadableHeaderError) throw ApplicationFailure.nonRetryable(error.message, 'UnreadableHeader');
+        if (isCorruptGzip(error)) throw ApplicationFailure.nonRetryable(`${input.source ?? input.file} is not whole gzip: ${error.message}`, 'UnreadableFile');
+        // Whatever went wrong, the failure must not carry a whole line into Temporal.
+        throw boundError(error);
       }
-      if (!header) throw ApplicationFailure.nonRetryable(`${source} is empty: no header row`, 'MissingColumns');
-      await Promise.all([examples.close(), quarantine.close()]);
-      await putJson(store, keys.imageRefs(input.part), [...images].sort());
-      log.info('file ingested', { ...result });
-      return result;
     },
   };
 }
 
-function checkHeader(spec: FeatureSpec, header: string[], file: string): void {
-  const missing = requiredColumns(spec).filter((name) => !header.includes(name));
-  if (missing.length > 0) {
-    throw ApplicationFailure.nonRetryable(`${file} lacks required column(s) ${missing.join(', ')} (header: ${header.join(', ')})`, 'MissingColumns');
-  }
-}
+async function ingestOneFile(store: BlobStore, input: IngestFileInput): Promise<FileIngestResult> {
+  const spec = parseFeatureSpec(await getJson(store, input.specKey));
+  const keys = monthArtifacts(input.month);
+  const source = input.source ?? input.file;
+  // Lines count from this file's header (line 1); a part's first data line is firstLine in its source.
+  const sourceLine = (line: number) => line - 2 + (input.firstLine ?? 2);
+  const maxRecordBytes = input.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  const result: FileIngestResult = {
+    file: source, part: input.part, rows: 0, accepted: 0, quarantined: 0, reasons: {},
+    examples: { key: keys.examples(input.part), generation: '' }, idLists: [],
+  };
+  // A duplicates list left by an earlier run of this part would be counted again.
+  await store.delete(keys.duplicatesQuarantine(input.part));
+  const examples = new JsonLinesWriter(store, result.examples.key);
+  const quarantine = new JsonLinesWriter(store, keys.quarantine(input.part));
+  const ids = new IdListWriters(store, input.month, input.part, input.idShards ?? 0);
+  const images = new Set<string>();
+  const imageName = imageColumn(spec)?.name;
 
-/** "user_age is not a number: \"abc\"" → "user_age is not a number", for counting reasons by kind. */
-function reasonKind(reason: string): string {
-  return reason.split(/:| \d{4}-/)[0]!.replace(/\[[^\]]*\]/g, '').replace(/\d+/g, 'N').trim().slice(0, 120);
+  const beat = throttledHeartbeat();
+  const bytes = onEachChunk(readMaybeGzipped(store, input.file), () => beat({ bytesRead: reader.bytesRead, rows: result.rows }));
+  const reader = new CsvRecordReader(bytes, maxRecordBytes);
+  for await (const row of readCsvRows(reader, { spec, month: input.month, file: source, maxRecordBytes })) {
+    result.rows += 1;
+    if (row.ok) {
+      const ordinal = result.accepted++;
+      if (row.example.id !== undefined) await ids.write([row.example.id, ordinal, sourceLine(row.line)]);
+      const image = imageName ? row.example.f[imageName] : null;
+      if (typeof image === 'string') images.add(image);
+      await examples.write(row.example);
+    } else {
+      result.quarantined += 1;
+      const kind = reasonKind(row.reason);
+      result.reasons[kind] = (result.reasons[kind] ?? 0) + 1;
+      await quarantine.write(quarantineEntry(source, sourceLine(row.line), row.reason, row.raw));
+    }
+  }
+  const [written] = await Promise.all([examples.close(), quarantine.close()]);
+  result.examples.generation = written.generation;
+  result.idLists = await ids.close();
+  await putJson(store, keys.imageRefs(input.part), [...images].sort());
+  const { rows, accepted, quarantined } = result;
+  log.info('file ingested', { file: source, part: input.part, rows, accepted, quarantined, peakBufferedBytes: reader.peakBufferedBytes });
+  return result;
 }

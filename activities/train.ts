@@ -3,7 +3,7 @@
 // progress pointer beside it, so a retried attempt resumes from the last epoch even if no heartbeat
 // carrying it reached Temporal. The best epoch is then calibrated on the validation days and saved.
 import * as tf from '@tensorflow/tfjs';
-import { activityInfo, Context, heartbeat, log } from '@temporalio/activity';
+import { activityInfo, ApplicationFailure, Context, heartbeat, log } from '@temporalio/activity';
 import { getJson, getJsonIfExists, putJson, type BlobStore } from '../core/storage/blob-store';
 import { parseDataset } from '../core/features/dataset';
 import type { FittedTransform } from '../core/features/transform';
@@ -57,6 +57,9 @@ export function createTrainingActivities(deps: { store: BlobStore }) {
   const { store } = deps;
 
   async function trainAndSave(input: TrainInput, kind: Kind): Promise<TrainResult> {
+    if (!input.validationKey) {
+      throw ApplicationFailure.nonRetryable(`This training of ${input.month} was scheduled by a run started before the validation split existed; re-run the month`, 'StaleRun');
+    }
     const keys = monthArtifacts(input.month).training(kind.trial);
     const info = activityInfo();
     const [fitted, spec, train, validation] = await Promise.all([

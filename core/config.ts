@@ -2,6 +2,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { MONTH_PATTERN } from './features/month';
+import { DEFAULT_ID_SHARD_BYTES } from './pipeline/id-lists';
+import { DEFAULT_MAX_RECORD_BYTES } from './storage/csv-record-reader';
 import { defaultValidationThresholds, type ValidationThresholds } from './validation/thresholds';
 
 const projectRoot = path.resolve(import.meta.dirname, '..');
@@ -36,6 +38,8 @@ const schema = z.object({
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(30),
   INGEST_SPLIT_BYTES: z.coerce.number().int().min(1).default(64 * 1024 * 1024),
   INGEST_ROWS_PER_PART: z.coerce.number().int().min(100).default(250_000),
+  INGEST_MAX_RECORD_BYTES: z.coerce.number().int().min(256).default(DEFAULT_MAX_RECORD_BYTES),
+  INGEST_ID_SHARD_BYTES: z.coerce.number().int().min(1).default(DEFAULT_ID_SHARD_BYTES),
   HOLDOUT_DAYS: z.coerce.number().int().min(1).max(20).default(7),
   VALIDATION_DAYS: z.coerce.number().int().min(1).max(7).default(4),
   TRAIN_MAX_EPOCHS: z.coerce.number().int().min(1).default(8),

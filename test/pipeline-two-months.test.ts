@@ -24,7 +24,7 @@ beforeAll(async () => {
   for (const month of MONTHS) {
     const handle = await startMonth(stack, month, testSettings(stack));
     runs.push(await handle.result());
-    await recordHistory(`monthly-pipeline-${month}`, await handle.fetchHistory());
+    await recordHistory(`monthly-pipeline-${month}`, handle.workflowId, await handle.fetchHistory());
   }
 });
 afterAll(async () => stack?.stop());
@@ -72,7 +72,7 @@ it('re-running a finished month reuses every stage and registers nothing new', a
   const rerun = await handle.result();
   expect(rerun.reused).toEqual(['ingest', 'validate', 'transform', 'train', 'evaluate', 'promote']);
   expect((await listAll(store, 'registry/versions/')).length).toBe(before);
-  await recordHistory('monthly-pipeline-rerun', await handle.fetchHistory());
+  await recordHistory('monthly-pipeline-rerun', handle.workflowId, await handle.fetchHistory());
 });
 
 it('re-running after new data arrived in the month reuses nothing', async () => {
@@ -91,9 +91,10 @@ it('re-running with other settings reuses nothing', async () => {
   expect(rerun.completed).toEqual(['ingest', 'validate', 'transform', 'train', 'evaluate', 'promote']);
 });
 
-/** Fresh histories land in .data/recorded-histories; copy one to test/fixtures/histories to guard replay. */
-async function recordHistory(name: string, history: Parameters<typeof historyToJSON>[0]): Promise<void> {
+/** Fresh histories land in .data/recorded-histories; copy one to test/fixtures/histories to guard replay.
+ *  The workflow id goes with it: replay needs it to derive the same child workflow ids. */
+async function recordHistory(name: string, workflowId: string, history: Parameters<typeof historyToJSON>[0]): Promise<void> {
   const target = path.join(import.meta.dirname, '..', '.data', 'recorded-histories');
   await fs.mkdir(target, { recursive: true });
-  await fs.writeFile(path.join(target, `${name}.json`), historyToJSON(history));
+  await fs.writeFile(path.join(target, `${name}.json`), JSON.stringify({ workflowId, ...(JSON.parse(historyToJSON(history)) as object) }, null, 2));
 }

@@ -10,16 +10,21 @@ import { workflowsPath } from '../workers/build-workers';
 
 const fixtures = path.join(import.meta.dirname, 'fixtures', 'histories');
 
-async function histories(): Promise<{ name: string; history: unknown }[]> {
+/** A fixture is a history as JSON, with the id of the workflow it came from when it was recorded with one
+ *  (replay otherwise runs under a made-up id, and child workflow ids derived from it would not match). */
+async function histories(): Promise<{ name: string; history: unknown; workflowId?: string }[]> {
   const names = (await fs.readdir(fixtures)).filter((name) => name.endsWith('.json'));
-  return Promise.all(names.map(async (name) => ({ name, history: JSON.parse(await fs.readFile(path.join(fixtures, name), 'utf8')) as unknown })));
+  return Promise.all(names.map(async (name) => {
+    const { workflowId, ...history } = JSON.parse(await fs.readFile(path.join(fixtures, name), 'utf8')) as { workflowId?: string };
+    return { name, history, workflowId };
+  }));
 }
 
 it('replays every recorded pipeline history against the current workflows', async () => {
   const recorded = await histories();
   expect(recorded.length).toBeGreaterThan(0);
-  for (const { name, history } of recorded) {
-    await expect(Worker.runReplayHistory({ workflowsPath, replayName: name }, history as never), name).resolves.toBeUndefined();
+  for (const { name, history, workflowId } of recorded) {
+    await expect(Worker.runReplayHistory({ workflowsPath, replayName: name }, history as never, workflowId), name).resolves.toBeUndefined();
   }
 });
 

@@ -1,4 +1,5 @@
 // Every workflow the workers register.
 export { stackCheck } from './stack-check';
 export { monthlyPipeline } from './monthly-pipeline';
+export { ingestMonth } from './ingest-month';
 export { scheduledMonthlyRun } from './scheduled-run';

@@ -1,7 +1,7 @@
 // The monthly cycle: ingest → validate → transform → train (training queue) → evaluate → promote.
 // Each stage passes references (bucket keys, version numbers), never data.
-import { defineQuery, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { createPipelineActivities, createTrainingActivities } from '../activities';
+import { defineQuery, executeChild, patched, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { createTrainingActivities } from '../activities';
 import type { PipelineSettings } from '../core/pipeline/settings';
 import type { TrainResult } from '../activities/train';
 import type { TrainOptions } from '../core/model/train-loop';
@@ -9,8 +9,9 @@ import { bestTrial, tuningTrials } from '../core/model/tuning';
 import { AdMonth, ModelVersion, PipelineStage } from '../core/temporal/search-attributes';
 import { fnv1a } from '../core/features/hash';
 import { monthBefore } from '../core/features/month';
+import { data, type PipelineActivities } from './data-activities';
+import { ingestMonth, ingestSteps } from './ingest-month';
 
-type PipelineActivities = ReturnType<typeof createPipelineActivities>;
 type TrainingActivities = ReturnType<typeof createTrainingActivities>;
 
 export const STAGES = ['ingest', 'validate', 'transform', 'train', 'evaluate', 'promote'] as const;
@@ -36,12 +37,6 @@ export interface PipelineProgress {
 }
 
 export const progressQuery = defineQuery<PipelineProgress>('progress');
-
-const data = proxyActivities<PipelineActivities>({
-  startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 5 },
-});
 
 const bookkeeping = proxyActivities<PipelineActivities>({
   startToCloseTimeout: '1 minute',
@@ -74,21 +69,12 @@ export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<Pipe
     return result;
   };
 
-  const ingested = await stage('ingest', async () => {
-    const plan = await data.planIngest(month);
-    // Big files are cut into parts first, so the fan-out spreads even a one-file month over workers.
-    // Settings frozen in an older Schedule may lack `ingest`: those runs ingest files whole.
-    const split = settings.ingest ?? { splitBytes: Infinity, rowsPerPart: 0 };
-    const pieces = (await Promise.all(plan.files.map((file) => (file.size > split.splitBytes
-      ? data.splitCsv({ month, file: file.key, rowsPerPart: split.rowsPerPart })
-      : Promise.resolve([{ key: file.key, source: file.key, firstLine: 2 }]))))).flat();
-    const files = await Promise.all(pieces.map((piece, part) => data.ingestFile({ month, specKey: plan.specKey, file: piece.key, source: piece.source, firstLine: piece.firstLine, part })));
-    const images = await data.processImages({ month, specKey: plan.specKey });
-    const total = (key: 'rows' | 'accepted' | 'quarantined') => files.reduce((sum, f) => sum + f[key], 0);
-    const quarantineReasons: Record<string, number> = {};
-    for (const file of files) for (const [reason, count] of Object.entries(file.reasons)) quarantineReasons[reason] = (quarantineReasons[reason] ?? 0) + count;
-    return { specKey: plan.specKey, specSource: plan.specSource, files: plan.files.length, parts: pieces.length, rows: total('rows'), accepted: total('accepted'), quarantined: total('quarantined'), quarantineReasons, images };
-  });
+  // Ingest runs as a child workflow: a month's many parts and id shards stay out of this history.
+  // Runs started before that ran it inline, without the duplicate-id check, and must replay so.
+  const ingestInput = { month, ingest: settings.ingest };
+  const ingested = await stage('ingest', () => (patched('ingest-child-workflow')
+    ? executeChild(ingestMonth, { workflowId: `${info.workflowId}-ingest`, args: [ingestInput] })
+    : ingestSteps(ingestInput, { dropDuplicateIds: false })));
 
   await stage('validate', () => data.validateMonth({ month, specKey: ingested.specKey, thresholds: settings.validation }));
 
@@ -103,6 +89,8 @@ export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<Pipe
       heartbeatTimeout: `${settings.trainingHeartbeatTimeoutSeconds} seconds`,
       retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 10 },
     });
+    // Runs started before the validation split, the baseline and tuning trained one model, and replay so.
+    if (!patched('validation-baseline-tuning')) return (await training.trainModel({ month, specKey: ingested.specKey, ...transformed, options: settings.training } as never)) as LegacyTrained;
     const common = { month, specKey: ingested.specKey, transformKey: transformed.transformKey, trainKey: transformed.trainKey, validationKey: transformed.validationKey };
     // Tuning trials and the baseline are separate activities, so several training workers share them.
     const [baseline, ...trials] = await Promise.all([
@@ -110,11 +98,11 @@ export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<Pipe
       ...tuningTrials(settings.training, settings.tuningTrials ?? 1).map((options, trial) => training.trainModel({ ...common, options, trial })),
     ]);
     const best = bestTrial(trials);
-    return { ...best, baseline: describeTraining(baseline), trials: trials.map(describeTraining) };
+    return { ...best, baseline: describeTraining(baseline), trials: trials.map(describeTraining) } as LegacyTrained;
   });
 
   const evaluation = await stage('evaluate', () =>
-    data.evaluateCandidate({ month, specKey: ingested.specKey, holdoutDays: settings.holdoutDays, candidatePrefix: trained.modelPrefix, baselinePrefix: trained.baseline.modelPrefix, rules: settings.blessing }),
+    data.evaluateCandidate({ month, specKey: ingested.specKey, holdoutDays: settings.holdoutDays, candidatePrefix: trained.modelPrefix, baselinePrefix: trained.baseline?.modelPrefix, rules: settings.blessing }),
   );
 
   const decision = await stage('promote', () =>
@@ -140,6 +128,10 @@ export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<Pipe
 }
 
 const DEFAULT_VALIDATION_DAYS = 4;
+
+/** A train stage's result, whose newer fields runs started before them lack. */
+type LegacyTrained = Pick<TrainResult, 'modelPrefix' | 'epochs' | 'bestEpoch' | 'backend' | 'resumedFromEpoch'> &
+  Partial<TrainResult & { baseline: ReturnType<typeof describeTraining>; trials: ReturnType<typeof describeTraining>[] }>;
 
 /** Logistic regression trains like the linear phase of the click model: same rate, same L2, no id dropout. */
 function baselineOptions(options: TrainOptions): TrainOptions {

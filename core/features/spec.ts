@@ -1,6 +1,7 @@
 // The feature spec: which CSV column plays which role. A bucket may carry its own (spec.json);
 // otherwise the default spec, which matches the data generator, applies.
 import { z } from 'zod';
+import { TEXT_ENCODINGS } from '../storage/text-encoding';
 
 const name = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'column names are identifiers (letters, digits, _)');
 
@@ -40,6 +41,8 @@ const column = z.discriminatedUnion('role', [
 export const featureSpecSchema = z
   .object({
     name: z.string().default('custom'),
+    /** How the month's CSV bytes are decoded; rows that are not valid UTF-8 are quarantined, not mangled. */
+    encoding: z.enum(TEXT_ENCODINGS).default('utf-8'),
     columns: z.array(column).min(2),
     /** Categorical columns to report metrics per value of, in evaluation. */
     slices: z.array(name).default([]),

@@ -13,6 +13,11 @@ export function monthArtifacts(month: string) {
     examples: (part: number) => `${root}/examples/part-${pad(part)}.jsonl.gz`,
     examplesPrefix: `${root}/examples/`,
     quarantine: (part: number) => `${root}/quarantine/part-${pad(part)}.jsonl`,
+    duplicatesQuarantine: (part: number) => `${root}/quarantine/part-${pad(part)}-duplicate-ids.jsonl`,
+    /** A part's accepted ids that hash to one shard; duplicates are found shard by shard. */
+    idList: (shard: number, part: number) => `${root}/ids/shard-${pad(shard)}/part-${pad(part)}.jsonl.gz`,
+    /** The rows of one part that one shard found to repeat an earlier id. */
+    duplicateIds: (shard: number, part: number) => `${root}/ids/duplicates/part-${pad(part)}/shard-${pad(shard)}.jsonl.gz`,
     imageRefs: (part: number) => `${root}/images/refs-${pad(part)}.json`,
     imageRefsPrefix: `${root}/images/refs-`,
     imageIndex: `${root}/images/index.json`,

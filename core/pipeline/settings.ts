@@ -5,10 +5,19 @@ import type { TrainOptions } from '../model/train-loop';
 import type { Config } from '../config';
 import type { ValidationThresholds } from '../validation/thresholds';
 
+export interface IngestSettings {
+  /** CSVs larger than splitBytes are cut into parts of about rowsPerPart lines before ingest. */
+  splitBytes: number;
+  rowsPerPart: number;
+  /** A longer record is quarantined (settings frozen before this existed use the default). */
+  maxRecordBytes?: number;
+  /** CSV bytes per hash shard of ids when looking for duplicate ids across the month. */
+  idShardBytes?: number;
+}
+
 export interface PipelineSettings {
   trainingTaskQueue: string;
-  /** CSVs larger than splitBytes are cut into parts of rowsPerPart records before ingest. */
-  ingest?: { splitBytes: number; rowsPerPart: number };
+  ingest?: IngestSettings;
   /** The month's last days, held out for evaluation only. */
   holdoutDays: number;
   /** The days before the holdout: early stopping, picking a tuning trial, calibration. (Absent in
@@ -28,7 +37,12 @@ export interface PipelineSettings {
 export function pipelineSettings(config: Config, codeVersion: string): PipelineSettings {
   return {
     trainingTaskQueue: config.TRAINING_TASK_QUEUE,
-    ingest: { splitBytes: config.INGEST_SPLIT_BYTES, rowsPerPart: config.INGEST_ROWS_PER_PART },
+    ingest: {
+      splitBytes: config.INGEST_SPLIT_BYTES,
+      rowsPerPart: config.INGEST_ROWS_PER_PART,
+      maxRecordBytes: config.INGEST_MAX_RECORD_BYTES,
+      idShardBytes: config.INGEST_ID_SHARD_BYTES,
+    },
     holdoutDays: config.HOLDOUT_DAYS,
     validationDays: config.VALIDATION_DAYS,
     tuningTrials: config.TUNE_TRIALS,

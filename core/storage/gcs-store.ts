@@ -34,8 +34,9 @@ export class GcsStore implements BlobStore {
   async put(key: string, body: Buffer | string | Readable, options: PutOptions = {}): Promise<BlobInfo> {
     const file = this.bucket.file(key);
     const preconditionOpts = options.ifGeneration === undefined ? undefined : { ifGenerationMatch: Number(options.ifGeneration) };
-    // Small objects go in one request; streams use resumable upload so big shards survive hiccups.
-    const resumable = body instanceof Readable;
+    // Small objects go in one request; streams use resumable upload so big shards survive hiccups. A
+    // compare-and-swap goes in one request too: fake-gcs-server ignores preconditions on resumable uploads.
+    const resumable = body instanceof Readable && options.ifGeneration === undefined;
     const source = body instanceof Readable ? body : Readable.from([typeof body === 'string' ? Buffer.from(body) : body]);
     try {
       await pipeline(source, file.createWriteStream({ resumable, contentType: options.contentType, preconditionOpts, validation: false }));

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { createGunzip, createGzip } from 'node:zlib';
 import { PassThrough, type Readable, type Transform } from 'node:stream';
-import type { BlobInfo, BlobStore } from './blob-store';
+import type { BlobInfo, BlobStore, PutOptions } from './blob-store';
 
 /** Streams an object, gunzipping when its key ends in .gz. */
 export function readMaybeGzipped(store: BlobStore, key: string): Readable {
@@ -14,9 +14,20 @@ export function readMaybeGzipped(store: BlobStore, key: string): Readable {
   return source.pipe(gunzip);
 }
 
+/** zlib's errors (Z_DATA_ERROR, Z_BUF_ERROR, …) mean the object is not whole gzip: reading it again will not help. */
+export function isCorruptGzip(error: unknown): error is Error {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return error instanceof Error && typeof code === 'string' && code.startsWith('Z_');
+}
+
 export async function* readJsonLines<T>(store: BlobStore, key: string): AsyncIterable<T> {
+  for await (const line of readTextLines(store, key)) yield JSON.parse(line) as T;
+}
+
+/** The non-empty lines of an object, unparsed (to copy JSON lines without decoding them). */
+export async function* readTextLines(store: BlobStore, key: string): AsyncIterable<string> {
   const lines = createInterface({ input: readMaybeGzipped(store, key), crlfDelay: Infinity });
-  for await (const line of lines) if (line) yield JSON.parse(line) as T;
+  for await (const line of lines) if (line) yield line;
 }
 
 /** Streams bytes to one object as they come, with backpressure; gzips when the key ends in .gz. */
@@ -24,10 +35,10 @@ export class StreamingWriter {
   private readonly out: Transform;
   private readonly upload: Promise<BlobInfo>;
 
-  constructor(store: BlobStore, key: string, contentType: string) {
+  constructor(store: BlobStore, key: string, contentType: string, options: PutOptions = {}) {
     const gzip = key.endsWith('.gz');
     this.out = gzip ? createGzip() : new PassThrough();
-    this.upload = store.put(key, this.out, { contentType: gzip ? 'application/gzip' : contentType });
+    this.upload = store.put(key, this.out, { ...options, contentType: gzip ? 'application/gzip' : contentType });
     // Surface upload failures at the next write instead of as an unhandled rejection.
     this.upload.catch(() => undefined);
   }
@@ -42,19 +53,37 @@ export class StreamingWriter {
   }
 }
 
-/** A writer that streams JSON lines to the store as they come. */
+// zlib takes a thread-pool round trip per write, so lines go out in batches of about this many characters.
+const BATCH_CHARS = 64 * 1024;
+
+/** A writer that streams JSON lines to the store as they come, in batches. */
 export class JsonLinesWriter {
   private readonly writer: StreamingWriter;
+  private batch = '';
 
-  constructor(store: BlobStore, key: string) {
-    this.writer = new StreamingWriter(store, key, 'application/x-ndjson');
+  constructor(store: BlobStore, key: string, options: PutOptions = {}) {
+    this.writer = new StreamingWriter(store, key, 'application/x-ndjson', options);
   }
 
   async write(value: unknown): Promise<void> {
-    await this.writer.write(`${JSON.stringify(value)}\n`);
+    await this.writeLine(JSON.stringify(value));
   }
 
-  close(): Promise<BlobInfo> {
+  /** A value already serialized as one line of JSON. */
+  async writeLine(json: string): Promise<void> {
+    this.batch += `${json}\n`;
+    if (this.batch.length >= BATCH_CHARS) await this.flush();
+  }
+
+  async close(): Promise<BlobInfo> {
+    await this.flush();
     return this.writer.close();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.batch === '') return;
+    const batch = this.batch;
+    this.batch = '';
+    await this.writer.write(batch);
   }
 }

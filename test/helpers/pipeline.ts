@@ -1,7 +1,8 @@
 // Running the monthly pipeline in tests: small, fast settings and a way to start or await a month.
 import { WorkflowFailedError } from '@temporalio/client';
 import { loadConfig } from '../../core/config';
-import { pipelineSettings, type PipelineSettings } from '../../core/pipeline/settings';
+import { pipelineSettings, type IngestSettings, type PipelineSettings } from '../../core/pipeline/settings';
+import { ingestMonth, type IngestSummary } from '../../workflows/ingest-month';
 import { monthlyPipeline, type PipelineProgress } from '../../workflows/monthly-pipeline';
 import { pipelineWorkflowId } from '../../workflows/ids';
 import type { TestStack } from './stack';
@@ -35,4 +36,13 @@ export async function failureOf(stack: TestStack, month: string, settings: Pipel
     return messages.join(' <- ');
   }
   throw new Error(`The run of ${month} was expected to fail but succeeded`);
+}
+
+/** Runs only the ingest stage (the pipeline's ingest child workflow) for a month, through Temporal. */
+export function runIngest(stack: TestStack, month: string, ingest: IngestSettings): Promise<IngestSummary> {
+  return stack.client.workflow.execute(ingestMonth, {
+    taskQueue: stack.queues.pipeline,
+    workflowId: `ingest-${month}-${stack.queues.pipeline}-${Date.now()}`,
+    args: [{ month, ingest }],
+  });
 }

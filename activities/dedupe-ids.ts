@@ -1,0 +1,118 @@
+// Duplicate ids within a month: the first row with an id (by file order in the plan, then line) is
+// kept and every later one is quarantined, naming where the kept one is. No process holds the month's
+// ids: findDuplicateIds checks one hash shard of them across all parts, then dropDuplicates rewrites
+// each part that lost rows.
+import { log } from '@temporalio/activity';
+import { boundText } from '../core/bounded-text';
+import type { DuplicateId, IdEntry } from '../core/pipeline/id-lists';
+import { monthArtifacts } from '../core/pipeline/layout';
+import { boundRaw, quarantineEntry, reasonKind } from '../core/pipeline/quarantine';
+import { PreconditionFailedError, type BlobStore } from '../core/storage/blob-store';
+import { JsonLinesWriter, readJsonLines, readTextLines } from '../core/storage/lines';
+import { throttledHeartbeat } from '../core/temporal/heartbeats';
+
+export interface IdListRef {
+  part: number;
+  /** The part's source file, named in the reasons. */
+  file: string;
+  key: string;
+}
+
+export interface DuplicatesFound {
+  part: number;
+  key: string;
+  count: number;
+}
+
+export interface DropDuplicatesInput {
+  month: string;
+  part: number;
+  /** The part's source file, named in the quarantine. */
+  file: string;
+  /** The examples shard as ingest wrote it. */
+  examples: { key: string; generation: string };
+  /** The part's duplicate lists, one per id shard that found any. */
+  duplicates: string[];
+}
+
+export interface DuplicatesDropped {
+  part: number;
+  dropped: number;
+  reasons: Record<string, number>;
+}
+
+// A kept id's place, packed in one number: which list (< 2^21) and its line (< 2^32).
+const LINE_SPAN = 2 ** 32;
+
+export function createDedupeActivities(deps: { store: BlobStore }) {
+  const { store } = deps;
+  return {
+    /** One id shard across all parts, given in plan order: writes each part's duplicates, returns where. */
+    async findDuplicateIds(input: { month: string; shard: number; lists: IdListRef[] }): Promise<DuplicatesFound[]> {
+      const firstSeen = new Map<string, number>();
+      const found: DuplicatesFound[] = [];
+      const beat = throttledHeartbeat();
+      for (const [index, list] of input.lists.entries()) {
+        let out: JsonLinesWriter | undefined;
+        const key = monthArtifacts(input.month).duplicateIds(input.shard, list.part);
+        let count = 0;
+        for await (const [id, ordinal, line] of readJsonLines<IdEntry>(store, list.key)) {
+          beat({ shard: input.shard, part: list.part, ids: firstSeen.size });
+          const kept = firstSeen.get(id);
+          if (kept === undefined) {
+            firstSeen.set(id, index * LINE_SPAN + line);
+            continue;
+          }
+          const duplicate: DuplicateId = { ordinal, line, id, kept: { file: input.lists[Math.floor(kept / LINE_SPAN)]!.file, line: kept % LINE_SPAN } };
+          await (out ??= new JsonLinesWriter(store, key)).write(duplicate);
+          count += 1;
+        }
+        if (out) {
+          await out.close();
+          found.push({ part: list.part, key, count });
+        }
+      }
+      log.info('duplicate ids found', { month: input.month, shard: input.shard, ids: firstSeen.size, duplicates: found.reduce((sum, f) => sum + f.count, 0) });
+      return found;
+    },
+
+    /** Rewrites one part's examples shard without its duplicates, and quarantines them. Safe to retry:
+     *  the shard is replaced only if it is still the version ingest wrote. */
+    async dropDuplicates(input: DropDuplicatesInput): Promise<DuplicatesDropped> {
+      const byOrdinal = new Map<number, DuplicateId>();
+      for (const key of input.duplicates) for await (const duplicate of readJsonLines<DuplicateId>(store, key)) byOrdinal.set(duplicate.ordinal, duplicate);
+      const reasons: Record<string, number> = {};
+      const entries = [...byOrdinal.values()].sort((a, b) => a.ordinal - b.ordinal).map((duplicate) => {
+        const reason = `duplicate id: ${JSON.stringify(boundText(duplicate.id, 200))} was first accepted at ${duplicate.kept.file} line ${duplicate.kept.line}`;
+        reasons[reasonKind(reason)] = (reasons[reasonKind(reason)] ?? 0) + 1;
+        return { duplicate, reason };
+      });
+      const result = { part: input.part, dropped: entries.length, reasons };
+      if ((await store.stat(input.examples.key))?.generation !== input.examples.generation) return result;
+
+      const kept = new JsonLinesWriter(store, input.examples.key, { ifGeneration: input.examples.generation });
+      const quarantine = new JsonLinesWriter(store, monthArtifacts(input.month).duplicatesQuarantine(input.part));
+      const beat = throttledHeartbeat();
+      let ordinal = 0;
+      let next = 0;
+      // Kept examples are copied as the lines they are, without decoding them.
+      for await (const example of readTextLines(store, input.examples.key)) {
+        beat({ part: input.part, ordinal });
+        const entry = entries[next];
+        if (entry?.duplicate.ordinal === ordinal++) {
+          next += 1;
+          await quarantine.write(quarantineEntry(input.file, entry.duplicate.line, entry.reason, boundRaw(example)));
+        } else await kept.writeLine(example);
+      }
+      await quarantine.close();
+      try {
+        await kept.close();
+      } catch (error) {
+        // Another attempt of this activity replaced the shard first: its result is this one.
+        if (!(error instanceof PreconditionFailedError)) throw error;
+      }
+      log.info('duplicates dropped', { month: input.month, ...result });
+      return result;
+    },
+  };
+}

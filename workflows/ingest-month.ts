@@ -1,0 +1,85 @@
+// The ingest stage, run as a child of the monthly pipeline so a month's many parts and shards stay out
+// of the parent's history: plan → cut big files into parts → ingest every part in parallel → drop
+// duplicate ids month-wide (per id shard, then per part that lost rows) → decode the month's images.
+import type { FileIngestResult } from '../activities/ingest';
+import type { DuplicatesDropped, IdListRef } from '../activities/dedupe-ids';
+import type { ImageSummary } from '../activities/images';
+import type { IngestSettings } from '../core/pipeline/settings';
+import { data } from './data-activities';
+
+export interface IngestSummary {
+  specKey: string;
+  specSource: string;
+  files: number;
+  parts: number;
+  /** Records read; each is either accepted or quarantined (duplicate ids included). */
+  rows: number;
+  accepted: number;
+  quarantined: number;
+  quarantineReasons: Record<string, number>;
+  images: ImageSummary | null;
+}
+
+export interface IngestMonthInput {
+  month: string;
+  ingest?: IngestSettings;
+}
+
+export async function ingestMonth(input: IngestMonthInput): Promise<IngestSummary> {
+  return ingestSteps(input, { dropDuplicateIds: true });
+}
+
+/** The stage's steps. Pipeline runs started before ingest became a child ran them inline without the
+ *  duplicate-id check, and replay them so (monthly-pipeline.ts); the activities behind them are today's. */
+export async function ingestSteps(input: IngestMonthInput, options: { dropDuplicateIds: boolean }): Promise<IngestSummary> {
+  const { month } = input;
+  // Settings frozen in an older Schedule may lack `ingest`: those runs ingest files whole.
+  const settings = input.ingest ?? { splitBytes: Infinity, rowsPerPart: 0 };
+  const plan = await data.planIngest({ month, idShardBytes: settings.idShardBytes });
+  const { maxRecordBytes } = settings;
+  const pieces = (await Promise.all(plan.files.map((file) => (file.size > settings.splitBytes
+    ? data.splitCsv({ month, file: file.key, specKey: plan.specKey, rowsPerPart: settings.rowsPerPart, maxRecordBytes })
+    : Promise.resolve([{ key: file.key, source: file.key, firstLine: 2 }]))))).flat();
+  const idShards = options.dropDuplicateIds ? plan.idShards : 0;
+  const parts = await Promise.all(pieces.map((piece, part) => data.ingestFile({
+    month, specKey: plan.specKey, file: piece.key, source: piece.source, firstLine: piece.firstLine, part, idShards, maxRecordBytes,
+  })));
+  const dropped = options.dropDuplicateIds ? await dropDuplicateIds(month, parts) : [];
+  const images = await data.processImages({ month, specKey: plan.specKey });
+
+  const counts = [...parts.map((p) => p.reasons), ...dropped.map((d) => d.reasons)];
+  const quarantineReasons: Record<string, number> = {};
+  for (const reasons of counts) for (const [reason, count] of Object.entries(reasons)) quarantineReasons[reason] = (quarantineReasons[reason] ?? 0) + count;
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+  const duplicates = sum(dropped.map((d) => d.dropped));
+  return {
+    specKey: plan.specKey,
+    specSource: plan.specSource,
+    files: plan.files.length,
+    parts: pieces.length,
+    rows: sum(parts.map((p) => p.rows)),
+    accepted: sum(parts.map((p) => p.accepted)) - duplicates,
+    quarantined: sum(parts.map((p) => p.quarantined)) + duplicates,
+    quarantineReasons,
+    images,
+  };
+}
+
+/** Each id shard is checked across all parts (in plan order, so the first row wins), then each part that lost rows is rewritten. */
+async function dropDuplicateIds(month: string, parts: FileIngestResult[]): Promise<DuplicatesDropped[]> {
+  const shards = new Map<number, IdListRef[]>();
+  for (const result of parts) {
+    for (const { shard, key } of result.idLists) {
+      const lists = shards.get(shard) ?? [];
+      lists.push({ part: result.part, file: result.file, key });
+      shards.set(shard, lists);
+    }
+  }
+  const found = (await Promise.all([...shards].map(([shard, lists]) => data.findDuplicateIds({ month, shard, lists })))).flat();
+  const byPart = new Map<number, string[]>();
+  for (const { part, key } of found) byPart.set(part, [...(byPart.get(part) ?? []), key]);
+  return Promise.all([...byPart].map(([part, duplicates]) => {
+    const { file, examples } = parts[part]!;
+    return data.dropDuplicates({ month, part, file, examples, duplicates });
+  }));
+}
