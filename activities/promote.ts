@@ -20,7 +20,8 @@ export interface PromoteInput {
 
 export interface PromotionDecision {
   version: number;
-  outcome: 'promoted' | 'rejected';
+  /** kept: blessed, but the champion was trained on a later month, so it keeps serving. */
+  outcome: 'promoted' | 'rejected' | 'kept';
   reasons: string[];
   previousChampion: number | null;
 }
@@ -50,6 +51,14 @@ export function createPromotionActivities(deps: { store: BlobStore }) {
         await registry.reject(registered.version, evaluation.blessing.reasons);
         log.info('candidate rejected', { version: registered.version, reasons: evaluation.blessing.reasons });
         return { version: registered.version, outcome: 'rejected', reasons: evaluation.blessing.reasons, previousChampion: comparedAgainst };
+      }
+      // A backfill of an older month must not roll serving back from a model of newer data.
+      const champion = comparedAgainst === null ? undefined : await registry.get(comparedAgainst);
+      const championMonth = champion?.metadata.dataMonth;
+      if (championMonth !== undefined && input.month < championMonth) {
+        const reason = `trained on ${input.month}, older than the champion v${comparedAgainst}'s ${championMonth}: kept v${comparedAgainst}; promote v${registered.version} by hand to serve it anyway`;
+        log.info('candidate kept out: older data than the champion', { version: registered.version, champion: comparedAgainst, month: input.month, championMonth });
+        return { version: registered.version, outcome: 'kept', reasons: [reason], previousChampion: comparedAgainst };
       }
       try {
         const reason = comparedAgainst === null ? `first champion, trained on ${input.month}` : `beat or matched v${comparedAgainst} on ${input.month}'s holdout`;

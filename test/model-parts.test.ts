@@ -6,9 +6,10 @@ import { DatasetBuilder } from '../core/features/dataset';
 import type { Example } from '../core/features/example';
 import { parseFeatureSpec } from '../core/features/spec';
 import { Encoder, idFields, TransformFitter } from '../core/features/transform';
-import { buildClickModel, linearVariables } from '../core/model/architecture';
+import { buildClickModel, crossCells, linearVariables } from '../core/model/architecture';
 import { applyCalibration, fitPlatt } from '../core/model/calibration';
 import { buildLogisticHead } from '../core/model/logistic-head';
+import { forwardLogits } from '../core/model/forward';
 import { predictLogits, predictProbabilities } from '../core/model/predict';
 import { freshTrainState, runTraining, trainableVariables, type TrainOptions } from '../core/model/train-loop';
 import { bestTrial, tuningTrials } from '../core/model/tuning';
@@ -78,6 +79,17 @@ describe('numeric buckets', () => {
     expect(bucket(boundaries[3]!)).toBe(5);
   });
 
+  it('crosses the pair of columns that interacts, and no other', () => {
+    const fitter = new TransformFitter(spec);
+    for (const example of examples(20_000, 2)) fitter.add(example);
+    const transform = fitter.fit('2026-10');
+    expect(transform.crosses).toEqual([{ fields: ['site', 'segment'], cardinality: 6 * 5 }]);
+    // Each row's cell: site id × segment cardinality + segment id.
+    const encoded = encode(new Encoder(transform), examples(3, 3));
+    const cells = crossCells(transform, encoded.categorical, 3);
+    for (let r = 0; r < 3; r++) expect(cells[r]).toBe(encoded.categorical[r * 3]! * 5 + encoded.categorical[r * 3 + 1]!);
+  });
+
   it('encodes a transform saved before buckets existed without bucket ids', () => {
     const fitter = new TransformFitter(spec);
     for (const example of examples(500, 1)) fitter.add(example);
@@ -115,7 +127,13 @@ describe('training', () => {
   it('fits only the linear part first, then everything, and beats logistic regression on an interaction', async () => {
     const model = buildClickModel(transform, 0.2);
     const linear = new Set(linearVariables(model));
-    expect(linear.size).toBe(4); // per-id weights, per-word weights, numeric weights, the bias
+    // Per-id, per-cross-cell and per-word weights, numeric weights, and the final scale and bias.
+    expect(transform.crosses).toHaveLength(1);
+    expect(linear.size).toBe(6);
+    // Until the joint phase wakes the deep part, the model is exactly its linear part.
+    const full = predictLogits(model, transform, testSet, undefined);
+    const linearPart = forwardLogits(model, transform, testSet, undefined, false, true).dataSync();
+    expect(Array.from(full.slice(0, 50))).toEqual(Array.from(linearPart.slice(0, 50)));
     const deep = () => trainableVariables(model).filter((v) => !linear.has(v)).map((v) => v.dataSync().slice());
     const linearNow = () => [...linear].map((v) => v.dataSync().slice());
     const snapshots = new Map([[0, { deep: deep(), linear: linearNow() }]]);
@@ -127,13 +145,13 @@ describe('training', () => {
     expect(changed(snapshots.get(0)!.deep, snapshots.get(1)!.deep)).toBe(false);
     expect(changed(snapshots.get(1)!.deep, snapshots.get(2)!.deep)).toBe(true);
 
-    const full = buildClickModel(transform, 0.2);
-    const fullState = await fit(full, options);
+    const trained = buildClickModel(transform, 0.2);
+    const trainedState = await fit(trained, options);
     const logistic = { head: buildLogisticHead(transform, 0.2) };
     await fit(logistic, { ...options, idDropout: 0, linear: undefined });
-    const auc = (m: typeof full) => computeMetrics(testSet.label, predictProbabilities(m, transform, testSet, undefined)).auc;
-    expect(fullState.history.some((h) => h.phase === 'joint')).toBe(true);
-    expect(auc(full)).toBeGreaterThan(auc(logistic) + 0.01);
+    const auc = (m: typeof trained) => computeMetrics(testSet.label, predictProbabilities(m, transform, testSet, undefined)).auc;
+    expect(trainedState.history.some((h) => h.phase === 'joint')).toBe(true);
+    expect(auc(trained)).toBeGreaterThan(auc(logistic) + 0.01);
   });
 
   it('keeps the best linear model when the joint phase cannot beat it', async () => {
@@ -143,6 +161,9 @@ describe('training', () => {
     const linearBest = Math.min(...state.history.filter((h) => h.phase === 'linear').map((h) => h.validationLoss));
     expect(state.history.filter((h) => h.phase === 'joint').every((h) => h.validationLoss > linearBest)).toBe(true);
     expect(state.history[state.bestEpoch - 1]!.phase).toBe('linear');
+    // What it keeps is exactly the linear model: the deep part adds nothing.
+    const full = predictLogits(model, transform, testSet, undefined);
+    expect(Array.from(full.slice(0, 50))).toEqual(Array.from(forwardLogits(model, transform, testSet, undefined, false, true).dataSync().slice(0, 50)));
   });
 
   it('predicts through the calibration it carries', () => {

@@ -5,6 +5,7 @@ import { fnv1a } from './hash';
 import { columnsOf, imageColumn, type FeatureSpec } from './spec';
 import { tokenize } from './tokenize';
 import { Random } from '../random';
+import { MAX_CROSSABLE_IDS, RowSample, selectCrosses, type Cross } from './crosses';
 
 /** `boundaries` (quantiles of the training split) also turn the value into a bucket id, so the linear
  *  part of the model can learn thresholds and curves; transforms saved before buckets have none. */
@@ -19,6 +20,8 @@ export interface FittedTransform {
   numeric: NumericTransform[];
   categorical: CategoricalTransform[];
   text: TextTransform[];
+  /** Pairs of id columns the model's linear part weighs per cell (absent in transforms saved before). */
+  crosses?: Cross[];
   image?: { name: string; size: number };
   fittedOn: { month: string; rows: number; from: number; to: number };
 }
@@ -83,14 +86,19 @@ export class TransformFitter {
   private readonly moments = new Map<string, { n: number; min: number; max: number; sum: number; sumSq: number; logSum: number; logSumSq: number }>();
   private readonly counts = new Map<string, Map<string, number>>();
   private readonly samples = new Map<string, { values: number[]; seen: number; random: Random }>();
+  private readonly crossSample: RowSample;
   private rows = 0;
   private from = Infinity;
   private to = -Infinity;
 
-  constructor(private readonly spec: FeatureSpec) {}
+  constructor(private readonly spec: FeatureSpec) {
+    const small = columnsOf(spec, 'categorical').filter((c) => !c.hashBuckets && c.vocabularySize < MAX_CROSSABLE_IDS);
+    this.crossSample = new RowSample([...small, ...columnsOf(spec, 'numeric')].map((c) => c.name));
+  }
 
   add(example: Example): void {
     this.rows += 1;
+    this.crossSample.add(example);
     this.from = Math.min(this.from, example.t);
     this.to = Math.max(this.to, example.t);
     for (const column of columnsOf(this.spec, 'numeric')) {
@@ -127,6 +135,26 @@ export class TransformFitter {
   }
 
   fit(month: string): FittedTransform {
+    const transform = this.fitColumns(month);
+    return { ...transform, crosses: this.chooseCrosses(transform) };
+  }
+
+  /** Crosses between small id columns, tested on the sampled training rows encoded by `transform`. */
+  private chooseCrosses(transform: FittedTransform): Cross[] {
+    const fields = idFields(transform);
+    const crossable = new Set(this.crossSample.columns.map((name) => (columnsOf(this.spec, 'numeric').some((c) => c.name === name) ? `${name}_bucket` : name)));
+    const candidates = fields.flatMap((field, index) => (crossable.has(field.name) && field.cardinality <= MAX_CROSSABLE_IDS ? [index] : []));
+    const encoder = new Encoder(transform);
+    const rows = this.crossSample.rows;
+    const ids = rows.map((example) => {
+      const all = encoder.encode(example, () => -1).categorical;
+      return Int32Array.from(candidates, (index) => all[index]!);
+    });
+    const labels = Uint8Array.from(rows, (example) => example.y);
+    return selectCrosses(candidates.map((i) => fields[i]!.name), candidates.map((i) => fields[i]!.cardinality), ids, labels);
+  }
+
+  private fitColumns(month: string): FittedTransform {
     if (this.rows === 0) throw new Error('Cannot fit the transform on an empty training split');
     const topValues = (name: string, limit: number) =>
       [...(this.counts.get(name) ?? new Map<string, number>())].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit).map(([value]) => value);

@@ -11,6 +11,8 @@ export const IMAGE_EMBEDDING = 16;
 export interface ClickModel {
   head: tf.LayersModel;
   imageTower?: tf.LayersModel;
+  /** The head's linear part alone, sharing its weights (built for training; not saved). */
+  linear?: tf.LayersModel;
   /** Applied to the head's logit when predicting; absent while training and in models saved before it. */
   calibration?: Calibration;
 }
@@ -52,11 +54,13 @@ const apply = (layer: tf.layers.Layer, input: Symbolic | Symbolic[]) => layer.ap
 const concat = (parts: Symbolic[], axis = -1) => (parts.length > 1 ? apply(tf.layers.concatenate({ axis }), parts) : parts[0]!);
 
 /** Head inputs, by name (forward.ts feeds them by these names): `numeric` [n], `ids` [fields] (every
- *  id column offset into one shared table, see idOffsets), `text_<column>` [maxTokens] per text
- *  column, and with an image `image_embedding` [16] and `image_present` [1]. Output: one logit. */
-export function buildHead(transform: FittedTransform, baseRate: number, shape: HeadShape = DEFAULT_HEAD_SHAPE, seeds = seededInitializers(1)): tf.LayersModel {
+ *  id column offset into one shared table, see idOffsets), `crosses` [pairs] (cell ids, see
+ *  crossCells), `text_<column>` [maxTokens] per text column, and with an image `image_embedding` [16]
+ *  and `image_present` [1]. Output: one logit. */
+export function buildHead(transform: FittedTransform, baseRate: number, shape: HeadShape = DEFAULT_HEAD_SHAPE, seeds = seededInitializers(1)): { head: tf.LayersModel; linear: tf.LayersModel } {
   const { fieldSize } = shape;
   const inputs: Symbolic[] = [];
+  const linearInputs: Symbolic[] = [];
   const fields: Symbolic[] = [];
   const wide: Symbolic[] = [];
   const raw: Symbolic[] = [];
@@ -65,6 +69,7 @@ export function buildHead(transform: FittedTransform, baseRate: number, shape: H
   if (transform.numeric.length > 0) {
     const numeric = tf.input({ shape: [transform.numeric.length], name: 'numeric' });
     inputs.push(numeric);
+    linearInputs.push(numeric);
     raw.push(numeric);
     fields.push(asField(apply(tf.layers.dense({ units: fieldSize, kernelInitializer: seeds.glorot(), name: 'numeric_field' }), numeric)));
   }
@@ -73,13 +78,24 @@ export function buildHead(transform: FittedTransform, baseRate: number, shape: H
     const input = tf.input({ shape: [ids.length], name: 'ids', dtype: 'int32' });
     const tableRows = ids.reduce((sum, field) => sum + field.cardinality, 0);
     inputs.push(input);
+    linearInputs.push(input);
     fields.push(apply(tf.layers.embedding({ inputDim: tableRows, outputDim: fieldSize, embeddingsInitializer: seeds.embedding(), name: 'emb_fields' }), input));
     // One weight per id: the linear model's one-hot terms.
     wide.push(apply(tf.layers.flatten(), apply(tf.layers.embedding({ inputDim: tableRows, outputDim: 1, embeddingsInitializer: 'zeros', name: 'emb_wide' }), input)));
   }
+  const crosses = transform.crosses ?? [];
+  if (crosses.length > 0) {
+    // One weight per cell of each chosen pair of id columns, in the linear part only.
+    const input = tf.input({ shape: [crosses.length], name: 'crosses', dtype: 'int32' });
+    inputs.push(input);
+    linearInputs.push(input);
+    const cells = crosses.reduce((sum, cross) => sum + cross.cardinality, 0);
+    wide.push(apply(tf.layers.flatten(), apply(tf.layers.embedding({ inputDim: cells, outputDim: 1, embeddingsInitializer: 'zeros', name: 'emb_wide_crosses' }), input)));
+  }
   for (const column of transform.text) {
     const input = tf.input({ shape: [column.maxTokens], name: `text_${column.name}`, dtype: 'int32' });
     inputs.push(input);
+    linearInputs.push(input);
     const tokens = (width: number, name: string, embeddingsInitializer: ReturnType<typeof tf.initializers.zeros> | 'zeros') =>
       apply(tf.layers.globalAveragePooling1d({}), apply(tf.layers.embedding({ inputDim: textCardinality(column), outputDim: width, name, embeddingsInitializer }), input));
     fields.push(asField(tokens(fieldSize, `emb_text_${column.name}`, seeds.embedding())));
@@ -89,9 +105,19 @@ export function buildHead(transform: FittedTransform, baseRate: number, shape: H
     const embedding = tf.input({ shape: [IMAGE_EMBEDDING], name: 'image_embedding' });
     const present = tf.input({ shape: [1], name: 'image_present' });
     inputs.push(embedding, present);
+    linearInputs.push(present);
     raw.push(present);
     fields.push(asField(apply(tf.layers.dense({ units: fieldSize, kernelInitializer: seeds.glorot(), name: 'image_field' }), embedding)));
   }
+
+  // The linear part. Per-id and per-word weights are summed as they are (a fixed all-ones kernel: a
+  // learned scale on zero-initialised weights would never move off zero); the bias starts at the base
+  // click rate, so early epochs are already calibrated.
+  const linearTerms: Symbolic[] = [];
+  if (wide.length > 0) linearTerms.push(apply(tf.layers.dense({ units: 1, useBias: false, kernelInitializer: 'ones', trainable: false, name: 'wide_sum' }), concat(wide)));
+  if (raw.length > 0) linearTerms.push(apply(tf.layers.dense({ units: 1, useBias: false, kernelInitializer: 'zeros', name: 'wide_numeric' }), concat(raw)));
+  const prior = Math.log(baseRate / (1 - baseRate));
+  const linearLogit = apply(tf.layers.dense({ units: 1, kernelInitializer: 'ones', biasInitializer: tf.initializers.constant({ value: prior }), name: 'linear_logit' }), concat(linearTerms));
 
   const fieldMatrix = concat(fields, 1);
   // All pairwise dot products at once: [fields × fields], symmetric, so the top layers see each pair twice.
@@ -102,16 +128,21 @@ export function buildHead(transform: FittedTransform, baseRate: number, shape: H
   shape.hidden.forEach((units, i) => {
     hidden = apply(tf.layers.dense({ units, activation: 'relu', kernelInitializer: seeds.glorot(), name: `hidden_${i}` }), hidden);
   });
-  // Start at the base click rate, so early epochs are already calibrated.
-  const prior = Math.log(baseRate / (1 - baseRate));
-  const deepLogit = apply(tf.layers.dense({ units: 1, kernelInitializer: seeds.glorot(), biasInitializer: tf.initializers.constant({ value: prior }), name: 'deep_logit' }), hidden);
-  const terms = [deepLogit];
-  // The per-id and per-word weights are summed as they are (a fixed all-ones kernel): a learned scale
-  // on zero-initialised weights would never move off zero.
-  if (wide.length > 0) terms.push(apply(tf.layers.dense({ units: 1, useBias: false, kernelInitializer: 'ones', trainable: false, name: 'wide_sum' }), concat(wide)));
-  if (raw.length > 0) terms.push(apply(tf.layers.dense({ units: 1, useBias: false, kernelInitializer: 'zeros', name: 'wide_numeric' }), concat(raw)));
-  const logit = terms.length > 1 ? apply(tf.layers.add({ name: 'logit' }), terms) : deepLogit;
-  return tf.model({ inputs, outputs: logit, name: 'click_head' });
+  // Zero until the joint phase wakes it (wakeDeepPart): until then the model is exactly its linear part.
+  const deepLogit = apply(tf.layers.dense({ units: 1, useBias: false, kernelInitializer: 'zeros', name: DEEP_LOGIT }), hidden);
+  const logit = apply(tf.layers.add({ name: 'logit' }), [linearLogit, deepLogit]);
+  return { head: tf.model({ inputs, outputs: logit, name: 'click_head' }), linear: tf.model({ inputs: linearInputs, outputs: linearLogit, name: 'linear_part' }) };
+}
+
+const DEEP_LOGIT = 'deep_logit';
+
+/** Starts the joint phase: the deep part's output weights get small seeded values, so gradients reach
+ *  the layers below them at once instead of waiting for a zero kernel to move. */
+export function wakeDeepPart(model: ClickModel, seed: number): void {
+  const layer = model.head.layers.find((l) => l.name === DEEP_LOGIT);
+  if (!layer) return;
+  const [kernel] = layer.getWeights();
+  layer.setWeights([tf.tidy(() => tf.randomUniform(kernel!.shape, -0.05, 0.05, 'float32', seed))]);
 }
 
 /** Where each id column starts in the shared table: forward.ts adds these to the encoded ids. */
@@ -122,23 +153,39 @@ export function idOffsets(transform: FittedTransform): Int32Array {
   return offsets;
 }
 
-/** The linear part's weights (per-id and per-word weights, numeric weights) and the logit's bias: what
- *  the first training phase fits, a logistic regression inside the model. */
+/** The linear part's weights (per-id and per-word weights, numeric weights, the bias): what the first
+ *  training phase fits, a logistic regression inside the model. */
 export function linearVariables(model: ClickModel): tf.Variable[] {
-  return model.head.layers.flatMap((layer) => {
-    if (layer.name === 'wide_numeric' || layer.name.startsWith('emb_wide')) return layer.trainableWeights;
-    if (layer.name === 'deep_logit') return layer.trainableWeights.filter((w) => w.originalName.endsWith('bias'));
-    return [];
-  }).map((w) => w.read() as tf.Variable);
+  return (model.linear?.trainableWeights ?? []).map((w) => w.read() as tf.Variable);
+}
+
+/** Each row's cell in each cross, offset into one table: cross k starts after crosses 0..k-1's cells. */
+export function crossCells(transform: FittedTransform, categorical: Int32Array, rows: number): Int32Array {
+  const crosses = transform.crosses ?? [];
+  const fields = idFields(transform);
+  const width = fields.length;
+  const index = new Map(fields.map((field, i) => [field.name, i]));
+  const out = new Int32Array(rows * crosses.length);
+  let offset = 0;
+  crosses.forEach((cross, k) => {
+    const a = index.get(cross.fields[0])!;
+    const b = index.get(cross.fields[1])!;
+    const columns = fields[b]!.cardinality;
+    for (let r = 0; r < rows; r++) out[r * crosses.length + k] = offset + categorical[r * width + a]! * columns + categorical[r * width + b]!;
+    offset += cross.cardinality;
+  });
+  return out;
 }
 
 /** Frees a model's weights (long-lived workers and servers load many). */
 export function disposeClickModel(model: ClickModel): void {
+  // The linear view shares the head's layers: freeing the head frees it too.
   model.head.dispose();
   model.imageTower?.dispose();
 }
 
 export function buildClickModel(transform: FittedTransform, baseRate: number, shape: HeadShape = DEFAULT_HEAD_SHAPE, seed = 1): ClickModel {
   const seeds = seededInitializers(seed);
-  return { head: buildHead(transform, baseRate, shape, seeds), imageTower: transform.image ? buildImageTower(transform.image.size, seeds) : undefined };
+  const { head, linear } = buildHead(transform, baseRate, shape, seeds);
+  return { head, linear, imageTower: transform.image ? buildImageTower(transform.image.size, seeds) : undefined };
 }

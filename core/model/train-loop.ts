@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { EncodedDataset } from '../features/dataset';
 import type { FittedTransform } from '../features/transform';
 import { Random } from '../random';
-import { linearVariables, type ClickModel, type HeadShape } from './architecture';
+import { linearVariables, wakeDeepPart, type ClickModel, type HeadShape } from './architecture';
 import { forwardLogits, sliceDataset, takeRows, type PixelSource } from './forward';
 
 export interface TrainOptions {
@@ -84,6 +84,7 @@ export async function runTraining(run: TrainRun): Promise<TrainState> {
     }
     if (state.phase === 'joint') return state;
     await run.restoreEpoch(state.bestEpoch);
+    wakeDeepPart(run.model, run.options.seed);
     state = { ...state, phase: 'joint', phaseStartedAt: state.epoch, phaseBestLoss: Infinity, phaseBestEpoch: state.epoch };
   }
 }
@@ -109,7 +110,7 @@ async function runEpoch(run: TrainRun, state: TrainState): Promise<TrainState> {
     const batch = takeRows(train, order.subarray(start, Math.min(start + options.batchSize, train.rows)));
     if (options.idDropout > 0) dropIds(batch, droppable, options.idDropout, dropout);
     const loss = tf.tidy(() => optimizer.minimize(() => {
-      const logits = forwardLogits(model, transform, batch, pixels, true);
+      const logits = forwardLogits(model, transform, batch, pixels, true, state.phase === 'linear');
       const data = tf.losses.sigmoidCrossEntropy(tf.tensor1d(batch.label), logits) as tf.Scalar;
       return penalties.reduce((total, p) => total.add(tf.addN(p.tables.map((v) => v.square().sum())).mul(p.l2)) as tf.Scalar, data);
     }, true, variables)!);
@@ -119,7 +120,7 @@ async function runEpoch(run: TrainRun, state: TrainState): Promise<TrainState> {
     // Yield so heartbeats and cancellation get through between batches.
     await new Promise((resolve) => setImmediate(resolve));
   }
-  const validationLoss = await meanLogLoss(model, transform, validation, pixels);
+  const validationLoss = await meanLogLoss(model, transform, validation, pixels, state.phase === 'linear');
   const improved = validationLoss < state.bestLoss;
   const phaseImproved = validationLoss < state.phaseBestLoss;
   const next: TrainState = {
@@ -136,11 +137,11 @@ async function runEpoch(run: TrainRun, state: TrainState): Promise<TrainState> {
 }
 
 /** Mean log loss of the raw (uncalibrated) model, batch by batch, yielding so heartbeats get through. */
-export async function meanLogLoss(model: ClickModel, transform: FittedTransform, data: EncodedDataset, pixels: PixelSource | undefined, batchSize = 4096): Promise<number> {
+export async function meanLogLoss(model: ClickModel, transform: FittedTransform, data: EncodedDataset, pixels: PixelSource | undefined, linearOnly = false, batchSize = 4096): Promise<number> {
   let sum = 0;
   for (let start = 0; start < data.rows; start += batchSize) {
     const batch = sliceDataset(data, start, Math.min(start + batchSize, data.rows));
-    const loss = tf.tidy(() => tf.losses.sigmoidCrossEntropy(tf.tensor1d(batch.label), forwardLogits(model, transform, batch, pixels, false), undefined, 0, tf.Reduction.SUM));
+    const loss = tf.tidy(() => tf.losses.sigmoidCrossEntropy(tf.tensor1d(batch.label), forwardLogits(model, transform, batch, pixels, false, linearOnly), undefined, 0, tf.Reduction.SUM));
     sum += (await loss.data())[0]!;
     loss.dispose();
     await new Promise((resolve) => setImmediate(resolve));
