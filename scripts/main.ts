@@ -1,11 +1,12 @@
 // The main job: the whole product on one machine with the same code as production. Starts (or joins)
 // Temporal, runs both workers and the API, fills the bucket with generated demo months if it has none,
-// creates the monthly Schedule, runs the pipeline month by month, then serves until Ctrl-C.
-// `--once` exits after the runs instead.
+// creates the monthly Schedule, runs the pipeline month by month (one line per month), then serves
+// until Ctrl-C. `--once` exits after the runs instead (non-zero if a month failed). SIGINT/SIGTERM
+// at any moment stops everything it started, cleanly, and exits 0; a restart resumes an interrupted run.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type Client } from '@temporalio/client';
 import { startApi } from '../api/lib/start-api';
 import { codeVersion } from '../core/code-version';
 import { loadConfig, type Config } from '../core/config';
@@ -14,6 +15,7 @@ import { addMonths, monthBefore } from '../core/features/month';
 import { log } from '../core/log';
 import { rawPrefix } from '../core/pipeline/layout';
 import { pipelineSettings } from '../core/pipeline/settings';
+import { ModelRegistry } from '../core/registry/model-registry';
 import { listAll, type BlobStore } from '../core/storage/blob-store';
 import { openStore } from '../core/storage/open-store';
 import { connectClient, temporalAddress } from '../core/temporal/connect';
@@ -22,47 +24,61 @@ import { startTemporalDevServer } from '../devstack/temporal-dev-server';
 import { tcpReachable } from '../devstack/processes';
 import { startWorkers } from '../workers/run-workers';
 import { pipelineWorkflowId } from '../workflows/ids';
-import { monthlyPipeline, type PipelineProgress } from '../workflows/monthly-pipeline';
+import { monthlyPipeline } from '../workflows/monthly-pipeline';
+import { describeOutcome, failureMessage, type MonthOutcome } from './main/month-outcome';
+import { Stopper } from './main/stopper';
 
 const { values } = parseArgs({ options: { once: { type: 'boolean', default: false } } });
 const config = loadConfig();
 await fs.mkdir(config.DATA_DIR, { recursive: true });
+const stopper = new Stopper();
+stopper.onSignals(['SIGINT', 'SIGTERM']);
 
-const temporal = await embeddedTemporal(config);
-const { workers, done: workersDone } = await startWorkers(['pipeline', 'training'], config);
-const api = await startApi(config);
-const client = await connectClient({ address: temporalAddress(config), namespace: config.TEMPORAL_NAMESPACE });
-const store = await openStore(config);
-const settings = pipelineSettings(config, codeVersion(config));
-await ensureMonthlySchedule(client, {
-  scheduleId: config.SCHEDULE_ID, cron: config.SCHEDULE_CRON, catchupWindowDays: config.SCHEDULE_CATCHUP_WINDOW_DAYS, taskQueue: config.PIPELINE_TASK_QUEUE, settings,
-});
+try {
+  const temporal = await embeddedTemporal(config);
+  if (temporal) stopper.track('embedded Temporal', temporal, (t) => t.stop());
+  stopper.track('pipeline and training workers', await startWorkers(['pipeline', 'training'], config), async (started) => {
+    // The SDK's own signal handler may have begun draining them already.
+    for (const worker of started.workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+    await started.done;
+  });
+  const api = stopper.track('REST API', await startApi(config), (running) => running.stop());
+  const client = stopper.track('Temporal client', await connectClient({ address: temporalAddress(config), namespace: config.TEMPORAL_NAMESPACE }), (c) => c.connection.close());
+  const store = await openStore(config);
+  const settings = pipelineSettings(config, codeVersion(config));
+  await ensureMonthlySchedule(client, {
+    scheduleId: config.SCHEDULE_ID, cron: config.SCHEDULE_CRON, catchupWindowDays: config.SCHEDULE_CATCHUP_WINDOW_DAYS, taskQueue: config.PIPELINE_TASK_QUEUE, settings,
+  });
 
-const months = config.DEMO_MONTHS?.split(',') ?? [addMonths(monthBefore(new Date()), -1), monthBefore(new Date())];
-for (const month of months) {
-  await ensureDemoData(store, month, config.DEMO_IMPRESSIONS);
-  report(await runMonth(client, month));
-}
-await api.predictor.refresh();
+  let failed = 0;
+  const months = config.DEMO_MONTHS?.split(',') ?? [addMonths(monthBefore(new Date()), -1), monthBefore(new Date())];
+  for (const month of months) {
+    await ensureDemoData(store, month, config.DEMO_IMPRESSIONS);
+    const outcome = await runMonth(client, month, settings);
+    if ('failure' in outcome) failed += 1;
+    console.log(describeOutcome(outcome, (await new ModelRegistry(store).champion())?.version));
+  }
+  await api.predictor.refresh();
 
-const uiUrl = temporal?.uiUrl ?? `(your Temporal UI for ${temporalAddress(config)})`;
-console.log(`
+  const uiUrl = temporal?.uiUrl ?? `(your Temporal UI for ${temporalAddress(config)})`;
+  console.log(`
 adclick is up.
   Temporal UI   ${uiUrl}   (workflows ctr-pipeline-YYYY-MM; schedule ${config.SCHEDULE_ID})
   REST API      ${api.url}   (OpenAPI at ${api.url}/openapi.json)
   bucket        ${store.url}
   try           curl -s ${api.url}/v1/models/history
+  stop          Ctrl-C
 `);
-
-if (values.once) await shutdown();
-else for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown());
-
-async function shutdown(): Promise<void> {
-  await api.stop();
-  workers.forEach((worker) => worker.shutdown());
-  await workersDone;
-  await client.connection.close();
-  await temporal?.stop();
+  if (values.once) {
+    await stopper.stop('--once');
+    process.exit(failed > 0 ? 1 : 0);
+  }
+} catch (error) {
+  // A signal closed what the runs were waiting on: the stopper reports and exits.
+  if (stopper.stopped) await new Promise(() => undefined);
+  log.error('the main job could not start', { error: failureMessage(error) });
+  await stopper.stop('start-up failed');
+  process.exit(1);
 }
 
 /** The dev server with its SQLite file under DATA_DIR, unless TEMPORAL_ADDRESS names a cluster or one already listens. */
@@ -86,21 +102,23 @@ async function ensureDemoData(store: BlobStore, month: string, impressions: numb
   await generateMonth(store, { month, impressions, dirt: { malformedRows: 0.002, outOfRangeRows: 0.001, missingImages: 0.005, corruptImages: 0.005 } });
 }
 
-/** Starts the month's run, or attaches to it if one is already running; a finished month reuses its stages. */
-async function runMonth(client: Client, month: string): Promise<PipelineProgress> {
+/** Starts the month's run, or resumes following the one an earlier, interrupted main job left running. */
+async function runMonth(client: Client, month: string, settings: ReturnType<typeof pipelineSettings>): Promise<MonthOutcome> {
   const workflowId = pipelineWorkflowId(month);
   try {
-    const handle = await client.workflow.start(monthlyPipeline, { taskQueue: config.PIPELINE_TASK_QUEUE, workflowId, args: [{ month, settings }] });
-    log.info('pipeline started', { workflowId, runId: handle.firstExecutionRunId });
-    return await handle.result();
+    let handle;
+    try {
+      handle = await client.workflow.start(monthlyPipeline, { taskQueue: config.PIPELINE_TASK_QUEUE, workflowId, args: [{ month, settings }] });
+      log.info('pipeline started', { workflowId, runId: handle.firstExecutionRunId });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      handle = client.workflow.getHandle<typeof monthlyPipeline>(workflowId);
+      const started = (await handle.describe()).startTime;
+      console.log(`month ${month}: resuming the run started ${started.toISOString()} (an earlier main job was stopped during it)`);
+    }
+    return { month, run: await handle.result() };
   } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    return client.workflow.getHandle<typeof monthlyPipeline>(workflowId).result();
+    if (stopper.stopped || !(error instanceof WorkflowFailedError)) throw error;
+    return { month, failure: failureMessage(error) };
   }
-}
-
-function report(run: PipelineProgress): void {
-  const decision = run.summary.promote as { version: number; outcome: string; reasons: string[] } | undefined;
-  const evaluation = run.summary.evaluate as { candidate: { auc: number; calibration: number } } | undefined;
-  console.log(`month ${run.month}: ${run.stage}; model v${decision?.version} ${decision?.outcome}${decision?.reasons.length ? ` (${decision.reasons.join('; ')})` : ''}; holdout AUC ${evaluation?.candidate.auc.toFixed(4)}, calibration ${evaluation?.candidate.calibration.toFixed(3)}; reused stages: ${run.reused.join(', ') || 'none'}`);
 }

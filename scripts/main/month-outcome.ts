@@ -1,0 +1,31 @@
+// One readable line per month for the main job: promoted, kept the champion, nothing new, or failed.
+import type { EvaluationSummary } from '../../activities/evaluate';
+import type { PromotionDecision } from '../../activities/promote';
+import type { PipelineProgress } from '../../workflows/monthly-pipeline';
+
+export type MonthOutcome = { month: string; run: PipelineProgress } | { month: string; failure: string };
+
+const f = (x: number | undefined) => (x === undefined ? '?' : x.toFixed(4));
+
+export function describeOutcome(outcome: MonthOutcome, champion: number | undefined): string {
+  const now = `champion now ${champion === undefined ? 'none' : `v${champion}`}`;
+  if ('failure' in outcome) return `month ${outcome.month}: FAILED: ${outcome.failure}; ${now}`;
+  const { run } = outcome;
+  const decision = run.summary.promote as PromotionDecision | undefined;
+  const evaluation = run.summary.evaluate as EvaluationSummary | undefined;
+  if (!decision || !evaluation) return `month ${run.month}: ${run.stage}; ${now}`;
+  const scores = `AUC ${f(evaluation.candidate.auc)} (baseline ${f(evaluation.baseline?.auc)}${evaluation.champion ? `, v${evaluation.champion.version} ${f(evaluation.champion.auc)}` : ''}), calibration ${evaluation.candidate.calibration.toFixed(3)}`;
+  if (run.reused.includes('promote')) {
+    return `month ${run.month}: no new model (every stage reused from an earlier run, which ${decision.outcome} v${decision.version}); ${now}`;
+  }
+  if (decision.outcome === 'promoted') return `month ${run.month}: promoted v${decision.version}: ${scores}; ${now}`;
+  const verb = decision.outcome === 'rejected' ? 'rejected' : 'not promoted';
+  return `month ${run.month}: kept ${decision.previousChampion === null ? 'no champion' : `v${decision.previousChampion}`}; v${decision.version} ${verb}: ${decision.reasons.join('; ')}; ${scores}; ${now}`;
+}
+
+/** Why a run failed: the deepest cause's message (the activity's own, e.g. the blocking findings), bounded. */
+export function failureMessage(error: unknown): string {
+  let text = String(error);
+  for (let e = error as { message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) if (e.message) text = e.message;
+  return text.length > 600 ? `${text.slice(0, 600)}… (${text.length} characters)` : text;
+}

@@ -1,0 +1,72 @@
+// The main job as an operator runs it (`npm start`'s script, a real process with its own embedded
+// Temporal): Ctrl-C in the middle of a month's training stops everything it started and exits 0 with
+// one line; nothing is left running; a restart resumes the interrupted run and reports the month.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { freePort, tcpReachable } from '../devstack/processes';
+
+const root = path.resolve(import.meta.dirname, '..');
+let dataDir: string;
+let env: NodeJS.ProcessEnv;
+
+interface Job { child: ChildProcess; output: () => string; exited: Promise<number | null> }
+
+function startJob(args: string[] = []): Job {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/main.ts', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  return { child, output: () => output, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+}
+
+async function waitFor(job: Job, pattern: RegExp, seconds: number): Promise<void> {
+  for (let waited = 0; waited < seconds * 5; waited++) {
+    if (pattern.test(job.output())) return;
+    if (job.child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`never saw ${pattern}; output:\n${job.output().slice(-3000)}`);
+}
+
+/** Processes whose command line names this test's data directory (the embedded Temporal's SQLite file). */
+function processesUsing(dir: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-af', dir]).toString().trim().split('\n').filter((line) => line && !line.includes('pgrep'));
+  } catch {
+    return [];
+  }
+}
+
+beforeAll(async () => {
+  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'adclick-main-job-'));
+  const [temporalPort, uiPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+  env = {
+    ...process.env,
+    DATA_DIR: dataDir, TEMPORAL_DEV_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), API_PORT: String(apiPort),
+    DEMO_MONTHS: '2026-06', DEMO_IMPRESSIONS: '12000', TEMPORAL_ADDRESS: '', STORAGE_URL: '', GCS_API_ENDPOINT: '',
+  };
+});
+afterAll(async () => fs.rm(dataDir, { recursive: true, force: true }));
+
+it('stops cleanly on Ctrl-C during training, leaves nothing behind, and resumes the run on restart', async () => {
+  const first = startJob();
+  await waitFor(first, /epoch done/, 240);
+  first.child.kill('SIGINT');
+  const code = await Promise.race([first.exited, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 90_000))]);
+  expect(code, first.output().slice(-3000)).toBe(0);
+  expect(first.output()).toMatch(/^stopped \(SIGINT\): embedded Temporal, pipeline and training workers, REST API, Temporal client in \d+\.\d s$/m);
+  expect(first.output()).not.toMatch(/IllegalStateError|Unhandled|at .*\.ts:\d+/);
+  expect(await tcpReachable('127.0.0.1', Number(env.TEMPORAL_DEV_PORT))).toBe(false);
+  expect(processesUsing(dataDir)).toEqual([]);
+
+  const second = startJob(['--once']);
+  expect(await second.exited, second.output().slice(-3000)).toBe(0);
+  expect(second.output()).toMatch(/^month 2026-06: resuming the run started /m);
+  expect(second.output()).toMatch(/^month 2026-06: promoted v1: AUC 0\.\d{4} \(baseline 0\.\d{4}\), calibration \d\.\d{3}; champion now v1$/m);
+  expect(second.output()).toMatch(/^stopped \(--once\): /m);
+  expect(processesUsing(dataDir)).toEqual([]);
+}, 600_000);
