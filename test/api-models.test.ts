@@ -92,6 +92,20 @@ it('refuses a rejected version with 422 unless forced, an unknown one with 404, 
   expect(rollback.status).toBe(200);
   const forced = await call<ChampionBody>('POST', '/v1/models/3/promote', { reason: 'deliberate', force: true }, { 'X-Actor': 'bob' });
   expect(forced.body.champion).toMatchObject({ version: 3, previous: 1, actor: 'bob' });
+  expect(forced.body).toMatchObject({ changed: true });
+  const again = await call<ChampionBody & { changed: boolean }>('POST', '/v1/models/3/promote', { reason: 'once more', force: true });
+  expect(again).toMatchObject({ status: 200, body: { changed: false, champion: { version: 3, revision: forced.body.champion.revision } } });
+});
+
+it('tells racing promotions of the same version which one won: one 200, the others 409 naming the champion', async () => {
+  const current = (await call<ChampionBody>('GET', '/v1/models/champion')).body.champion.version;
+  const racing = await Promise.all(Array.from({ length: 5 }, (_, i) => call<ChampionBody & ErrorBody>('POST', '/v1/models/2/promote', { reason: `racer ${i}`, expectedCurrent: current, force: true })));
+  expect(racing.filter((r) => r.status === 200)).toHaveLength(1);
+  const losers = racing.filter((r) => r.status === 409);
+  expect(losers).toHaveLength(4);
+  for (const loser of losers) expect(loser.body.error).toBe(`Cannot promote v2: the champion is v2, not v${current} as expected`);
+  // Put back what the next test expects.
+  await call('POST', `/v1/models/${current}/promote`, { reason: 'restore', expectedCurrent: 2, force: true });
 });
 
 it('names what is wrong with a promotion request', async () => {
@@ -107,7 +121,9 @@ it('answers who was champion when, from the audit history', async () => {
   const history = await call<{ entries: HistoryEntry[] }>('GET', '/v1/models/history');
   expect(history.status).toBe(200);
   const changes = history.body.entries.filter((e) => e.revision !== undefined);
-  expect(changes.map((e) => [e.event, e.version, e.actor])).toEqual([['promoted', 1, 'alice'], ['promoted', 2, 'api'], ['rolled-back', 1, 'bob'], ['promoted', 3, 'bob']]);
+  expect(changes.slice(0, 4).map((e) => [e.event, e.version, e.actor])).toEqual([['promoted', 1, 'alice'], ['promoted', 2, 'api'], ['rolled-back', 1, 'bob'], ['promoted', 3, 'bob']]);
+  // Then one racer's v2, and v3 restored.
+  expect(changes.slice(4).map((e) => e.version)).toEqual([2, 3]);
   expect(history.body.entries.filter((e) => e.event === 'rejected').map((e) => e.version)).toEqual([3]);
 
   const before = await call('GET', `/v1/models/history?at=${encodeURIComponent('2000-01-01T00:00:00Z')}`);

@@ -73,7 +73,10 @@ export class ModelRegistry {
   async promote(version: number, options: PromoteOptions): Promise<Champion> {
     const [target, current] = await Promise.all([this.get(version), this.champion()]);
     if (!target) throw new VersionNotFoundError(version);
-    if (current?.version === version) return this.settlePromotion(current);
+    if (current?.version === version) {
+      if (options.requireChange && options.expectedCurrent !== undefined && options.expectedCurrent !== version) throw new ConcurrentPromotionError(version, options.expectedCurrent, version);
+      return this.settlePromotion(current);
+    }
     if (target.status === 'rejected' && !options.force) {
       throw new InvalidTransitionError(`v${version} was rejected (${target.rejection?.reasons.join('; ')}); promote it with force to roll back to it deliberately`);
     }

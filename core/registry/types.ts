@@ -102,6 +102,10 @@ export interface PromoteOptions {
   reason: string;
   /** The champion the caller decided against (null: none); if it changed meanwhile, the promotion is refused. */
   expectedCurrent?: number | null;
+  /** Refuse, rather than succeed without change, when the version is already champion but expectedCurrent
+   *  names another: an API caller must learn that someone else's promotion won. (A retried activity
+   *  leaves this off, so its own earlier success is not an error.) */
+  requireChange?: boolean;
   /** Allows promoting a rejected version: a manual rollback by an engineer. */
   force?: boolean;
   actor?: string;

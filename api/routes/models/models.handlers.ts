@@ -33,11 +33,14 @@ export const promote: AppRouteHandler<PromoteRoute> = async (c) => {
   const actor = c.req.valid('header')['x-actor'] ?? DEFAULT_ACTOR;
   const { registry, predictor } = c.var.deps;
   try {
-    const expected = expectedCurrent !== undefined ? expectedCurrent : ((await registry.champion())?.version ?? null);
-    const champion = await registry.promote(version, { reason, force, actor, expectedCurrent: expected });
+    const before = await registry.champion();
+    // Without an expectedCurrent, promoting the champion again changes nothing, and says so.
+    if (expectedCurrent === undefined && before?.version === version) return c.json({ champion: before, changed: false }, 200);
+    const expected = expectedCurrent !== undefined ? expectedCurrent : (before?.version ?? null);
+    const champion = await registry.promote(version, { reason, force, actor, expectedCurrent: expected, requireChange: true });
     // This process follows at once; other serving processes on their next poll.
     predictor.refresh().catch(() => undefined);
-    return c.json({ champion }, 200);
+    return c.json({ champion, changed: true }, 200);
   } catch (error) {
     if (error instanceof VersionNotFoundError) return c.json({ error: error.message }, 404);
     if (error instanceof ConcurrentPromotionError) return c.json({ error: error.message, details: { expectedCurrent: error.expectedCurrent ?? null, actualCurrent: error.actualCurrent } }, 409);

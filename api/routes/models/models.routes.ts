@@ -68,10 +68,10 @@ export const promote = createRoute({
     body: { content: { 'application/json': { schema: promoteSchema } }, required: true },
   },
   responses: {
-    200: json(z.object({ champion: championSchema }), 'The version is the champion now; serving processes follow on their next poll'),
+    200: json(z.object({ champion: championSchema, changed: z.boolean() }), 'The version is the champion now (changed: false when it already was and no expectedCurrent was given); serving processes follow on their next poll'),
     400: errorResponse('Not JSON, no reason, or not a version number'),
     404: errorResponse('No such version'),
-    409: errorResponse('The champion changed since the caller looked (another promotion won)'),
+    409: errorResponse('The champion is not the expectedCurrent (another promotion won, possibly of this same version); the error names the champion'),
     413: errorResponse('The body is larger than 1 MB'),
     415: errorResponse('The body is not sent as application/json'),
     422: errorResponse('The registry refuses the change, e.g. a rejected version without force'),
