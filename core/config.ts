@@ -33,6 +33,7 @@ const schema = z.object({
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port.default(8080),
   SERVING_POLL_SECONDS: z.coerce.number().positive().default(30),
+  SERVING_IMAGE_DEADLINE_MS: z.coerce.number().int().positive().default(500),
   DEMO_MONTHS: z.string().refine((value) => value.split(',').every((month) => MONTH_PATTERN.test(month)), 'comma-separated YYYY-MM months').optional(),
   DEMO_IMPRESSIONS: z.coerce.number().int().min(1000).default(200_000),
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(30),

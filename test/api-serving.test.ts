@@ -56,7 +56,8 @@ const predict = (instances: unknown) => call<Predictions & ErrorBody>('POST', '/
 beforeAll(async () => {
   store = new WatchedStore(await freshGcsStore());
   registry = new ModelRegistry(store);
-  predictor = new ChampionPredictor({ store, registry, pollSeconds: 0 });
+  // Held image reads below must outlast a swap: a long image deadline here; its own test checks a short one.
+  predictor = new ChampionPredictor({ store, registry, pollSeconds: 0, imageDeadlineMs: 60_000 });
   await predictor.start();
   temporal = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
   server = await startServer(createApp({ store, registry, predictor, temporal, config: loadConfig() }), '127.0.0.1', 0);
@@ -207,6 +208,21 @@ describe('with a champion', () => {
     expect(result.modelVersion).toBe(serving);
     expect(result.predictions[0]!.clickProbability).toBeGreaterThan(0);
     expect(result.predictions[0]!.warnings).toBeUndefined();
+  });
+
+  it('scores without an image that storage is slow to return, past the deadline, with a warning', async () => {
+    const quick = new ChampionPredictor({ store, registry, pollSeconds: 0, imageDeadlineMs: 200 });
+    await quick.start();
+    const key = imageKey(11);
+    await putTestImage(store, key);
+    const release = store.hold(key);
+    try {
+      const result = await quick.predict([tinyInstance({ image_path: key })]);
+      expect(result.predictions[0]!.warnings).toEqual([`image ${key} took longer than 200 ms to fetch; predicted without the image`]);
+    } finally {
+      release();
+      await quick.close();
+    }
   });
 
   it('serves its OpenAPI document and answers unknown routes in the error shape', async () => {

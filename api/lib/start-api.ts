@@ -19,7 +19,7 @@ export async function startApi(config: Config): Promise<RunningApi> {
   const backend = await initTensorFlow(config.TF_BACKEND);
   const store = await openStore(config);
   const registry = new ModelRegistry(store);
-  const predictor = new ChampionPredictor({ store, registry, pollSeconds: config.SERVING_POLL_SECONDS });
+  const predictor = new ChampionPredictor({ store, registry, pollSeconds: config.SERVING_POLL_SECONDS, imageDeadlineMs: config.SERVING_IMAGE_DEADLINE_MS });
   await predictor.start();
   // Predictions must keep working while Temporal is down: only the runs endpoints need it.
   const temporal = await connectClient({ address: temporalAddress(config), namespace: config.TEMPORAL_NAMESPACE }, { lazy: true });

@@ -15,6 +15,8 @@ export interface ChampionPredictorOptions {
   pollSeconds: number;
   /** Decoded images kept per loaded model. */
   imageCacheSize?: number;
+  /** How long a request waits for an uncached image before scoring without it (default 500 ms). */
+  imageDeadlineMs?: number;
 }
 
 export interface PredictionResult {
@@ -101,7 +103,7 @@ export class ChampionPredictor {
     const started = performance.now();
     let next: ServingModel;
     try {
-      next = await ServingModel.load(this.options.store, registry, champion, this.options.imageCacheSize ?? 2048);
+      next = await ServingModel.load(this.options.store, registry, champion, { cacheSize: this.options.imageCacheSize ?? 2048, deadlineMs: this.options.imageDeadlineMs ?? 500 });
     } catch (error) {
       this.lastError = { message: `loading v${champion.version} failed: ${(error as Error).message}`, at: new Date().toISOString() };
       log.error('serving model load failed', { event: 'serving-model-load-failed', version: champion.version, serving: this.current?.version ?? null, error: (error as Error).message, ...servedBy });

@@ -15,7 +15,8 @@ export type ImageLookup = { ok: true; pixels: Uint8Array } | { ok: false; proble
 export class ServingImages {
   private readonly cache: LruCache<string, Promise<Uint8Array>>;
 
-  constructor(private readonly store: BlobStore, private readonly size: number, capacity: number) {
+  /** `deadlineMs`: how long a request waits for one image before it is scored without it. */
+  constructor(private readonly store: BlobStore, private readonly size: number, capacity: number, private readonly deadlineMs: number) {
     this.cache = new LruCache(capacity);
   }
 
@@ -31,13 +32,20 @@ export class ServingImages {
   }
 
   private async lookupOne(key: string): Promise<ImageLookup> {
+    let timer: NodeJS.Timeout | undefined;
+    // Past the deadline the fetch goes on and lands in the cache for the next request.
+    const late = new Promise<ImageLookup>((resolve) => {
+      timer = setTimeout(() => resolve({ ok: false, problem: `image ${key} took longer than ${this.deadlineMs} ms to fetch` }), this.deadlineMs);
+    });
     try {
-      return { ok: true, pixels: await this.pixels(key) };
+      return await Promise.race([this.pixels(key).then((pixels): ImageLookup => ({ ok: true, pixels })), late]);
     } catch (error) {
       if (error instanceof BlobNotFoundError) return { ok: false, problem: `image ${key} was not found` };
       if (error instanceof UnreadableImageError) return { ok: false, problem: `image ${key} could not be decoded (${error.message})` };
       log.warn('serving image fetch failed', { key, error: (error as Error).message });
       return { ok: false, problem: `image ${key} could not be fetched (${(error as Error).message})` };
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -23,6 +23,9 @@ export interface Prediction {
   warnings?: string[];
 }
 
+/** Decoded images kept per loaded model, and how long a request waits for one. */
+export interface ImageOptions { cacheSize: number; deadlineMs: number }
+
 type ParsedInstance = { example: Example; warnings: string[] } | InstanceProblem;
 
 export class ServingModel {
@@ -34,17 +37,17 @@ export class ServingModel {
   private retired = false;
   private disposed = false;
 
-  private constructor(readonly champion: Champion, readonly spec: FeatureSpec, private readonly loaded: LoadedModel, store: BlobStore, imageCacheSize: number) {
+  private constructor(readonly champion: Champion, readonly spec: FeatureSpec, private readonly loaded: LoadedModel, store: BlobStore, images: ImageOptions) {
     this.encoder = new Encoder(loaded.transform);
     this.knownColumns = new Set(spec.columns.map((column) => column.name));
-    if (loaded.transform.image && loaded.model.imageTower) this.images = new ServingImages(store, loaded.transform.image.size, imageCacheSize);
+    if (loaded.transform.image && loaded.model.imageTower) this.images = new ServingImages(store, loaded.transform.image.size, images.cacheSize, images.deadlineMs);
   }
 
   /** Loads every file of the champion and runs one prediction: a model that cannot serve is never swapped in. */
-  static async load(store: BlobStore, registry: ModelRegistry, champion: Champion, imageCacheSize: number): Promise<ServingModel> {
+  static async load(store: BlobStore, registry: ModelRegistry, champion: Champion, images: ImageOptions): Promise<ServingModel> {
     const loaded = await loadClickModel(store, (name) => registry.fileKey(champion.version, name));
     try {
-      const model = new ServingModel(champion, parseFeatureSpec(loaded.spec), loaded, store, imageCacheSize);
+      const model = new ServingModel(champion, parseFeatureSpec(loaded.spec), loaded, store, images);
       model.warmUp();
       return model;
     } catch (error) {

@@ -7,7 +7,7 @@ import { defaultFeatureSpec } from '../../core/features/default-spec';
 import type { Example } from '../../core/features/example';
 import { TransformFitter } from '../../core/features/transform';
 import { Random } from '../../core/random';
-import { buildClickModel } from '../../core/model/architecture';
+import { buildClickModel, wakeDeepPart } from '../../core/model/architecture';
 import { saveClickModel } from '../../core/model/model-files';
 import type { ModelRegistry } from '../../core/registry/model-registry';
 import type { ModelVersion } from '../../core/registry/types';
@@ -59,6 +59,8 @@ export async function registerTinyModel(store: BlobStore, registry: ModelRegistr
   const transform = fitter.fit(TINY_MONTH);
   const baseRate = Math.max(examples.filter((e) => e.y === 1).length / examples.length, 0.01);
   const model = buildClickModel(transform, baseRate);
+  // Untrained, the linear part is all zeros: wake the deep part so predictions depend on the inputs.
+  wakeDeepPart(model, 1);
   const prefix = `artifacts/tiny/${randomUUID()}/model`;
   try {
     const card = { trainedOn: TINY_MONTH, baseRate, backend: loadedBackend() ?? 'unknown', epochs: 0, bestEpoch: 0, validationLoss: 0 };
