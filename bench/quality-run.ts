@@ -21,7 +21,7 @@ import { serveCandidate } from './serve-candidate';
 import { benchConfig, runPipeline } from './stack';
 
 export interface ScoredSet {
-  /** 'holdout <M>' or 'cold start <M+1>'. */
+  /** 'holdout <M>', 'cold start <M+1>' or 'known ads <M+1>' (the control: what the next month alone changes). */
   name: string;
   rows: number;
   clicks: number;
@@ -99,6 +99,8 @@ export async function runQuality(input: QualityRunInput): Promise<QualityRun> {
     const sets = [
       await scoreSet(`holdout ${month}`, { ...common, month, keep: (example) => holdoutIds.has(example.id!) }, baseline),
       await scoreSet(`cold start ${nextMonth}`, { ...common, month: nextMonth, keep: (example) => !seenAds.has(example.f[generator.adColumn]) }, baseline),
+      // The control for cold start: the same month's rows whose ad M did show (seasonality moves both).
+      await scoreSet(`known ads ${nextMonth}`, { ...common, month: nextMonth, keep: (example) => seenAds.has(example.f[generator.adColumn]) }, baseline),
     ];
     const { blessing } = evaluation;
     return {
