@@ -13,7 +13,7 @@ import { disposeClickModel } from '../core/model/architecture';
 import { predictExamples } from '../core/model/predict';
 import { computeMetrics, type Metrics } from '../core/evaluation/metrics';
 import { loadClickModel } from '../core/model/model-files';
-import { holdoutStart, loadImageRows, loadPixels, readExamples } from '../core/pipeline/examples';
+import { holdoutStart, loadImageRows, loadPixels, monthData, readExamples, type MonthData } from '../core/pipeline/examples';
 import { monthArtifacts } from '../core/pipeline/layout';
 import { ModelRegistry } from '../core/registry/model-registry';
 
@@ -25,6 +25,8 @@ export interface EvaluateInput {
   /** This month's logistic-regression baseline; runs started before it existed have none. */
   baselinePrefix?: string;
   rules: BlessingRules;
+  /** What ingest wrote (runs started before it said so: found by listing). */
+  ingested?: MonthData;
 }
 
 export interface ModelScore { auc: number; logLoss: number; calibration: number; expectedCalibrationError: number; meanPredicted: number; observedRate: number }
@@ -60,8 +62,9 @@ export function createEvaluationActivities(deps: { store: BlobStore }) {
       const keys = monthArtifacts(input.month);
       const spec = await getJson<FeatureSpec>(store, input.specKey);
       const split = holdoutStart(input.month, input.holdoutDays);
-      const { index, rowOf } = await loadImageRows(store, input.month);
-      const pixels = await loadPixels(store, input.month, index?.size);
+      const { examples, images } = await monthData(store, input.month, input.ingested);
+      const { index, rowOf } = await loadImageRows(store, images);
+      const pixels = await loadPixels(store, images, index?.size);
       const registry = new ModelRegistry(store);
       const current = await registry.champion();
       // In this order: candidate, then the baseline and the champion when there are.
@@ -90,7 +93,7 @@ export function createEvaluationActivities(deps: { store: BlobStore }) {
         }
         chunk = [];
       };
-      for await (const example of readExamples(store, input.month)) {
+      for await (const example of readExamples(store, examples)) {
         if (example.t < split) continue;
         chunk.push(example);
         if (chunk.length === EVALUATION_CHUNK) {

@@ -10,6 +10,7 @@ import type { ImageIndex } from '../core/features/image-index';
 
 export interface ImageSummary {
   indexKey: string;
+  pixelsKey: string;
   referenced: number;
   ok: number;
   missing: number;
@@ -53,7 +54,7 @@ export function createImageActivities(deps: { store: BlobStore }) {
       const index: ImageIndex = { size: column.size, keys: okKeys, checks };
       await putJson(store, keys.imageIndex, index);
       log.info('images processed', { month: input.month, ...checks, failures: checks.failures.length });
-      return { indexKey: keys.imageIndex, referenced: checks.referenced, ok: checks.ok, missing: checks.missing, corrupt: checks.corrupt };
+      return { indexKey: keys.imageIndex, pixelsKey: keys.imagePixels, referenced: checks.referenced, ok: checks.ok, missing: checks.missing, corrupt: checks.corrupt };
     },
   };
 }

@@ -15,7 +15,7 @@ import { buildLogisticHead } from '../core/model/logistic-head';
 import { saveClickModel } from '../core/model/model-files';
 import { predictLogits } from '../core/model/predict';
 import { freshTrainState, runTraining, type Phase, type TrainOptions, type TrainState } from '../core/model/train-loop';
-import { loadPixels } from '../core/pipeline/examples';
+import { loadPixels, monthImages, type MonthData } from '../core/pipeline/examples';
 import { monthArtifacts } from '../core/pipeline/layout';
 import { loadedBackend } from '../core/tf/backend';
 
@@ -28,6 +28,8 @@ export interface TrainInput {
   options: TrainOptions;
   /** Which tuning trial this is (0 = the configured settings). */
   trial: number;
+  /** The month's image table (runs started before it was named: found by its place in the bucket). */
+  images?: MonthData['images'];
 }
 
 export interface TrainResult {
@@ -70,7 +72,8 @@ export function createTrainingActivities(deps: { store: BlobStore }) {
     ]);
     // The baseline is a logistic regression: no image.
     const transform = kind.trial === 'baseline' ? { ...fitted, image: undefined } : fitted;
-    const pixels = await loadPixels(store, input.month, transform.image?.size);
+    const images = input.images === undefined ? await monthImages(store, input.month) : input.images;
+    const pixels = await loadPixels(store, images, transform.image?.size);
     const baseRate = Math.min(Math.max(train.label.reduce((a, b) => a + b, 0) / train.rows, 1e-4), 0.5);
     const model = kind.build(transform, baseRate);
     const options = input.options;

@@ -6,7 +6,7 @@ import { getJson, putJson, type BlobStore } from '../core/storage/blob-store';
 import { parseFeatureSpec } from '../core/features/spec';
 import { DatasetBuilder, serializeDataset } from '../core/features/dataset';
 import { Encoder, TransformFitter } from '../core/features/transform';
-import { loadImageRows, readExamples, splitDays } from '../core/pipeline/examples';
+import { loadImageRows, monthData, readExamples, splitDays, type MonthData } from '../core/pipeline/examples';
 import { monthRange } from '../core/features/month';
 import { monthArtifacts } from '../core/pipeline/layout';
 
@@ -25,15 +25,16 @@ export interface TransformResult {
 export function createTransformActivities(deps: { store: BlobStore }) {
   const { store } = deps;
   return {
-    async fitTransform(input: { month: string; specKey: string; holdoutDays: number; validationDays: number }): Promise<TransformResult> {
+    async fitTransform(input: { month: string; specKey: string; holdoutDays: number; validationDays: number; ingested?: MonthData }): Promise<TransformResult> {
       const spec = parseFeatureSpec(await getJson(store, input.specKey));
       const keys = monthArtifacts(input.month);
       const split = splitDays(input.month, input.holdoutDays, input.validationDays);
       const iso = (time: number) => new Date(time).toISOString();
 
+      const { examples, images } = await monthData(store, input.month, input.ingested);
       const fitter = new TransformFitter(spec);
       let seen = 0;
-      for await (const example of readExamples(store, input.month)) {
+      for await (const example of readExamples(store, examples)) {
         if (example.t < split.validationStart) fitter.add(example);
         if (++seen % 20_000 === 0) heartbeat({ pass: 'fit', rows: seen });
       }
@@ -46,12 +47,12 @@ export function createTransformActivities(deps: { store: BlobStore }) {
       await putJson(store, keys.transform, transform);
 
       const encoder = new Encoder(transform);
-      const { rowOf } = await loadImageRows(store, input.month);
+      const { rowOf } = await loadImageRows(store, images);
       const train = new DatasetBuilder(encoder.widths);
       const validation = new DatasetBuilder(encoder.widths);
       let holdoutRows = 0;
       seen = 0;
-      for await (const example of readExamples(store, input.month)) {
+      for await (const example of readExamples(store, examples)) {
         if (example.t >= split.holdoutStart) holdoutRows += 1;
         else (example.t < split.validationStart ? train : validation).push(encoder.encode(example, rowOf), example.y);
         if (++seen % 20_000 === 0) heartbeat({ pass: 'encode', rows: seen });

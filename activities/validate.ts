@@ -6,7 +6,7 @@ import { getJson, getJsonIfExists, putJson, type BlobStore } from '../core/stora
 import { parseFeatureSpec } from '../core/features/spec';
 import { addMonths } from '../core/features/month';
 import type { ImageIndex } from '../core/features/image-index';
-import { readExamples } from '../core/pipeline/examples';
+import { monthData, readExamples, type MonthData } from '../core/pipeline/examples';
 import { monthArtifacts, schemaKeys } from '../core/pipeline/layout';
 import {
   detectAnomalies, formatReport, inferSchema, parseSchema, parseStatistics, StatisticsAccumulator, withImageChecks,
@@ -37,7 +37,7 @@ export function createValidationActivities(deps: { store: BlobStore }) {
   }
 
   return {
-    async validateMonth(input: { month: string; specKey: string; thresholds: ValidationThresholds }): Promise<ValidationSummary> {
+    async validateMonth(input: { month: string; specKey: string; thresholds: ValidationThresholds; ingested?: MonthData }): Promise<ValidationSummary> {
       const spec = parseFeatureSpec(await getJson(store, input.specKey));
       const keys = monthArtifacts(input.month);
       let schema = await currentSchema();
@@ -46,7 +46,8 @@ export function createValidationActivities(deps: { store: BlobStore }) {
 
       const accumulator = new StatisticsAccumulator(spec, { binsFrom: inferNow ? undefined : schema });
       let seen = 0;
-      for await (const example of readExamples(store, input.month)) {
+      const { examples } = await monthData(store, input.month, input.ingested);
+      for await (const example of readExamples(store, examples)) {
         accumulator.add(example);
         if (++seen % 20_000 === 0) heartbeat({ rows: seen });
       }

@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { generateMonth } from '../core/datagen/generate-month';
 import { auc } from '../core/evaluation/metrics';
-import { holdoutStart, readExamples } from '../core/pipeline/examples';
+import { holdoutStart, listExampleShards, readExamples } from '../core/pipeline/examples';
 import { LocalStore } from '../core/storage/local-store';
 import type { EvaluationSummary } from '../activities/evaluate';
 import type { TrainResult } from '../activities/train';
@@ -32,7 +32,7 @@ const truth = new Map((parse(await store.get(`truth/${month}/click-probability.c
 const split = holdoutStart(month, config.HOLDOUT_DAYS);
 const labels: number[] = [];
 const oracle: number[] = [];
-for await (const example of readExamples(store, month)) {
+for await (const example of readExamples(store, await listExampleShards(store, month))) {
   if (example.t < split || example.id === undefined) continue;
   labels.push(example.y);
   oracle.push(truth.get(example.id)!);

@@ -9,7 +9,7 @@ import { addMonths } from '../core/features/month';
 import { parseFeatureSpec } from '../core/features/spec';
 import type { FittedTransform } from '../core/features/transform';
 import type { DataGenerator } from '../core/generators';
-import { holdoutStart, readExamples } from '../core/pipeline/examples';
+import { holdoutStart, listExampleShards, readExamples } from '../core/pipeline/examples';
 import { monthArtifacts } from '../core/pipeline/layout';
 import { getJson } from '../core/storage/blob-store';
 import { LocalStore } from '../core/storage/local-store';
@@ -91,7 +91,7 @@ export async function runQuality(input: QualityRunInput): Promise<QualityRun> {
     const split = holdoutStart(month, config.HOLDOUT_DAYS);
     const holdoutIds = new Set<string>();
     const seenAds = new Set<unknown>();
-    for await (const example of readExamples(store, month)) {
+    for await (const example of readExamples(store, await listExampleShards(store, month))) {
       seenAds.add(example.f[generator.adColumn]);
       if (example.t >= split && example.id !== undefined) holdoutIds.add(example.id);
     }

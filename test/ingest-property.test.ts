@@ -3,7 +3,7 @@
 // every dirty record at its exact file and line with a reason, and keeps every entry small. Runs the real
 // ingest stage (the pipeline's child workflow) through Temporal, with files cut into parts.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { readExamples } from '../core/pipeline/examples';
+import { listExampleShards, readExamples } from '../core/pipeline/examples';
 import type { QuarantineEntry } from '../core/pipeline/quarantine';
 import { listAll, putJson, type BlobStore } from '../core/storage/blob-store';
 import { readJsonLines } from '../core/storage/lines';
@@ -73,7 +73,7 @@ it('reads a file cut into parts exactly as it reads it whole', async () => {
 
 async function acceptedIds(store: BlobStore, month: string): Promise<string[]> {
   const ids: string[] = [];
-  for await (const example of readExamples(store, month)) ids.push(example.id!);
+  for await (const example of readExamples(store, await listExampleShards(store, month))) ids.push(example.id!);
   return ids;
 }
 

@@ -11,7 +11,7 @@ import { parseRow } from '../core/features/parse-row';
 import { Encoder, type FittedTransform } from '../core/features/transform';
 import { loadClickModel } from '../core/model/model-files';
 import { predictExamples } from '../core/model/predict';
-import { loadImageRows, loadPixels } from '../core/pipeline/examples';
+import { loadImageRows, loadPixels, monthImages } from '../core/pipeline/examples';
 import { ModelRegistry } from '../core/registry/model-registry';
 import { ChampionPredictor } from '../core/serving/champion-predictor';
 import { getJson, listAll } from '../core/storage/blob-store';
@@ -90,8 +90,9 @@ it('serves calibrated probabilities: the API answers what the saved model with i
       if (!parsed.ok) throw new Error(parsed.reason);
       return parsed.example;
     });
-    const { index, rowOf } = await loadImageRows(store, MONTH);
-    const pixels = await loadPixels(store, MONTH, index?.size);
+    const images = await monthImages(store, MONTH);
+    const { index, rowOf } = await loadImageRows(store, images);
+    const pixels = await loadPixels(store, images, index?.size);
     const encoder = new Encoder(loaded.transform);
     const calibrated = predictExamples(loaded.model, encoder, examples, rowOf, pixels);
     const raw = predictExamples({ ...loaded.model, calibration: undefined }, encoder, examples, rowOf, pixels);
@@ -105,8 +106,8 @@ it('serves calibrated probabilities: the API answers what the saved model with i
 
 it('rejects a candidate that loses to the logistic-regression baseline, saying so', async () => {
   const settings = testSettings(stack);
-  // No linear phase and a learning rate that barely moves the weights: a model no better than its initial guess.
-  const crippled = await runMonth(stack, MONTH, { ...settings, training: { ...settings.training, linear: undefined, learningRate: 1e-7, maxEpochs: 1 } });
+  // No linear phase and a learning rate of 0: the untrained model predicts the base rate for everyone.
+  const crippled = await runMonth(stack, MONTH, { ...settings, training: { ...settings.training, linear: undefined, learningRate: 0, maxEpochs: 1 } });
   const evaluation = crippled.summary.evaluate as EvaluationSummary;
   expect(evaluation.candidate.auc).toBeLessThan(evaluation.baseline!.auc);
   expect(evaluation.blessing.blessed).toBe(false);

@@ -18,6 +18,9 @@ export interface IngestSummary {
   quarantined: number;
   quarantineReasons: Record<string, number>;
   images: ImageSummary | null;
+  /** Every examples shard, in part order (duplicates are dropped in place): what later stages read.
+   *  Absent from runs whose parts did not name their shards. */
+  examples?: string[];
 }
 
 export interface IngestMonthInput {
@@ -62,6 +65,7 @@ export async function ingestSteps(input: IngestMonthInput, options: { dropDuplic
     quarantined: sum(parts.map((p) => p.quarantined)) + duplicates,
     quarantineReasons,
     images,
+    examples: parts.every((p) => p.examples) ? parts.map((p) => p.examples.key) : undefined,
   };
 }
 

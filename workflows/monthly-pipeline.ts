@@ -6,6 +6,7 @@ import type { PipelineSettings } from '../core/pipeline/settings';
 import type { TrainResult } from '../activities/train';
 import type { TrainOptions } from '../core/model/train-loop';
 import { bestTrial, tuningTrials } from '../core/model/tuning';
+import type { MonthData } from '../core/pipeline/examples';
 import { AdMonth, ModelVersion, PipelineStage } from '../core/temporal/search-attributes';
 import { fnv1a } from '../core/features/hash';
 import { monthBefore } from '../core/features/month';
@@ -76,10 +77,15 @@ export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<Pipe
     ? executeChild(ingestMonth, { workflowId: `${info.workflowId}-ingest`, args: [ingestInput] })
     : ingestSteps(ingestInput, { dropDuplicateIds: false })));
 
-  await stage('validate', () => data.validateMonth({ month, specKey: ingested.specKey, thresholds: settings.validation }));
+  // What ingest wrote, by reference; runs whose ingest did not name it let each stage find it by listing.
+  const monthData: MonthData | undefined = ingested.examples
+    ? { examples: ingested.examples, images: ingested.images?.pixelsKey ? { indexKey: ingested.images.indexKey, pixelsKey: ingested.images.pixelsKey } : null }
+    : undefined;
+
+  await stage('validate', () => data.validateMonth({ month, specKey: ingested.specKey, thresholds: settings.validation, ingested: monthData }));
 
   const transformed = await stage('transform', () =>
-    data.fitTransform({ month, specKey: ingested.specKey, holdoutDays: settings.holdoutDays, validationDays: settings.validationDays ?? DEFAULT_VALIDATION_DAYS }),
+    data.fitTransform({ month, specKey: ingested.specKey, holdoutDays: settings.holdoutDays, validationDays: settings.validationDays ?? DEFAULT_VALIDATION_DAYS, ingested: monthData }),
   );
 
   const trained = await stage('train', async () => {
@@ -91,7 +97,7 @@ export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<Pipe
     });
     // Runs started before the validation split, the baseline and tuning trained one model, and replay so.
     if (!patched('validation-baseline-tuning')) return (await training.trainModel({ month, specKey: ingested.specKey, ...transformed, options: settings.training } as never)) as LegacyTrained;
-    const common = { month, specKey: ingested.specKey, transformKey: transformed.transformKey, trainKey: transformed.trainKey, validationKey: transformed.validationKey };
+    const common = { month, specKey: ingested.specKey, transformKey: transformed.transformKey, trainKey: transformed.trainKey, validationKey: transformed.validationKey, images: monthData?.images };
     // Tuning trials and the baseline are separate activities, so several training workers share them.
     const [baseline, ...trials] = await Promise.all([
       training.trainBaseline({ ...common, options: baselineOptions(settings.training) }),
@@ -102,7 +108,7 @@ export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<Pipe
   });
 
   const evaluation = await stage('evaluate', () =>
-    data.evaluateCandidate({ month, specKey: ingested.specKey, holdoutDays: settings.holdoutDays, candidatePrefix: trained.modelPrefix, baselinePrefix: trained.baseline?.modelPrefix, rules: settings.blessing }),
+    data.evaluateCandidate({ month, specKey: ingested.specKey, holdoutDays: settings.holdoutDays, candidatePrefix: trained.modelPrefix, baselinePrefix: trained.baseline?.modelPrefix, rules: settings.blessing, ingested: monthData }),
   );
 
   const decision = await stage('promote', () =>

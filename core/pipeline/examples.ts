@@ -9,8 +9,31 @@ import type { PixelSource } from '../model/forward';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export async function* readExamples(store: BlobStore, month: string): AsyncIterable<Example> {
-  for (const shard of await listAll(store, monthArtifacts(month).examplesPrefix)) yield* readJsonLines<Example>(store, shard.key);
+/** What ingest wrote for a month, by reference: every later stage reads exactly these objects. */
+export interface MonthData {
+  /** Example shards, in part order. */
+  examples: string[];
+  /** The decoded image table; null when the spec has no image column. */
+  images: { indexKey: string; pixelsKey: string } | null;
+}
+
+/** The month's data as ingest's result names it; runs started before ingest named it find it by listing. */
+export async function monthData(store: BlobStore, month: string, named?: MonthData): Promise<MonthData> {
+  return named ?? { examples: await listExampleShards(store, month), images: await monthImages(store, month) };
+}
+
+export async function listExampleShards(store: BlobStore, month: string): Promise<string[]> {
+  return (await listAll(store, monthArtifacts(month).examplesPrefix)).map((shard) => shard.key);
+}
+
+/** The month's image table where the image step writes it, when it did. */
+export async function monthImages(store: BlobStore, month: string): Promise<MonthData['images']> {
+  const keys = monthArtifacts(month);
+  return (await store.stat(keys.imageIndex)) ? { indexKey: keys.imageIndex, pixelsKey: keys.imagePixels } : null;
+}
+
+export async function* readExamples(store: BlobStore, shards: string[]): AsyncIterable<Example> {
+  for (const shard of shards) yield* readJsonLines<Example>(store, shard);
 }
 
 /** Evaluate on the month's last `holdoutDays`; training never sees them. */
@@ -25,16 +48,16 @@ export function splitDays(month: string, holdoutDays: number, validationDays: nu
 }
 
 /** The month's pixel table as a PixelSource (row → size×size×3 bytes), or undefined without images. */
-export async function loadPixels(store: BlobStore, month: string, size: number | undefined): Promise<PixelSource | undefined> {
-  if (!size) return undefined;
-  const table = new Uint8Array(await store.get(monthArtifacts(month).imagePixels));
+export async function loadPixels(store: BlobStore, images: MonthData['images'], size: number | undefined): Promise<PixelSource | undefined> {
+  if (!size || !images) return undefined;
+  const table = new Uint8Array(await store.get(images.pixelsKey));
   const bytes = size * size * 3;
   return (row) => table.subarray(row * bytes, (row + 1) * bytes);
 }
 
 /** Image key → row of the month's pixel table (missing when the image was absent or corrupt). */
-export async function loadImageRows(store: BlobStore, month: string): Promise<{ index?: ImageIndex; rowOf: (key: string) => number }> {
-  const index = await getJsonIfExists<ImageIndex>(store, monthArtifacts(month).imageIndex);
+export async function loadImageRows(store: BlobStore, images: MonthData['images']): Promise<{ index?: ImageIndex; rowOf: (key: string) => number }> {
+  const index = images ? await getJsonIfExists<ImageIndex>(store, images.indexKey) : undefined;
   const rows = new Map(index?.keys.map((key, i) => [key, i]));
   return { index, rowOf: (key) => rows.get(key) ?? -1 };
 }
