@@ -1,7 +1,8 @@
 // Evaluate (TFX Evaluator + TF Model Analysis): the candidate, the current champion and this month's
 // logistic-regression baseline on the same evaluation holdout (days no training step has seen), overall
 // and per slice, then the blessing rules decide.
-import { heartbeat, log } from '@temporalio/activity';
+import { log } from '@temporalio/activity';
+import { throttledHeartbeat } from '../core/temporal/heartbeats';
 import { getJson, putJson, type BlobStore } from '../core/storage/blob-store';
 import type { Example } from '../core/features/example';
 import type { FeatureSpec } from '../core/features/spec';
@@ -80,6 +81,7 @@ export function createEvaluationActivities(deps: { store: BlobStore }) {
       const sliceValues: Record<string, string[]> = Object.fromEntries(spec.slices.map((column) => [column, []]));
       // Each model encodes with its own transform: a champion keeps the preprocessing it was trained with.
       const encoders = models.map((loaded) => new Encoder(loaded.transform));
+      const beat = throttledHeartbeat();
       let chunk: Example[] = [];
       const flush = () => {
         models.forEach((loaded, m) => {
@@ -98,20 +100,22 @@ export function createEvaluationActivities(deps: { store: BlobStore }) {
         chunk.push(example);
         if (chunk.length === EVALUATION_CHUNK) {
           flush();
-          heartbeat({ scored: labels.length });
+          beat({ scored: labels.length });
         }
       }
       flush();
 
       // Workers live long: free the models' weights now rather than leak them per evaluation.
       for (const { model } of models) disposeClickModel(model);
-      const scored = probabilities.map((p): ScoredModel => ({ overall: computeMetrics(labels, p), slices: metricsBySlice(labels, p, sliceValues) }));
-      const candidate = scored[0]!;
-      const rival = (m: number): Rival => ({
-        metrics: scored[m]!.overall,
-        auc: compareAuc(labels, probabilities[0]!, probabilities[m]!),
-        logLoss: compareLogLoss(labels, probabilities[0]!, probabilities[m]!),
+      const scored = probabilities.map((p, m): ScoredModel => {
+        beat({ metrics: m });
+        return { overall: computeMetrics(labels, p), slices: metricsBySlice(labels, p, sliceValues) };
       });
+      const candidate = scored[0]!;
+      const rival = (m: number): Rival => {
+        beat({ comparing: m });
+        return { metrics: scored[m]!.overall, auc: compareAuc(labels, probabilities[0]!, probabilities[m]!), logLoss: compareLogLoss(labels, probabilities[0]!, probabilities[m]!) };
+      };
       const baselineIndex = input.baselinePrefix ? 1 : undefined;
       const championIndex = current ? models.length - 1 : undefined;
       const rivals = { baseline: baselineIndex === undefined ? undefined : rival(baselineIndex), champion: championIndex === undefined ? undefined : rival(championIndex) };

@@ -1,6 +1,7 @@
 // Images belong to ads, not impressions: decode, check and resize each unique image once, and pack
 // them into one pixel table that training and evaluation index into.
-import { heartbeat, log } from '@temporalio/activity';
+import { log } from '@temporalio/activity';
+import { throttledHeartbeat } from '../core/temporal/heartbeats';
 import { BlobNotFoundError, getJson, listAll, putJson, type BlobStore } from '../core/storage/blob-store';
 import { forEachConcurrently } from '../core/concurrency';
 import { decodeAdImage } from '../core/features/image';
@@ -35,6 +36,7 @@ export function createImageActivities(deps: { store: BlobStore }) {
       const ordered = [...referenced].sort();
       const decoded = new Array<Uint8Array | undefined>(ordered.length);
       const checks: ImageIndex['checks'] = { referenced: ordered.length, ok: 0, missing: 0, corrupt: 0, failures: [] };
+      const beat = throttledHeartbeat();
       await forEachConcurrently(ordered, CONCURRENCY, async (key, i) => {
         try {
           decoded[i] = await decodeAdImage(await store.get(key), column.size);
@@ -45,7 +47,7 @@ export function createImageActivities(deps: { store: BlobStore }) {
           else checks.corrupt += 1;
           if (checks.failures.length < MAX_LISTED_FAILURES) checks.failures.push({ key, reason: missing ? 'missing' : `corrupt: ${(error as Error).message}` });
         }
-        if (i % 200 === 0) heartbeat({ done: i, of: ordered.length });
+        beat({ done: i, of: ordered.length });
       });
 
       const okKeys = ordered.filter((_, i) => decoded[i]);

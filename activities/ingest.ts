@@ -104,29 +104,39 @@ async function ingestOneFile(store: BlobStore, input: IngestFileInput): Promise<
   const images = new Set<string>();
   const imageName = imageColumn(spec)?.name;
 
-  const beat = throttledHeartbeat();
-  const bytes = onEachChunk(readMaybeGzipped(store, input.file), () => beat({ bytesRead: reader.bytesRead, rows: result.rows }));
-  const reader = new CsvRecordReader(bytes, maxRecordBytes);
-  for await (const row of readCsvRows(reader, { spec, month: input.month, file: source, maxRecordBytes })) {
-    result.rows += 1;
-    if (row.ok) {
-      const ordinal = result.accepted++;
-      if (row.example.id !== undefined) await ids.write([row.example.id, ordinal, sourceLine(row.line)]);
-      const image = imageName ? row.example.f[imageName] : null;
-      if (typeof image === 'string') images.add(image);
-      await examples.write(row.example);
-    } else {
-      result.quarantined += 1;
-      const kind = reasonKind(row.reason);
-      result.reasons[kind] = (result.reasons[kind] ?? 0) + 1;
-      await quarantine.write(quarantineEntry(source, sourceLine(row.line), row.reason, row.raw));
+  try {
+    await readPart();
+  } catch (error) {
+    // Cancelled, or the read failed: no half-written shard is left behind.
+    await Promise.all([examples.abort(error as Error), quarantine.abort(error as Error), ids.abort(error as Error)]);
+    throw error;
+  }
+  async function readPart(): Promise<void> {
+    const beat = throttledHeartbeat();
+    const bytes = onEachChunk(readMaybeGzipped(store, input.file), () => beat({ bytesRead: reader.bytesRead, rows: result.rows }));
+    const reader = new CsvRecordReader(bytes, maxRecordBytes);
+    for await (const row of readCsvRows(reader, { spec, month: input.month, file: source, maxRecordBytes })) {
+      result.rows += 1;
+      if (row.ok) {
+        const ordinal = result.accepted++;
+        if (row.example.id !== undefined) await ids.write([row.example.id, ordinal, sourceLine(row.line)]);
+        const image = imageName ? row.example.f[imageName] : null;
+        if (typeof image === 'string') images.add(image);
+        await examples.write(row.example);
+      } else {
+        result.quarantined += 1;
+        const kind = reasonKind(row.reason);
+        result.reasons[kind] = (result.reasons[kind] ?? 0) + 1;
+        await quarantine.write(quarantineEntry(source, sourceLine(row.line), row.reason, row.raw));
+      }
     }
+    log.info('part read', { file: source, part: input.part, peakBufferedBytes: reader.peakBufferedBytes });
   }
   const [written] = await Promise.all([examples.close(), quarantine.close()]);
   result.examples.generation = written.generation;
   result.idLists = await ids.close();
   await putJson(store, keys.imageRefs(input.part), [...images].sort());
   const { rows, accepted, quarantined } = result;
-  log.info('file ingested', { file: source, part: input.part, rows, accepted, quarantined, peakBufferedBytes: reader.peakBufferedBytes });
+  log.info('file ingested', { file: source, part: input.part, rows, accepted, quarantined });
   return result;
 }

@@ -1,7 +1,8 @@
 // Transform: split the month by time — train | validation (early stopping, tuning, calibration) |
 // evaluation holdout (only evaluation reads it) — fit the preprocessing on the train days only, save it,
 // and materialise the encoded train and validation datasets that the training workers read.
-import { ApplicationFailure, heartbeat, log } from '@temporalio/activity';
+import { ApplicationFailure, log } from '@temporalio/activity';
+import { throttledHeartbeat } from '../core/temporal/heartbeats';
 import { getJson, putJson, type BlobStore } from '../core/storage/blob-store';
 import { parseFeatureSpec } from '../core/features/spec';
 import { DatasetBuilder, serializeDataset } from '../core/features/dataset';
@@ -32,11 +33,12 @@ export function createTransformActivities(deps: { store: BlobStore }) {
       const iso = (time: number) => new Date(time).toISOString();
 
       const { examples, images } = await monthData(store, input.month, input.ingested);
+      const beat = throttledHeartbeat();
       const fitter = new TransformFitter(spec);
       let seen = 0;
       for await (const example of readExamples(store, examples)) {
         if (example.t < split.validationStart) fitter.add(example);
-        if (++seen % 20_000 === 0) heartbeat({ pass: 'fit', rows: seen });
+        if (++seen % 1000 === 0) beat({ pass: 'fit', rows: seen });
       }
       let transform;
       try {
@@ -55,7 +57,7 @@ export function createTransformActivities(deps: { store: BlobStore }) {
       for await (const example of readExamples(store, examples)) {
         if (example.t >= split.holdoutStart) holdoutRows += 1;
         else (example.t < split.validationStart ? train : validation).push(encoder.encode(example, rowOf), example.y);
-        if (++seen % 20_000 === 0) heartbeat({ pass: 'encode', rows: seen });
+        if (++seen % 1000 === 0) beat({ pass: 'encode', rows: seen });
       }
       const [trainSet, validationSet] = [train.build(), validation.build()];
       const empty = (what: string, from: number, to: number) =>

@@ -1,7 +1,8 @@
 // Validate (TFX StatisticsGen + SchemaGen + ExampleValidator): statistics of the month's examples,
 // a schema inferred the first time and then kept and versioned, anomalies against it and drift
 // against last month. Blocking anomalies fail the run before training, with a readable report.
-import { ApplicationFailure, heartbeat, log } from '@temporalio/activity';
+import { ApplicationFailure, log } from '@temporalio/activity';
+import { throttledHeartbeat } from '../core/temporal/heartbeats';
 import { getJson, getJsonIfExists, putJson, type BlobStore } from '../core/storage/blob-store';
 import { parseFeatureSpec } from '../core/features/spec';
 import { addMonths } from '../core/features/month';
@@ -47,9 +48,10 @@ export function createValidationActivities(deps: { store: BlobStore }) {
       const accumulator = new StatisticsAccumulator(spec, { binsFrom: inferNow ? undefined : schema });
       let seen = 0;
       const { examples } = await monthData(store, input.month, input.ingested);
+      const beat = throttledHeartbeat();
       for await (const example of readExamples(store, examples)) {
         accumulator.add(example);
-        if (++seen % 20_000 === 0) heartbeat({ rows: seen });
+        if (++seen % 1000 === 0) beat({ rows: seen });
       }
       let stats: FeatureStatistics = accumulator.result();
       const images = await getJsonIfExists<ImageIndex>(store, keys.imageIndex);

@@ -53,7 +53,7 @@ const schema = z.object({
   TRAIN_LINEAR_L2: z.coerce.number().min(0).default(0.0001),
   TRAIN_SEED: z.coerce.number().int().default(42),
   TUNE_TRIALS: z.coerce.number().int().min(1).max(32).default(1),
-  TRAIN_HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().int().min(5).default(120),
+  TRAIN_HEARTBEAT_TIMEOUT_SECONDS: z.coerce.number().int().min(5).default(30),
   BLESS_MIN_AUC: z.coerce.number().min(0).max(1).default(0.6),
   BLESS_MAX_LOG_LOSS: z.coerce.number().positive().default(0.3),
   BLESS_MAX_CALIBRATION_ERROR: z.coerce.number().positive().default(0.1),

@@ -3,6 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import { createPipelineActivities, createTrainingActivities, type ActivityDeps } from '../activities';
 
+// Heartbeats reach Temporal within seconds (the SDK otherwise holds them up to 80% of the heartbeat
+// timeout): cancellation arrives quickly and a retry sees the latest checkpoint.
+const HEARTBEAT_THROTTLE = '2 seconds';
+
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 export interface WorkerSetup extends ActivityDeps {
@@ -23,6 +27,7 @@ export function buildPipelineWorker(setup: WorkerSetup): Promise<Worker> {
     ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath }),
     activities: createPipelineActivities(setup),
     shutdownGraceTime: `${setup.shutdownGraceSeconds ?? 30}s`,
+    maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
   });
 }
 
@@ -35,5 +40,6 @@ export function buildTrainingWorker(setup: WorkerSetup): Promise<Worker> {
     activities: createTrainingActivities(setup),
     maxConcurrentActivityTaskExecutions: 1,
     shutdownGraceTime: `${setup.shutdownGraceSeconds ?? 30}s`,
+    maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
   });
 }

@@ -41,6 +41,10 @@ export class IdListWriters {
   }
 
   /** The lists written, by shard. */
+  async abort(reason: Error): Promise<void> {
+    await Promise.all([...this.writers.values()].map((writer) => writer.abort(reason)));
+  }
+
   async close(): Promise<{ shard: number; key: string }[]> {
     const shards = [...this.writers.keys()].sort((a, b) => a - b);
     await Promise.all(shards.map((shard) => this.writers.get(shard)!.close()));

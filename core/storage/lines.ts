@@ -51,6 +51,12 @@ export class StreamingWriter {
     this.out.end();
     return this.upload;
   }
+
+  /** Gives up on the object: the upload fails, so nothing half-written is ever published. */
+  async abort(reason: Error): Promise<void> {
+    this.out.destroy(reason);
+    await this.upload.catch(() => undefined);
+  }
 }
 
 // zlib takes a thread-pool round trip per write, so lines go out in batches of about this many characters.
@@ -78,6 +84,10 @@ export class JsonLinesWriter {
   async close(): Promise<BlobInfo> {
     await this.flush();
     return this.writer.close();
+  }
+
+  abort(reason: Error): Promise<void> {
+    return this.writer.abort(reason);
   }
 
   private async flush(): Promise<void> {

@@ -25,8 +25,9 @@ export class LocalStore implements BlobStore {
     await fs.mkdir(path.dirname(target), { recursive: true });
     const temp = `${target}${TEMP_MARKER}${randomUUID()}`;
     const source = body instanceof Readable ? body : Readable.from([typeof body === 'string' ? Buffer.from(body) : body]);
-    await pipeline(source, createWriteStream(temp));
     try {
+      // A failed or aborted write removes its temp file (finally) and never reaches the key.
+      await pipeline(source, createWriteStream(temp));
       if (options.ifGeneration === undefined) await fs.rename(temp, target);
       else await this.withLock(target, async () => {
         const current = (await this.stat(key))?.generation ?? '0';
