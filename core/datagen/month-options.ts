@@ -22,6 +22,24 @@ export const monthDataFields = {
   newAdShare: z.number().min(0).max(1).default(0.25),
 };
 
+/** What every generator's summary says of the month it wrote. */
+export interface MonthSummaryBase {
+  month: string;
+  seed: number;
+  catalogSeed: number;
+  impressions: number;
+  /** True labels of all rows, dirty ones included. */
+  clicks: number;
+  observedCtr: number;
+  /** Mean true click probability over all rows. */
+  meanTrueCtr: number;
+  ads: number;
+  /** Ads the month before did not serve (truth/<month>/ads.csv marks them). */
+  newAds: number;
+  advertisers: number;
+  files: { key: string; rows: number }[];
+}
+
 /** A number is used as is; text (or, when absent, the fallback) is hashed. */
 export function resolveSeed(value: number | string | undefined, fallback: string): number {
   if (typeof value === 'number') return value >>> 0;

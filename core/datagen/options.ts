@@ -1,6 +1,6 @@
 // The generator's options, their defaults, and the summary it returns (and writes to truth/).
 import { z } from 'zod';
-import { monthDataFields, parseOptions } from './month-options';
+import { monthDataFields, parseOptions, type MonthSummaryBase } from './month-options';
 import type { MalformedKind, OutOfRangeKind } from './row-dirt';
 import type { ImageFormat } from './values';
 
@@ -37,22 +37,8 @@ export function parseGenerateMonthOptions(input: GenerateMonthOptions): Resolved
   return parseOptions(generateMonthOptionsSchema, input);
 }
 
-export interface GeneratedMonthSummary {
-  month: string;
-  seed: number;
-  catalogSeed: number;
+export interface GeneratedMonthSummary extends MonthSummaryBase {
   drift: number;
-  impressions: number;
-  /** True labels of all impressions, dirty rows included. */
-  clicks: number;
-  observedCtr: number;
-  /** Mean true click probability over all impressions. */
-  meanTrueCtr: number;
-  ads: number;
-  /** Ads the month before did not serve (truth/<month>/ads.csv marks them). */
-  newAds: number;
-  advertisers: number;
-  files: { key: string; rows: number }[];
   /** Images stored (corrupt ones included), by format. */
   images: { written: number; byFormat: Record<ImageFormat, number> };
   /** Rows whose user_past_clicks_30d is empty (allowed: the column is optional). */

@@ -89,27 +89,22 @@ function additiveFit(n: Float64Array, y: Float64Array, rowsA: number, rowsB: num
   const rowEffect = new Float64Array(rowsA);
   const columnEffect = new Float64Array(rowsB);
   const p = (i: number, j: number) => 1 / (1 + Math.exp(-(rowEffect[i]! + columnEffect[j]!)));
+  // One Newton step for each level of one factor, the other held fixed; cell(level, other) indexes the table.
+  const step = (effects: Float64Array, others: number, cell: (level: number, other: number) => [number, number]) => {
+    for (let level = 0; level < effects.length; level++) {
+      let gradient = 0, curvature = 1e-9;
+      for (let other = 0; other < others; other++) {
+        const [i, j] = cell(level, other);
+        const q = p(i, j);
+        gradient += y[i * rowsB + j]! - n[i * rowsB + j]! * q;
+        curvature += n[i * rowsB + j]! * q * (1 - q);
+      }
+      effects[level] = Math.max(-20, Math.min(20, effects[level]! + gradient / curvature));
+    }
+  };
   for (let iteration = 0; iteration < 30; iteration++) {
-    for (let i = 0; i < rowsA; i++) {
-      let gradient = 0, curvature = 1e-9;
-      for (let j = 0; j < rowsB; j++) {
-        const cell = i * rowsB + j;
-        const q = p(i, j);
-        gradient += y[cell]! - n[cell]! * q;
-        curvature += n[cell]! * q * (1 - q);
-      }
-      rowEffect[i] = Math.max(-20, Math.min(20, rowEffect[i]! + gradient / curvature));
-    }
-    for (let j = 0; j < rowsB; j++) {
-      let gradient = 0, curvature = 1e-9;
-      for (let i = 0; i < rowsA; i++) {
-        const cell = i * rowsB + j;
-        const q = p(i, j);
-        gradient += y[cell]! - n[cell]! * q;
-        curvature += n[cell]! * q * (1 - q);
-      }
-      columnEffect[j] = Math.max(-20, Math.min(20, columnEffect[j]! + gradient / curvature));
-    }
+    step(rowEffect, rowsB, (i, j) => [i, j]);
+    step(columnEffect, rowsA, (j, i) => [i, j]);
   }
   return Float64Array.from({ length: rowsA * rowsB }, (_, cell) => n[cell]! * p(Math.floor(cell / rowsB), cell % rowsB));
 }

@@ -102,7 +102,7 @@ async function runEpoch(run: TrainRun, state: TrainState): Promise<TrainState> {
     { tables: variables.filter((v) => v.name.includes('emb_') && !linear.has(v)), l2: options.embeddingL2 },
   ].filter((p) => p.tables.length > 0 && p.l2 > 0);
   const optimizer = run.optimizers[state.phase];
-  const droppable = transform.categorical.flatMap((c, i) => (c.kind === 'vocabulary' ? [i] : []));
+  const droppable = droppableColumns(transform);
   const order = shuffledIndices(train.rows, options.seed + epoch);
   const dropout = new Random(options.seed * 7919 + epoch);
   let lossSum = 0;
@@ -147,6 +147,13 @@ export async function meanLogLoss(model: ClickModel, transform: FittedTransform,
     await new Promise((resolve) => setImmediate(resolve));
   }
   return sum / Math.max(data.rows, 1);
+}
+
+/** Id columns with many values (ads, campaigns, advertisers…): the ones whose values next month brings
+ *  new. Small columns (device, placement) keep their ids: their values do not go unseen. */
+const MANY_VALUES = Number(process.env.ADCLICK_DROP_MIN ?? 50);
+function droppableColumns(transform: FittedTransform): number[] {
+  return transform.categorical.flatMap((c, i) => (c.kind === 'vocabulary' && c.values.length >= MANY_VALUES ? [i] : []));
 }
 
 /** Replaces each row's vocabulary ids by 0 ("unknown") with the given probability, column by column. */
