@@ -66,7 +66,7 @@ it('reads a file cut into parts exactly as it reads it whole', async () => {
     // Shards follow the parts, so only their contents must agree.
     const counts = (summary: typeof split) => ({ ...summary, parts: 0, specSource: '', examples: [] });
     expect(counts(split)).toEqual(counts(whole));
-    expect(split.examples.length).toBeGreaterThan(whole.examples.length);
+    expect(split.examples!.length).toBeGreaterThan(whole.examples!.length);
     expect((await acceptedIds(store, options.month)).sort()).toEqual((await acceptedIds(wholeStore, options.month)).sort());
     const byLine = (entries: QuarantineEntry[]) => entries.map((e) => `${e.file}:${e.line} ${e.reason}`).sort();
     expect(byLine(await quarantine(store, options.month))).toEqual(byLine(await quarantine(wholeStore, options.month)));
