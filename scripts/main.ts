@@ -43,7 +43,13 @@ try {
     await started.done;
   });
   const api = stopper.track('REST API', await startApi(config), (running) => running.stop());
-  const client = stopper.track('Temporal client', await connectClient({ address: temporalAddress(config), namespace: config.TEMPORAL_NAMESPACE }), (c) => c.connection.close());
+  // Calls in flight are aborted before the connection closes: a long poll the server's stop interrupts
+  // would otherwise be retried on the closed channel and crash the process.
+  const calls = new AbortController();
+  const client = stopper.track('Temporal client', await connectClient({ address: temporalAddress(config), namespace: config.TEMPORAL_NAMESPACE }), (c) => {
+    calls.abort();
+    return c.connection.close();
+  });
   const store = await openStore(config);
   const settings = pipelineSettings(config, codeVersion(config));
   await ensureMonthlySchedule(client, {
@@ -54,7 +60,7 @@ try {
   const months = config.DEMO_MONTHS?.split(',') ?? [addMonths(monthBefore(new Date()), -1), monthBefore(new Date())];
   for (const month of months) {
     await ensureDemoData(store, month, config.DEMO_IMPRESSIONS);
-    const outcome = await runMonth(client, month, settings);
+    const outcome = await client.withAbortSignal(calls.signal, () => runMonth(client, month, settings));
     if ('failure' in outcome) failed += 1;
     console.log(describeOutcome(outcome, (await new ModelRegistry(store).champion())?.version));
   }
