@@ -1,9 +1,15 @@
 // Structured one-line JSON logs for code outside workflows and activities (they use Temporal's log).
 type Fields = Record<string, unknown>;
+export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
 
-function write(level: 'debug' | 'info' | 'warn' | 'error', message: string, fields: Fields = {}): void {
-  const line = JSON.stringify({ time: new Date().toISOString(), level, message, ...fields });
+export function write(level: LogLevelName, message: string, fields: Fields = {}, time = new Date()): void {
+  const line = JSON.stringify({ time: time.toISOString(), level, message, ...fields }, errorsAsText);
   (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(`${line}\n`);
+}
+
+/** Errors serialise as their message and stack (JSON.stringify would give `{}`). */
+function errorsAsText(_key: string, value: unknown): unknown {
+  return value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value;
 }
 
 export const log = {

@@ -69,4 +69,13 @@ it('stops cleanly on Ctrl-C during training, leaves nothing behind, and resumes 
   expect(second.output()).toMatch(/^month 2026-06: promoted v1: AUC 0\.\d{4} \(baseline 0\.\d{4}\), calibration \d\.\d{3}; champion now v1$/m);
   expect(second.output()).toMatch(/^stopped \(--once\): /m);
   expect(processesUsing(dataDir)).toEqual([]);
+  for (const job of [first, second]) expectOneLineLogs(job.output());
 }, 600_000);
+
+/** The SDK's logs come through our writer: one JSON object per line, with no activity task token. */
+function expectOneLineLogs(output: string): void {
+  const json = output.split('\n').filter((line) => line.startsWith('{'));
+  expect(json.map((line) => JSON.parse(line) as { message: string }).some((entry) => entry.message === 'epoch done')).toBe(true);
+  expect(output).not.toMatch(/taskToken/);
+  expect(output).not.toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z \[(INFO|WARN|ERROR)\]/m);
+}

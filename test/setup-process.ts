@@ -1,12 +1,8 @@
 // Each test process loads TensorFlow the way production does (and logs which backend it got), and
-// keeps Temporal's own logs to warnings so test output stays readable.
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+// keeps Temporal's own logs to warnings, one JSON line each, so test output stays readable.
 import { loadConfig } from '../core/config';
 import { initTensorFlow } from '../core/tf/backend';
+import { installOneLineLogs } from '../workers/one-line-logs';
 
-try {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-} catch {
-  // Already installed in this process by an earlier test file.
-}
+installOneLineLogs('WARN');
 await initTensorFlow(loadConfig().TF_BACKEND);

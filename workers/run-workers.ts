@@ -7,10 +7,12 @@ import { openStore } from '../core/storage/open-store';
 import { connectClient, ensureSearchAttributes, temporalAddress } from '../core/temporal/connect';
 import { initTensorFlow } from '../core/tf/backend';
 import { buildPipelineWorker, buildTrainingWorker } from './build-workers';
+import { installOneLineLogs } from './one-line-logs';
 
 export type WorkerKind = 'pipeline' | 'training';
 
 export async function startWorkers(kinds: WorkerKind[], config: Config = loadConfig()): Promise<{ workers: Worker[]; done: Promise<void> }> {
+  installOneLineLogs();
   const backend = await initTensorFlow(config.TF_BACKEND);
   const store = await openStore(config);
   const address = temporalAddress(config);

@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { GcsStore } from '../../core/storage/gcs-store';
 import { LocalStore } from '../../core/storage/local-store';
@@ -36,7 +36,7 @@ export async function startWorkers(store: BlobStore, options: { training?: boole
   const address = inject('temporalAddress');
   const connection = await NativeConnection.connect({ address });
   const queues = { pipeline: `pipeline-${randomUUID()}`, training: `training-${randomUUID()}` };
-  bundle ??= bundleWorkflowCode({ workflowsPath, logger: undefined });
+  bundle ??= bundleWorkflowCode({ workflowsPath, logger: Runtime.instance().logger });
   const workflowBundle = await bundle;
   const common = { connection, namespace: 'default', store, workflowBundle, shutdownGraceSeconds: 2 };
   const workers: Worker[] = [await buildPipelineWorker({ ...common, taskQueue: queues.pipeline })];
