@@ -1,8 +1,7 @@
 import { ConcurrentPromotionError, InvalidTransitionError, VersionNotFoundError } from '../../../core/registry/errors';
+import { auditActor } from '../../auth/token-set';
 import type { AppRouteHandler } from '../../lib/types';
 import type { ChampionRoute, GetOneRoute, HistoryRoute, ListRoute, PromoteRoute } from './models.routes';
-
-const DEFAULT_ACTOR = 'api';
 
 export const list: AppRouteHandler<ListRoute> = async (c) => c.json({ versions: await c.var.deps.registry.list() }, 200);
 
@@ -26,11 +25,11 @@ export const getOne: AppRouteHandler<GetOneRoute> = async (c) => {
   return found ? c.json(found, 200) : c.json({ error: `no registered model version v${version}` }, 404);
 };
 
-// A manual promotion or rollback: a compare-and-swap against the champion the caller saw.
+// A manual promotion or rollback: a compare-and-swap against the champion the caller saw, recorded as the token's principal.
 export const promote: AppRouteHandler<PromoteRoute> = async (c) => {
   const { version } = c.req.valid('param');
   const { reason, force, expectedCurrent } = c.req.valid('json');
-  const actor = c.req.valid('header')['x-actor'] ?? DEFAULT_ACTOR;
+  const actor = auditActor(c.var.principal);
   const { registry, predictor } = c.var.deps;
   try {
     const before = await registry.champion();
