@@ -11,11 +11,12 @@ export async function configuredTokens(config: Pick<Config, 'API_TOKENS' | 'API_
 }
 
 function parseTokenList(text: string): TokenEntry[] {
-  return text.split(',').map((item, i) => {
+  return text.split(',').flatMap((item, i) => {
+    if (item.trim() === '') return [];
     const where = `API_TOKENS entry ${i + 1}`;
-    const [name, role, token, ...rest] = item.trim().split(':');
+    const [name, role, token, ...rest] = item.split(':').map((part) => part.trim());
     if (token === undefined || rest.length > 0) throw new ConfigError(`${where}: expected name:role:token`);
-    return parseTokenEntry({ name, role, token }, where);
+    return [parseTokenEntry({ name, role, token }, where)];
   });
 }
 
