@@ -28,7 +28,9 @@ export class PredictClient {
   private async flush(): Promise<void> {
     if (this.pending.length === 0) return;
     const response = await fetch(`${this.api.url}/v1/predict`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${this.api.token}` }, body: JSON.stringify({ instances: this.pending }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.api.token}` },
+      body: JSON.stringify({ instances: this.pending }),
     });
     const body = (await response.json()) as { modelVersion: number; predictions: { clickProbability: number }[]; error?: string };
     if (response.status !== 200) throw new Error(`POST /v1/predict answered ${response.status}: ${body.error ?? JSON.stringify(body)}`);

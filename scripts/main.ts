@@ -8,6 +8,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type Client } from '@temporalio/client';
+import { resolveApiTokens } from '../api/auth/resolve-tokens';
 import { startApi } from '../api/lib/start-api';
 import { codeVersion } from '../core/code-version';
 import { loadConfig, type Config } from '../core/config';
@@ -36,6 +37,8 @@ const stopper = new Stopper();
 stopper.onSignals(['SIGINT', 'SIGTERM']);
 
 try {
+  // Before anything starts: an API on the network without tokens is refused.
+  const apiTokens = await resolveApiTokens(config);
   const temporal = await embeddedTemporal(config);
   if (temporal) stopper.track('embedded Temporal', temporal, (t) => t.stop());
   stopper.track('pipeline and training workers', await startWorkers(['pipeline', 'training'], config), async (started) => {
@@ -43,7 +46,7 @@ try {
     for (const worker of started.workers) if (worker.getState() === 'RUNNING') worker.shutdown();
     await started.done;
   });
-  const api = stopper.track('REST API', await startApi(config), (running) => running.stop());
+  const api = stopper.track('REST API', await startApi(config, apiTokens), (running) => running.stop());
   if (api.generatedTokensFile) console.log(`API tokens (predict, operator, admin; no API_TOKENS configured): ${api.generatedTokensFile}`);
   // Calls in flight are aborted before the connection closes: a long poll the server's stop interrupts
   // would otherwise be retried on the closed channel and crash the process.

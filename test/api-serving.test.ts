@@ -159,7 +159,8 @@ describe('with a champion', () => {
   });
 
   it('answers 415 for a body not sent as JSON and 413 for one over 1 MB', async () => {
-    const text = await fetch(`${server.url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'text/plain', authorization: `Bearer ${tokens.token.predict}` }, body: 'instances' });
+    const headers = { 'content-type': 'text/plain', authorization: `Bearer ${tokens.token.predict}` };
+    const text = await fetch(`${server.url}/v1/predict`, { method: 'POST', headers, body: 'instances' });
     expect(text.status).toBe(415);
     expect(await text.json()).toEqual({ error: 'request body must be JSON (Content-Type: application/json)' });
     const huge = await call<ErrorBody>('POST', '/v1/predict', { instances: [tinyInstance({ headline: 'x'.repeat(1024 * 1024) })] });

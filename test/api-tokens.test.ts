@@ -1,6 +1,6 @@
 // Where the API's tokens come from: API_TOKENS and API_TOKENS_FILE (named, plain or hashed), else on
 // loopback a generated file (mode 0600, made once, reused); a network address without configured
-// tokens is refused, by the function and by the API process.
+// tokens is refused, by the function, by the API process and by the main job.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -109,7 +109,9 @@ it('generates one token per role into DATA_DIR on loopback, mode 0600, once: lat
 
 it('refuses a network address without configured tokens, even when a generated file exists', async () => {
   for (const host of ['localhost', '127.0.0.1', '127.3.2.1', '::1', '[::1]']) expect(isLoopback(host), host).toBe(true);
-  for (const host of ['0.0.0.0', '::', '192.168.1.20', '10.0.0.5', 'api.example.com', '::ffff:8.8.8.8', '128.0.0.1']) expect(isLoopback(host), host).toBe(false);
+  for (const host of ['0.0.0.0', '::', '192.168.1.20', '10.0.0.5', 'api.example.com', '::ffff:8.8.8.8', '128.0.0.1']) {
+    expect(isLoopback(host), host).toBe(false);
+  }
 
   const { dataDir } = await scratch();
   await resolveApiTokens(loadConfig({ API_HOST: '127.0.0.1', DATA_DIR: dataDir }));
@@ -124,11 +126,17 @@ it('refuses a network address without configured tokens, even when a generated f
   expect(await fs.readdir(fresh.dataDir)).toEqual([]);
 });
 
-it('the API process exits 1 with one error line, listening nowhere, when asked to serve 0.0.0.0 without tokens', async () => {
+it.each([
+  ['the API', 'api/index.ts', 'api could not start'],
+  ['the main job', 'scripts/main.ts', 'the main job could not start'],
+])('%s exits 1 with one error line, having started nothing, when asked to serve 0.0.0.0 without tokens', async (_, script, message) => {
   const { dataDir } = await scratch();
-  const port = await freePort();
-  const env = { ...process.env, API_HOST: '0.0.0.0', API_PORT: String(port), DATA_DIR: dataDir, API_TOKENS: '', API_TOKENS_FILE: '' };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/index.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [port, temporalPort] = [await freePort(), await freePort()];
+  const env = {
+    ...process.env, API_HOST: '0.0.0.0', API_PORT: String(port), DATA_DIR: dataDir, API_TOKENS: '', API_TOKENS_FILE: '',
+    TEMPORAL_ADDRESS: '', TEMPORAL_DEV_PORT: String(temporalPort),
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk: Buffer) => { output += chunk.toString(); });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -140,8 +148,11 @@ it('the API process exits 1 with one error line, listening nowhere, when asked t
   }
   const errors = output.split('\n').filter((line) => line.includes('"level":"error"'));
   expect(errors).toHaveLength(1);
-  expect(JSON.parse(errors[0]!)).toMatchObject({ message: 'api could not start', error: expect.stringMatching(/^API_HOST 0\.0\.0\.0 is not a loopback address and no API tokens/) });
+  expect(JSON.parse(errors[0]!)).toMatchObject({
+    message, error: expect.stringMatching(/^API_HOST 0\.0\.0\.0 is not a loopback address and no API tokens/),
+  });
   expect(output).not.toMatch(/api listening|at .*\.ts:\d+/);
   expect(await tcpReachable('127.0.0.1', port)).toBe(false);
+  expect(await tcpReachable('127.0.0.1', temporalPort)).toBe(false);
   expect(await fs.readdir(dataDir)).toEqual([]);
 });

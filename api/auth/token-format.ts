@@ -22,7 +22,9 @@ const entrySchema = z.strictObject({
 }).refine((entry) => (entry.token === undefined) !== (entry.sha256 === undefined), 'needs exactly one of token and sha256');
 
 /** `{ "predict": token, "operator": token, "admin": token }` (any of them), as the main job generates it. */
-export const roleTokensSchema = z.partialRecord(roleSchema, tokenSchema, { error: 'must be a list of { name, role, token | sha256 } or an object of role to token' });
+export const roleTokensSchema = z.partialRecord(roleSchema, tokenSchema, {
+  error: 'must be a list of { name, role, token | sha256 } or an object of role to token',
+});
 
 function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
   const parsed = schema.safeParse(value);

@@ -7,7 +7,7 @@ import { openStore } from '../../core/storage/open-store';
 import { connectClient, temporalAddress } from '../../core/temporal/connect';
 import { initTensorFlow } from '../../core/tf/backend';
 import { createApp } from '../app';
-import { resolveApiTokens } from '../auth/resolve-tokens';
+import { resolveApiTokens, type ApiTokens } from '../auth/resolve-tokens';
 import { startServer } from './serve';
 
 export interface RunningApi {
@@ -18,9 +18,10 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
-export async function startApi(config: Config): Promise<RunningApi> {
+/** access: the tokens, when the caller resolved them earlier (to fail before starting anything else). */
+export async function startApi(config: Config, access?: ApiTokens): Promise<RunningApi> {
   // First: a refused configuration (e.g. no tokens on a network address) starts nothing.
-  const { tokens, generatedFile } = await resolveApiTokens(config);
+  const { tokens, generatedFile } = access ?? await resolveApiTokens(config);
   const backend = await initTensorFlow(config.TF_BACKEND);
   const store = await openStore(config);
   const registry = new ModelRegistry(store);
