@@ -4,7 +4,7 @@ import { ConfigError, type Config } from '../../core/config';
 import { configuredTokens } from './configured-tokens';
 import { ensureGeneratedTokens } from './generated-tokens';
 import { isLoopback } from './loopback';
-import { TokenSet } from './token-set';
+import { roleTokenEntries, TokenSet } from './token-set';
 
 export interface ApiTokens {
   tokens: TokenSet;
@@ -22,5 +22,5 @@ export async function resolveApiTokens(config: Pick<Config, 'API_TOKENS' | 'API_
     );
   }
   const generated = await ensureGeneratedTokens(config.DATA_DIR);
-  return { tokens: TokenSet.fromRoleTokens(generated.tokens), generatedFile: generated.file };
+  return { tokens: new TokenSet(roleTokenEntries(generated.tokens)), generatedFile: generated.file };
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ConfigError } from '../../core/config';
 import { describeZodError } from '../lib/errors';
 import { ROLES } from './roles';
-import type { TokenEntry } from './token-set';
+import { roleTokenEntries, type TokenEntry } from './token-set';
 
 export const MIN_TOKEN_LENGTH = 32;
 
@@ -34,12 +34,11 @@ function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, where: str
 
 export function parseTokenEntry(value: unknown, where: string): TokenEntry {
   const { name, role, token, sha256 } = parseOrThrow(entrySchema, value, where);
-  return token !== undefined ? { name, role, token } : { name, role, sha256: sha256!.toLowerCase() };
+  return token !== undefined ? { name, role, token } : { name, role, sha256: sha256! };
 }
 
 /** A tokens file: a list of named entries `{ name, role, token | sha256 }`, or the role map. */
 export function parseTokensFile(json: unknown, where: string): TokenEntry[] {
   if (Array.isArray(json)) return json.map((entry, i) => parseTokenEntry(entry, `${where} [${i}]`));
-  const tokens = parseOrThrow(roleTokensSchema, json, where);
-  return ROLES.flatMap((role) => (tokens[role] === undefined ? [] : [{ name: role, role, token: tokens[role] }]));
+  return roleTokenEntries(parseOrThrow(roleTokensSchema, json, where));
 }

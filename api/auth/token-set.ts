@@ -14,6 +14,10 @@ export type TokenEntry = Principal & ({ token: string } | { sha256: string });
 
 export const sha256 = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest();
 
+/** One principal per role, named after it: the shape of the generated tokens file. */
+export const roleTokenEntries = (tokens: Partial<Record<Role, string>>): TokenEntry[] =>
+  ROLES.flatMap((role) => (tokens[role] === undefined ? [] : [{ name: role, role, token: tokens[role] }]));
+
 /** The audit history's actor for a change made over the API: the token's principal, never a header. */
 export const auditActor = (principal: Principal): string => `token:${principal.name}`;
 
@@ -34,11 +38,6 @@ export class TokenSet {
     }
   }
 
-  /** One principal per role, named after it (the shape of the generated tokens file). */
-  static fromRoleTokens(tokens: Partial<Record<Role, string>>): TokenSet {
-    return new TokenSet(ROLES.flatMap((role) => (tokens[role] === undefined ? [] : [{ name: role, role, token: tokens[role] }])));
-  }
-
   get size(): number {
     return this.digests.length;
   }
@@ -48,7 +47,7 @@ export class TokenSet {
     const presented = sha256(token);
     let found: Principal | undefined;
     for (const { principal, digest } of this.digests) {
-      if (timingSafeEqual(presented, digest) && found === undefined) found = principal;
+      if (timingSafeEqual(presented, digest)) found = principal;
     }
     return found;
   }
