@@ -95,8 +95,8 @@ describe('with a champion', () => {
     for (const prediction of body.predictions) {
       expect(prediction.clickProbability).toBeGreaterThan(0);
       expect(prediction.clickProbability).toBeLessThan(1);
-      expect(prediction.warnings).toBeUndefined();
     }
+    expect(body.predictions.map((p) => p.warnings)).toEqual([undefined, undefined, ['device "smart-fridge" was not seen in training; scored as an unknown device']]);
   });
 
   it('predicts without a missing or corrupt image and says so per instance', async () => {

@@ -12,6 +12,16 @@ const versionParams = z.object({
 
 const championSchema = championAliasSchema.extend({ generation: z.string() });
 
+const signatureSchema = z.object({
+  inputs: z.array(z.object({
+    name: z.string(), role: z.string(), type: z.string(), required: z.boolean(), description: z.string(),
+    min: z.number().optional(), max: z.number().optional(), values: z.array(z.string()).optional(),
+    vocabularySize: z.number().optional(), hashBuckets: z.number().optional(),
+  })),
+  output: z.object({ name: z.string(), type: z.string(), range: z.array(z.number()), description: z.string() }),
+  example: z.record(z.string(), z.union([z.string(), z.number()])),
+}).openapi({ description: 'What a predict instance takes (each column: type, range or learned values, required) and one example instance' });
+
 export const promoteSchema = z.object({
   reason: z.string({ error: 'required: why this version should serve' }).trim().min(1, 'must not be empty'),
   force: z.boolean().optional().openapi({ description: 'Allow promoting a rejected version: a deliberate rollback' }),
@@ -29,7 +39,8 @@ export const list = createRoute({
 export const champion = createRoute({
   path: '/v1/models/champion', method: 'get', tags, ...access('predict'),
   responses: {
-    200: json(z.object({ champion: championSchema, model: versionRecordSchema.nullable() }), 'The champion alias (who promoted it, when, why) and its version record'),
+    200: json(z.object({ champion: championSchema, model: versionRecordSchema.nullable(), signature: signatureSchema.nullable() }),
+      'The champion alias (who promoted it, when, why), its version record and its input signature'),
     ...accessErrors,
     404: errorResponse('No champion has been promoted yet'),
   },
@@ -57,7 +68,7 @@ export const getOne = createRoute({
   path: '/v1/models/{version}', method: 'get', tags, ...access('predict'),
   request: { params: versionParams },
   responses: {
-    200: json(versionRecordSchema, 'The version: status, metrics, lineage, files'),
+    200: json(z.intersection(versionRecordSchema, z.object({ signature: signatureSchema.nullable() })), 'The version: status, metrics, lineage, files, input signature'),
     400: errorResponse('Not a version number'),
     ...accessErrors,
     404: errorResponse('No such version'),
