@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { MONTH_PATTERN } from './features/month';
 import { DEFAULT_ID_SHARD_BYTES } from './pipeline/id-lists';
+import { defaultFeedbackSettings } from './pipeline/settings';
 import { DEFAULT_MAX_RECORD_BYTES } from './storage/csv-record-reader';
 import { defaultValidationThresholds, type ValidationThresholds } from './validation/thresholds';
 
@@ -65,6 +66,9 @@ const schema = z.object({
   BLESS_MAX_AUC_DROP: z.coerce.number().min(0).default(0.01),
   BLESS_MAX_LOG_LOSS_INCREASE: z.coerce.number().min(0).default(0.02),
   BLESS_MAX_BASELINE_GAP: z.coerce.number().min(0).default(0),
+  FEEDBACK_MAX_CALIBRATION_RATIO: z.coerce.number().min(1).default(defaultFeedbackSettings.maxCalibrationRatio),
+  FEEDBACK_LOG_MARGIN_DAYS: z.coerce.number().int().min(0).max(31).default(defaultFeedbackSettings.marginDays),
+  FEEDBACK_PARTITION_BYTES: z.coerce.number().int().min(1).default(defaultFeedbackSettings.partitionBytes),
   SCHEDULE_ID: z.string().default('adclick-monthly'),
   SCHEDULE_CRON: z.string().default('0 6 1 * *'),
   SCHEDULE_CATCHUP_WINDOW_DAYS: z.coerce.number().int().min(1).default(7),
