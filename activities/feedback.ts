@@ -74,25 +74,30 @@ export function createFeedbackActivities(deps: { store: BlobStore }) {
         },
       );
 
-      const metrics = [...byVersion.entries()].sort(([a], [b]) => a - b).map(([modelVersion, scored]) => ({ modelVersion, ...computeMetrics(scored.labels, scored.probabilities) }));
+      const metrics = [...byVersion.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([modelVersion, scored]) => ({ modelVersion, ...computeMetrics(scored.labels, scored.probabilities) }));
       const warnings = [
-        ...(counts.joined === 0 ? [`${counts.predictions} predictions logged on ${logDays.from}..${logDays.to}, none of them of an impression in ${month}`] : []),
+        ...(counts.joined === 0 ? [`${counts.predictions} predictions logged on ${logDays.from}..${logDays.to}, none of an impression in ${month}`] : []),
         ...metrics.flatMap((m) => calibrationWarning(m, settings.maxCalibrationRatio) ?? []),
       ];
       await putJson(store, keys.feedback, { month, logDays, logShards: shards.length, partitions, counts, models: metrics, warnings });
-      log.info('production feedback measured', { month, partitions, ...counts, models: metrics.map((m) => ({ version: m.modelVersion, count: m.count, auc: m.auc, calibration: m.calibration })) });
-      return { outcome: 'measured', logDays, logShards: shards.length, partitions, counts, models: metrics.map(score), warnings, reportKey: keys.feedback };
+      const models = metrics.map(score);
+      log.info('production feedback measured', { month, partitions, ...counts, models });
+      return { outcome: 'measured', logDays, logShards: shards.length, partitions, counts, models, warnings, reportKey: keys.feedback };
     },
   };
 }
 
 const score = (m: Metrics & { modelVersion: number }): ServedModelScore => ({
-  modelVersion: m.modelVersion, count: m.count, positives: m.positives, auc: m.auc, logLoss: m.logLoss, calibration: m.calibration, meanPredicted: m.meanPredicted, observedRate: m.observedRate,
+  modelVersion: m.modelVersion, count: m.count, positives: m.positives, auc: m.auc, logLoss: m.logLoss,
+  calibration: m.calibration, meanPredicted: m.meanPredicted, observedRate: m.observedRate,
 });
 
 function calibrationWarning(m: Metrics & { modelVersion: number }, maxRatio: number): string | undefined {
   const rates = `mean predicted ${m.meanPredicted.toFixed(4)}, observed ${m.observedRate.toFixed(4)} over ${m.count} impressions`;
   if (m.positives === 0) return `v${m.modelVersion} in production: no clicks among its impressions, calibration unknown (${rates})`;
   if (m.calibration >= 1 / maxRatio && m.calibration <= maxRatio) return undefined;
-  return `v${m.modelVersion} in production is miscalibrated: predicted / observed = ${m.calibration.toFixed(3)}, outside [${(1 / maxRatio).toFixed(3)}, ${maxRatio}] (${rates})`;
+  const tolerated = `[${(1 / maxRatio).toFixed(3)}, ${maxRatio}]`;
+  return `v${m.modelVersion} in production is miscalibrated: predicted / observed = ${m.calibration.toFixed(3)}, outside ${tolerated} (${rates})`;
 }

@@ -28,7 +28,8 @@ beforeAll(async () => {
     const shard = predictions[i % 2]!;
     shard.push({ requestId: `r-${i}`, id: `imp-${i}`, modelVersion: i < 250 ? 1 : 2, probability: random.next(), at: at(i % 24) });
     if (i % 10 === 0) shard.push({ requestId: `again-${i}`, id: `imp-${i}`, modelVersion: i < 250 ? 1 : 2, probability: random.next(), at: at((i % 24) + 1) });
-    if (i % 10 === 5) predictions[1 - (i % 2)]!.push({ requestId: `stale-${i}`, id: `imp-${i}`, modelVersion: i < 250 ? 1 : 2, probability: random.next(), at: at(0) });
+    const stale = { requestId: `stale-${i}`, id: `imp-${i}`, modelVersion: i < 250 ? 1 : 2, probability: random.next(), at: at(0) };
+    if (i % 10 === 5) predictions[1 - (i % 2)]!.push(stale);
     if (i % 7 === 0) shard.push({ requestId: `other-${i}`, id: `imp-${i}`, modelVersion: 3, probability: random.next(), at: at(2) });
     if (i % 50 === 0) shard.push({ requestId: `tie-${i}`, id: `imp-${i}`, modelVersion: 3, probability: random.next(), at: at(2) });
     if (i % 25 === 0) shard.push({ requestId: `anonymous-${i}`, modelVersion: 1, probability: random.next(), at: at(3) });
@@ -51,14 +52,17 @@ function naiveJoin(): JoinedPrediction[] {
     const kept = last.get(key);
     if (entry.id !== undefined && (!kept || Date.parse(entry.at) >= Date.parse(kept.at))) last.set(key, entry);
   }
-  return [...last.values()].filter((p) => labels.has(p.id!)).map((p) => ({ id: p.id!, modelVersion: p.modelVersion, probability: p.probability, label: labels.get(p.id!)! }));
+  return [...last.values()]
+    .filter((p) => labels.has(p.id!))
+    .map((p) => ({ id: p.id!, modelVersion: p.modelVersion, probability: p.probability, label: labels.get(p.id!)! }));
 }
 
 const sorted = (rows: JoinedPrediction[]) => [...rows].sort((a, b) => a.modelVersion - b.modelVersion || a.id.localeCompare(b.id));
 
 it.each([1, 3, 16])('in %i partitions, joins exactly what a naive in-memory join does', async (partitions) => {
   const joined: JoinedPrediction[] = [];
-  const counts = await partitionedJoin({ store, predictionShards: PREDICTION_SHARDS, exampleShards: EXAMPLE_SHARDS, partitions, workPrefix: WORK }, (row) => joined.push(row));
+  const input = { store, predictionShards: PREDICTION_SHARDS, exampleShards: EXAMPLE_SHARDS, partitions, workPrefix: WORK };
+  const counts = await partitionedJoin(input, (row) => joined.push(row));
   const expected = naiveJoin();
   expect(sorted(joined)).toEqual(sorted(expected));
   expect(new Set(joined.map((row) => row.modelVersion))).toEqual(new Set([1, 2, 3]));

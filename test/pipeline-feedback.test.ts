@@ -32,7 +32,9 @@ beforeAll(async () => {
   const rows = parse(await store.get(month.files[0]!.key), { columns: true }) as Record<string, string>[];
   for (const row of rows) clicked.set(row.impression_id!, Number(row.clicked));
   // Every third impression is served, as a client would send it: no label, the image by its bucket key.
-  const instances: Record<string, string>[] = rows.filter((_, i) => i % 3 === 0).map(({ clicked: _label, ...row }) => ({ ...row, image_path: `raw/${MONTH}/${row.image_path}` }));
+  const instances: Record<string, string>[] = rows
+    .filter((_, i) => i % 3 === 0)
+    .map(({ clicked: _label, ...row }) => ({ ...row, image_path: `raw/${MONTH}/${row.image_path}` }));
 
   const registry = new ModelRegistry(store);
   await registerTinyModel(store, registry);
@@ -90,7 +92,8 @@ it('reports each served version on the month\'s actual clicks, as computed direc
     const labels = byId.map(([id]) => clicked.get(id)!);
     const probabilities = byId.map(([, p]) => p);
     const clip = (p: number) => Math.min(Math.max(p, 1e-7), 1 - 1e-7);
-    const logLoss = -labels.reduce((sum, y, i) => sum + (y === 1 ? Math.log(clip(probabilities[i]!)) : Math.log(1 - clip(probabilities[i]!))), 0) / labels.length;
+    const logLikelihood = labels.reduce((sum, y, i) => sum + Math.log(y === 1 ? clip(probabilities[i]!) : 1 - clip(probabilities[i]!)), 0);
+    const logLoss = -logLikelihood / labels.length;
     const meanPredicted = probabilities.reduce((a, b) => a + b, 0) / labels.length;
     const observedRate = labels.reduce((a, b) => a + b, 0) / labels.length;
     expect(model.count).toBe(labels.length);
@@ -112,7 +115,8 @@ it('names the served versions in the main job\'s month line', () => {
 it('warns only beyond the configured calibration ratio, and joins the same in another number of partitions', async () => {
   const measured = run.summary.feedback as FeedbackSummary;
   const widest = Math.max(...measured.models.map((m) => Math.max(m.calibration, 1 / m.calibration)));
-  const tolerant = await runMonth(stack, MONTH, testSettings(stack, { feedback: { ...feedbackSettings, maxCalibrationRatio: widest + 1, partitionBytes: 1_000_000 } }));
+  const settings = testSettings(stack, { feedback: { ...feedbackSettings, maxCalibrationRatio: widest + 1, partitionBytes: 1_000_000 } });
+  const tolerant = await runMonth(stack, MONTH, settings);
   const feedback = tolerant.summary.feedback as FeedbackSummary;
   expect(feedback.warnings).toEqual([]);
   expect(feedback.partitions).toBeLessThan(measured.partitions);

@@ -24,7 +24,9 @@ export async function startApi(config: Config): Promise<RunningApi> {
     store, sampleRate: config.PREDICTION_LOG_SAMPLE_RATE, flushRecords: config.PREDICTION_LOG_FLUSH_RECORDS, flushSeconds: config.PREDICTION_LOG_FLUSH_SECONDS,
     maxBuffered: config.PREDICTION_LOG_MAX_BUFFERED, includeInstances: config.PREDICTION_LOG_INSTANCES,
   }) : undefined;
-  const predictor = new ChampionPredictor({ store, registry, pollSeconds: config.SERVING_POLL_SECONDS, imageDeadlineMs: config.SERVING_IMAGE_DEADLINE_MS, predictionLog });
+  const predictor = new ChampionPredictor({
+    store, registry, pollSeconds: config.SERVING_POLL_SECONDS, imageDeadlineMs: config.SERVING_IMAGE_DEADLINE_MS, predictionLog,
+  });
   await predictor.start();
   // Predictions must keep working while Temporal is down: only the runs endpoints need it.
   const temporal = await connectClient({ address: temporalAddress(config), namespace: config.TEMPORAL_NAMESPACE }, { lazy: true });

@@ -50,7 +50,10 @@ export async function partitionedJoin(input: JoinInput, onJoined: (row: JoinedPr
       counts.predictions += 1;
       progress({ predictions: counts.predictions });
       if (entry.id === undefined) counts.withoutId += 1;
-      else await predictionWriters.write(entry.id, [entry.id, entry.modelVersion, entry.probability, Date.parse(entry.at), counts.predictions] satisfies PredictionRow);
+      else {
+        const row: PredictionRow = [entry.id, entry.modelVersion, entry.probability, Date.parse(entry.at), counts.predictions];
+        await predictionWriters.write(entry.id, row);
+      }
     }
   }
   const withPredictions = await predictionWriters.close();
@@ -61,7 +64,9 @@ export async function partitionedJoin(input: JoinInput, onJoined: (row: JoinedPr
   for (const shard of input.exampleShards) {
     for await (const example of readJsonLines<Example>(store, shard)) {
       progress({ examples: ++examples });
-      if (example.id !== undefined && withPredictions.has(partitionOf(example.id, partitions))) await labelWriters.write(example.id, [example.id, example.y] satisfies LabelRow);
+      if (example.id === undefined || !withPredictions.has(partitionOf(example.id, partitions))) continue;
+      const row: LabelRow = [example.id, example.y];
+      await labelWriters.write(example.id, row);
     }
   }
   const withLabels = await labelWriters.close();

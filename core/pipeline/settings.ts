@@ -81,7 +81,11 @@ export function pipelineSettings(config: Config, codeVersion: string): PipelineS
       maxLogLossIncrease: config.BLESS_MAX_LOG_LOSS_INCREASE,
       maxBaselineGap: config.BLESS_MAX_BASELINE_GAP,
     },
-    feedback: { maxCalibrationRatio: config.FEEDBACK_MAX_CALIBRATION_RATIO, marginDays: config.FEEDBACK_LOG_MARGIN_DAYS, partitionBytes: config.FEEDBACK_PARTITION_BYTES },
+    feedback: {
+      maxCalibrationRatio: config.FEEDBACK_MAX_CALIBRATION_RATIO,
+      marginDays: config.FEEDBACK_LOG_MARGIN_DAYS,
+      partitionBytes: config.FEEDBACK_PARTITION_BYTES,
+    },
     validation: config.validation,
     codeVersion,
   };

@@ -22,7 +22,8 @@ export function describeOutcome(outcome: MonthOutcome, champion: number | undefi
   }
   if (decision.outcome === 'promoted') return `month ${run.month}: promoted v${decision.version}: ${scores}${production}; ${now}`;
   const verb = decision.outcome === 'rejected' ? 'rejected' : 'not promoted';
-  return `month ${run.month}: kept ${decision.previousChampion === null ? 'no champion' : `v${decision.previousChampion}`}; v${decision.version} ${verb}: ${decision.reasons.join('; ')}; ${scores}${production}; ${now}`;
+  const kept = decision.previousChampion === null ? 'no champion' : `v${decision.previousChampion}`;
+  return `month ${run.month}: kept ${kept}; v${decision.version} ${verb}: ${decision.reasons.join('; ')}; ${scores}${production}; ${now}`;
 }
 
 /** How the served models did on the month's clicks, with any warning; nothing when no predictions were logged. */

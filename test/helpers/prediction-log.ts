@@ -22,7 +22,8 @@ export interface LoggingApi {
 
 /** The real app over HTTP, serving the store's champion and logging to the store; the log never flushes on its own unless told. */
 export async function serveWithPredictionLog(store: BlobStore, options: Partial<PredictionLogOptions> = {}): Promise<LoggingApi> {
-  const log = new PredictionLog({ store, sampleRate: 1, flushRecords: 1_000_000, flushSeconds: 3600, maxBuffered: 1_000_000, includeInstances: false, ...options });
+  const quiet = { sampleRate: 1, flushRecords: 1_000_000, flushSeconds: 3600, maxBuffered: 1_000_000, includeInstances: false };
+  const log = new PredictionLog({ store, ...quiet, ...options });
   const registry = new ModelRegistry(store);
   const predictor = new ChampionPredictor({ store, registry, pollSeconds: 0, imageDeadlineMs: 60_000, predictionLog: log });
   await predictor.start();
