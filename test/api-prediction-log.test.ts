@@ -5,7 +5,8 @@ import { beforeAll, expect, inject, it } from 'vitest';
 import { startApi } from '../api/lib/start-api';
 import { loadConfig } from '../core/config';
 import { ModelRegistry } from '../core/registry/model-registry';
-import type { GcsStore } from '../core/storage/gcs-store';
+import { GcsStore } from '../core/storage/gcs-store';
+import { PredictionLog } from '../core/serving/prediction-log';
 import { postPredict, readPredictionLog, serveWithPredictionLog } from './helpers/prediction-log';
 import { freshGcsStore } from './helpers/stack';
 import { putTestImage, registerTinyModel, tinyInstance } from './helpers/tiny-model';
@@ -90,4 +91,15 @@ it('is flushed by the API\'s stop, and off when the sample rate is 0', async () 
   expect(off.predictor.status().predictionLog).toBeUndefined();
   await off.stop();
   expect((await readPredictionLog(store)).map((entry) => entry.id)).toEqual(['at-stop']);
+});
+
+it('counts entries whose batch could not be written as failed, and keeps going', async () => {
+  // A bucket the real GCS server does not have: every write is refused.
+  const missing = new GcsStore({ bucket: `missing-${Date.now()}`, apiEndpoint: inject('gcsEndpoint'), projectId: 'adclick-test' });
+  const log = new PredictionLog({ store: missing, sampleRate: 1, flushRecords: 100, flushSeconds: 3600, maxBuffered: 100, includeInstances: false });
+  log.record({ modelVersion: 1, idColumn: 'impression_id', instances: [tinyInstance({ impression_id: 'a' }), tinyInstance()], probabilities: [0.1, 0.2] });
+  await log.flush();
+  log.record({ modelVersion: 1, instances: [tinyInstance()], probabilities: [0.3] });
+  await log.close();
+  expect(log.stats()).toEqual({ logged: 0, dropped: 0, failed: 3, shards: 0, buffered: 0 });
 });

@@ -45,31 +45,33 @@ export async function partitionedJoin(input: JoinInput, onJoined: (row: JoinedPr
   const labelPrefix = `${input.workPrefix}labels/`;
 
   const predictionWriters = new PartitionWriters(store, predictionPrefix, partitions);
-  for (const shard of input.predictionShards) {
-    for await (const entry of readJsonLines<LoggedPrediction>(store, shard)) {
-      counts.predictions += 1;
-      progress({ predictions: counts.predictions });
-      if (entry.id === undefined) counts.withoutId += 1;
-      else {
-        const row: PredictionRow = [entry.id, entry.modelVersion, entry.probability, Date.parse(entry.at), counts.predictions];
-        await predictionWriters.write(entry.id, row);
+  const withPredictions = await writeAll(predictionWriters, async () => {
+    for (const shard of input.predictionShards) {
+      for await (const entry of readJsonLines<LoggedPrediction>(store, shard)) {
+        counts.predictions += 1;
+        progress({ predictions: counts.predictions });
+        if (entry.id === undefined) counts.withoutId += 1;
+        else {
+          const row: PredictionRow = [entry.id, entry.modelVersion, entry.probability, Date.parse(entry.at), counts.predictions];
+          await predictionWriters.write(entry.id, row);
+        }
       }
     }
-  }
-  const withPredictions = await predictionWriters.close();
+  });
 
   // Only ids some prediction may match are worth a label row; the others' partitions are skipped whole.
   const labelWriters = new PartitionWriters(store, labelPrefix, partitions);
   let examples = 0;
-  for (const shard of input.exampleShards) {
-    for await (const example of readJsonLines<Example>(store, shard)) {
-      progress({ examples: ++examples });
-      if (example.id === undefined || !withPredictions.has(partitionOf(example.id, partitions))) continue;
-      const row: LabelRow = [example.id, example.y];
-      await labelWriters.write(example.id, row);
+  const withLabels = await writeAll(labelWriters, async () => {
+    for (const shard of input.exampleShards) {
+      for await (const example of readJsonLines<Example>(store, shard)) {
+        progress({ examples: ++examples });
+        if (example.id === undefined || !withPredictions.has(partitionOf(example.id, partitions))) continue;
+        const row: LabelRow = [example.id, example.y];
+        await labelWriters.write(example.id, row);
+      }
     }
-  }
-  const withLabels = await labelWriters.close();
+  });
 
   for (const partition of [...withPredictions].sort((a, b) => a - b)) {
     const labels = new Map<string, 0 | 1>();
@@ -95,4 +97,15 @@ export async function partitionedJoin(input: JoinInput, onJoined: (row: JoinedPr
   const written = [...[...withPredictions].map((p) => partitionKey(predictionPrefix, p)), ...[...withLabels].map((p) => partitionKey(labelPrefix, p))];
   for (const key of written) await store.delete(key);
   return counts;
+}
+
+/** Runs `write`, then closes the writers; on failure, aborts them so no half-written partition is published. */
+async function writeAll(writers: PartitionWriters, write: () => Promise<void>): Promise<Set<number>> {
+  try {
+    await write();
+  } catch (error) {
+    await writers.abort(error as Error);
+    throw error;
+  }
+  return writers.close();
 }

@@ -111,13 +111,14 @@ export class PredictionLog {
 
   private async writeShard(day: string, entries: LoggedPrediction[]): Promise<void> {
     const key = predictionLogShard(day, this.writerId, this.seq++);
+    const writer = new JsonLinesWriter(this.options.store, key);
     try {
-      const writer = new JsonLinesWriter(this.options.store, key);
       for (const entry of entries) await writer.write(entry);
       await writer.close();
       this.counts.logged += entries.length;
       this.counts.shards += 1;
     } catch (error) {
+      await writer.abort(error as Error);
       this.counts.failed += entries.length;
       log.error('prediction log write failed', { event: 'prediction-log-write-failed', key, entries: entries.length, error });
     }
