@@ -78,6 +78,7 @@ export function createFeedbackActivities(deps: { store: BlobStore }) {
         .sort(([a], [b]) => a - b)
         .map(([modelVersion, scored]) => ({ modelVersion, ...computeMetrics(scored.labels, scored.probabilities) }));
       const warnings = [
+        ...(counts.unreadableShards > 0 ? [`${counts.unreadableShards} prediction-log shards could not be read to the end (damaged gzip or JSON)`] : []),
         ...(counts.joined === 0 ? [`${counts.predictions} predictions logged on ${logDays.from}..${logDays.to}, none of an impression in ${month}`] : []),
         ...metrics.flatMap((m) => calibrationWarning(m, settings.maxCalibrationRatio) ?? []),
       ];

@@ -70,6 +70,7 @@ it.each([1, 3, 16])('in %i partitions, joins exactly what a naive in-memory join
   const kept = new Set(logged.filter((p) => p.id !== undefined).map((p) => `${p.modelVersion}/${p.id}`)).size;
   expect(counts).toEqual({
     predictions: logged.length,
+    unreadableShards: 0,
     withoutId: logged.filter((p) => p.id === undefined).length,
     superseded: logged.filter((p) => p.id !== undefined).length - kept,
     unmatched: kept - expected.length,
@@ -90,4 +91,15 @@ it('keeps the last prediction of an id by one version: the later one, and of equ
   expect(byRequest.has('other-350')).toBe(true);
   expect(joined.get('3/imp-350')).toBe(byRequest.get('tie-350'));
   expect(joined.get('3/imp-147')).toBe(byRequest.get('other-147'));
+});
+
+it('skips a damaged log shard, counting it, and joins the rest', async () => {
+  const damaged = 'predictions/2026-07-02/b-000000.jsonl.gz';
+  await store.put(damaged, Buffer.from('this is not gzip'));
+  const input = { store, predictionShards: [...PREDICTION_SHARDS, damaged], exampleShards: EXAMPLE_SHARDS, partitions: 2, workPrefix: WORK };
+  const joined: JoinedPrediction[] = [];
+  const counts = await partitionedJoin(input, (row) => joined.push(row));
+  expect(counts.unreadableShards).toBe(1);
+  expect(sorted(joined)).toEqual(sorted(naiveJoin()));
+  expect(await listAll(store, WORK)).toEqual([]);
 });

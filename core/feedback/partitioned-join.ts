@@ -5,7 +5,7 @@
 // again acted on the later answer. Predictions of different versions for one id each count for their version.
 import type { Example } from '../features/example';
 import type { BlobStore } from '../storage/blob-store';
-import { readJsonLines } from '../storage/lines';
+import { isCorruptGzip, readJsonLines } from '../storage/lines';
 import type { LoggedPrediction } from './log-entry';
 import { partitionKey, partitionOf, PartitionWriters } from './partition-writers';
 
@@ -14,6 +14,8 @@ export interface JoinedPrediction { id: string; modelVersion: number; probabilit
 export interface JoinCounts {
   /** Log entries read. */
   predictions: number;
+  /** Log shards that are not whole gzip or not JSON lines: read up to the damage, then skipped. */
+  unreadableShards: number;
   /** Entries without an impression id: nothing to join them on. */
   withoutId: number;
   /** Earlier predictions of an id by the same version, superseded by a later one. */
@@ -40,21 +42,27 @@ type LabelRow = [string, 0 | 1];
 
 export async function partitionedJoin(input: JoinInput, onJoined: (row: JoinedPrediction) => void): Promise<JoinCounts> {
   const { store, partitions, progress = () => undefined } = input;
-  const counts: JoinCounts = { predictions: 0, withoutId: 0, superseded: 0, unmatched: 0, joined: 0 };
+  const counts: JoinCounts = { predictions: 0, unreadableShards: 0, withoutId: 0, superseded: 0, unmatched: 0, joined: 0 };
   const predictionPrefix = `${input.workPrefix}predictions/`;
   const labelPrefix = `${input.workPrefix}labels/`;
 
   const predictionWriters = new PartitionWriters(store, predictionPrefix, partitions);
   const withPredictions = await writeAll(predictionWriters, async () => {
     for (const shard of input.predictionShards) {
-      for await (const entry of readJsonLines<LoggedPrediction>(store, shard)) {
-        counts.predictions += 1;
-        progress({ predictions: counts.predictions });
-        if (entry.id === undefined) counts.withoutId += 1;
-        else {
-          const row: PredictionRow = [entry.id, entry.modelVersion, entry.probability, Date.parse(entry.at), counts.predictions];
-          await predictionWriters.write(entry.id, row);
+      try {
+        for await (const entry of readJsonLines<LoggedPrediction>(store, shard)) {
+          counts.predictions += 1;
+          progress({ predictions: counts.predictions });
+          if (entry.id === undefined) counts.withoutId += 1;
+          else {
+            const row: PredictionRow = [entry.id, entry.modelVersion, entry.probability, Date.parse(entry.at), counts.predictions];
+            await predictionWriters.write(entry.id, row);
+          }
         }
+      } catch (error) {
+        // A damaged shard costs its own entries, not the month's feedback: reading it again would not help.
+        if (!isCorruptGzip(error) && !(error instanceof SyntaxError)) throw error;
+        counts.unreadableShards += 1;
       }
     }
   });
