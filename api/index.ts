@@ -1,9 +1,16 @@
 // Entry point (`npm run api`): serves the API until SIGINT/SIGTERM, then finishes in-flight requests.
 import { loadConfig } from '../core/config';
 import { log } from '../core/log';
-import { startApi } from './lib/start-api';
+import { startApi, type RunningApi } from './lib/start-api';
 
-const api = await startApi(loadConfig());
+let api: RunningApi;
+try {
+  api = await startApi(loadConfig());
+} catch (error) {
+  // A readable line and exit 1, e.g. for a network address without tokens, not a stack trace.
+  log.error('api could not start', { error: (error as Error).message });
+  process.exit(1);
+}
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

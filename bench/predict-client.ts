@@ -1,6 +1,7 @@
 // Scores instances through the REST API's POST /v1/predict, at most MAX_INSTANCES per request, as any
 // client would, and checks that one model version answered them all.
 import { MAX_INSTANCES } from '../api/routes/predict/predict.routes';
+import type { BenchApi } from './stack';
 
 export type Instance = Record<string, string | number | null>;
 
@@ -9,7 +10,7 @@ export class PredictClient {
   private readonly probabilities: number[] = [];
   private readonly versions = new Set<number>();
 
-  constructor(private readonly apiUrl: string) {}
+  constructor(private readonly api: BenchApi) {}
 
   /** Queues an instance; a full batch is sent at once. */
   async add(instance: Instance): Promise<void> {
@@ -26,8 +27,10 @@ export class PredictClient {
 
   private async flush(): Promise<void> {
     if (this.pending.length === 0) return;
-    const response = await fetch(`${this.apiUrl}/v1/predict`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instances: this.pending }),
+    const response = await fetch(`${this.api.url}/v1/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.api.token}` },
+      body: JSON.stringify({ instances: this.pending }),
     });
     const body = (await response.json()) as { modelVersion: number; predictions: { clickProbability: number }[]; error?: string };
     if (response.status !== 200) throw new Error(`POST /v1/predict answered ${response.status}: ${body.error ?? JSON.stringify(body)}`);

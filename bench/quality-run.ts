@@ -18,7 +18,7 @@ import { loadRunBaseline, type LogisticBaseline } from './run-baseline';
 import { readTrueProbabilities } from './raw-rows';
 import { scoreRawRows, type ScoreRowsInput } from './scored-rows';
 import { serveCandidate } from './serve-candidate';
-import { benchConfig, runPipeline } from './stack';
+import { BENCH_API_TOKEN, benchConfig, runPipeline } from './stack';
 
 export interface ScoredSet {
   /** 'holdout <M>', 'cold start <M+1>' or 'known ads <M+1>' (the control: what the next month alone changes). */
@@ -81,12 +81,13 @@ export async function runQuality(input: QualityRunInput): Promise<QualityRun> {
   const { run, seconds: pipeline } = await runPipeline(config, month, `model-quality-${generator.name}-${input.impressions}-${month}`);
   const evaluation = run.summary.evaluate as EvaluationSummary;
   const scoreStarted = performance.now();
-  const api = await startApi(config);
+  const running = await startApi(config);
+  const api = { url: running.url, token: BENCH_API_TOKEN };
   const keys = monthArtifacts(month);
   const [transform, spec] = await Promise.all([getJson<FittedTransform>(store, keys.transform), getJson<unknown>(store, keys.spec).then(parseFeatureSpec)]);
   const baseline = await loadRunBaseline(store, run);
   try {
-    await serveCandidate(api.url, run.summary.promote as PromotionDecision);
+    await serveCandidate(api, run.summary.promote as PromotionDecision);
     // Only rows the pipeline accepted: its holdout ids, and the ads its training month showed.
     const split = holdoutStart(month, config.HOLDOUT_DAYS);
     const holdoutIds = new Set<string>();
@@ -95,7 +96,7 @@ export async function runQuality(input: QualityRunInput): Promise<QualityRun> {
       seenAds.add(example.f[generator.adColumn]);
       if (example.t >= split && example.id !== undefined) holdoutIds.add(example.id);
     }
-    const common = { store, spec, transform, apiUrl: api.url };
+    const common = { store, spec, transform, api };
     const sets = [
       await scoreSet(`holdout ${month}`, { ...common, month, keep: (example) => holdoutIds.has(example.id!) }, baseline),
       await scoreSet(`cold start ${nextMonth}`, { ...common, month: nextMonth, keep: (example) => !seenAds.has(example.f[generator.adColumn]) }, baseline),
@@ -110,6 +111,6 @@ export async function runQuality(input: QualityRunInput): Promise<QualityRun> {
     };
   } finally {
     baseline.dispose();
-    await api.stop();
+    await running.stop();
   }
 }

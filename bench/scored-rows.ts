@@ -10,6 +10,7 @@ import { Encoder, type FittedTransform } from '../core/features/transform';
 import type { BlobStore } from '../core/storage/blob-store';
 import { PredictClient, type Instance } from './predict-client';
 import { readRawRows } from './raw-rows';
+import type { BenchApi } from './stack';
 
 export interface ScoredRows {
   ids: string[];
@@ -26,7 +27,7 @@ export interface ScoreRowsInput {
   month: string;
   spec: FeatureSpec;
   transform: FittedTransform;
-  apiUrl: string;
+  api: BenchApi;
   keep: (example: Example) => boolean;
 }
 
@@ -46,7 +47,7 @@ export async function scoreRawRows(input: ScoreRowsInput): Promise<ScoredRows> {
   const { store, month, spec } = input;
   const encoder = new Encoder(input.transform);
   const builder = new DatasetBuilder(encoder.widths);
-  const client = new PredictClient(input.apiUrl);
+  const client = new PredictClient(input.api);
   const ids: string[] = [];
   const labels: number[] = [];
   for await (const row of readRawRows(store, month)) {

@@ -33,6 +33,9 @@ const schema = z.object({
   TF_BACKEND: z.enum(['auto', 'gpu', 'native', 'js']).default('auto'),
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port.default(8080),
+  // Parsed when the API starts (api/auth/), whose messages never echo a token.
+  API_TOKENS: z.string().optional(),
+  API_TOKENS_FILE: optionalString,
   SERVING_POLL_SECONDS: z.coerce.number().positive().default(30),
   SERVING_IMAGE_DEADLINE_MS: z.coerce.number().int().positive().default(500),
   PREDICTION_LOG_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(1),

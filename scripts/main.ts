@@ -1,12 +1,14 @@
 // The main job: the whole product on one machine with the same code as production. Starts (or joins)
-// Temporal, runs both workers and the API, fills the bucket with generated demo months if it has none,
-// creates the monthly Schedule, runs the pipeline month by month (one line per month), then serves
-// until Ctrl-C. `--once` exits after the runs instead (non-zero if a month failed). SIGINT/SIGTERM
-// at any moment stops everything it started, cleanly, and exits 0; a restart resumes an interrupted run.
+// Temporal, runs both workers and the API (with generated tokens unless some are configured), fills the
+// bucket with generated demo months if it has none, creates the monthly Schedule, runs the pipeline
+// month by month (one line per month), then serves until Ctrl-C. `--once` exits after the runs instead
+// (non-zero if a month failed). SIGINT/SIGTERM at any moment stops everything it started, cleanly, and
+// exits 0; a restart resumes an interrupted run.
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type Client } from '@temporalio/client';
+import { resolveApiTokens } from '../api/auth/resolve-tokens';
 import { startApi } from '../api/lib/start-api';
 import { codeVersion } from '../core/code-version';
 import { loadConfig, type Config } from '../core/config';
@@ -35,6 +37,8 @@ const stopper = new Stopper();
 stopper.onSignals(['SIGINT', 'SIGTERM']);
 
 try {
+  // Before anything starts: an API on the network without tokens is refused.
+  const apiTokens = await resolveApiTokens(config);
   const temporal = await embeddedTemporal(config);
   if (temporal) stopper.track('embedded Temporal', temporal, (t) => t.stop());
   stopper.track('pipeline and training workers', await startWorkers(['pipeline', 'training'], config), async (started) => {
@@ -42,7 +46,8 @@ try {
     for (const worker of started.workers) if (worker.getState() === 'RUNNING') worker.shutdown();
     await started.done;
   });
-  const api = stopper.track('REST API', await startApi(config), (running) => running.stop());
+  const api = stopper.track('REST API', await startApi(config, apiTokens), (running) => running.stop());
+  if (api.generatedTokensFile) console.log(`API tokens (predict, operator, admin; no API_TOKENS configured): ${api.generatedTokensFile}`);
   // Calls in flight are aborted before the connection closes: a long poll the server's stop interrupts
   // would otherwise be retried on the closed channel and crash the process.
   const calls = new AbortController();
@@ -72,7 +77,7 @@ adclick is up.
   Temporal UI   ${uiUrl}   (workflows ctr-pipeline-YYYY-MM; schedule ${config.SCHEDULE_ID})
   REST API      ${api.url}   (OpenAPI at ${api.url}/openapi.json)
   bucket        ${store.url}
-  try           curl -s ${api.url}/v1/models/history
+  try           curl -s ${api.url}/v1/models/history -H "Authorization: Bearer ${tokenHint(api.generatedTokensFile)}"
   stop          Ctrl-C
 `);
   if (values.once) {
@@ -85,6 +90,11 @@ adclick is up.
   log.error('the main job could not start', { error: failureMessage(error) });
   await stopper.stop('start-up failed');
   process.exit(1);
+}
+
+/** What to put after "Bearer" in the example: the generated predict token, or a placeholder for a configured one. */
+function tokenHint(generatedFile: string | undefined): string {
+  return generatedFile ? `$(jq -r .predict '${generatedFile}')` : '<a token from API_TOKENS or API_TOKENS_FILE>';
 }
 
 /** The dev server with its SQLite file under DATA_DIR, unless TEMPORAL_ADDRESS names a cluster or one already listens. */

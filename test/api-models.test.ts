@@ -1,5 +1,6 @@
-// The model registry over real HTTP: listing, the champion, the audit history, and manual promotion
-// and rollback with their 404 / 409 / 422 refusals, against a real GCS bucket and real model files.
+// The model registry over real HTTP: listing, the champion, the audit history (naming the token's
+// principal), and manual promotion and rollback with their 404 / 409 / 422 refusals, against a real GCS
+// bucket and real model files.
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { createApp } from '../api/app';
@@ -8,6 +9,7 @@ import { loadConfig } from '../core/config';
 import { ModelRegistry } from '../core/registry/model-registry';
 import type { HistoryEntry, ModelVersion } from '../core/registry/types';
 import { ChampionPredictor } from '../core/serving/champion-predictor';
+import { apiCaller, testTokens, type ApiCall } from './helpers/api';
 import { freshGcsStore } from './helpers/stack';
 import { registerTinyModel } from './helpers/tiny-model';
 
@@ -19,13 +21,10 @@ let predictor: ChampionPredictor;
 let temporal: Client;
 let server: RunningServer;
 const versions: number[] = [];
-
-async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
-  const init: RequestInit = { method, headers: { 'content-type': 'application/json', ...headers } };
-  if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
-  const response = await fetch(`${server.url}${path}`, init);
-  return { status: response.status, body: (await response.json()) as T };
-}
+const tokens = testTokens({ admin: 'admin', alice: 'admin', bob: 'admin' });
+let call: ApiCall;
+let asAlice: ApiCall;
+let asBob: ApiCall;
 
 beforeAll(async () => {
   const store = await freshGcsStore();
@@ -33,7 +32,10 @@ beforeAll(async () => {
   predictor = new ChampionPredictor({ store, registry, pollSeconds: 0 });
   await predictor.start();
   temporal = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
-  server = await startServer(createApp({ store, registry, predictor, temporal, config: loadConfig() }), '127.0.0.1', 0);
+  server = await startServer(createApp({ store, registry, predictor, temporal, config: loadConfig(), tokens: tokens.set }), '127.0.0.1', 0);
+  call = apiCaller(server.url, tokens.token.admin);
+  asAlice = apiCaller(server.url, tokens.token.alice);
+  asBob = apiCaller(server.url, tokens.token.bob);
   for (let i = 0; i < 3; i++) versions.push((await registerTinyModel(store, registry, { promote: false })).version);
   await registry.reject(versions[2]!, ['auc 0.51 below 0.6'], { actor: 'pipeline' });
 });
@@ -62,12 +64,12 @@ it('gets one version by number, 404 for an unknown one and 400 for a non-number'
   expect(bad.body.error).toBe('version: must be a version number such as 3 or v3');
 });
 
-it('promotes by hand, records who and why, and the serving process follows', async () => {
-  const promoted = await call<ChampionBody>('POST', '/v1/models/1/promote', { reason: 'first model, checked by hand' }, { 'X-Actor': 'alice' });
+it("promotes by hand, records why and the token's principal (an X-Actor header changes nothing), and the serving process follows", async () => {
+  const promoted = await asAlice<ChampionBody>('POST', '/v1/models/1/promote', { reason: 'first model, checked by hand' }, { 'X-Actor': 'mallory' });
   expect(promoted.status).toBe(200);
-  expect(promoted.body.champion).toMatchObject({ version: 1, actor: 'alice', reason: 'first model, checked by hand', previous: null, revision: 1 });
+  expect(promoted.body.champion).toMatchObject({ version: 1, actor: 'token:alice', reason: 'first model, checked by hand', previous: null, revision: 1 });
   const second = await call<ChampionBody>('POST', '/v1/models/2/promote', { reason: 'newer month' });
-  expect(second.body.champion).toMatchObject({ version: 2, actor: 'api', previous: 1 });
+  expect(second.body.champion).toMatchObject({ version: 2, actor: 'token:admin', previous: 1 });
 
   const champion = await call<ChampionBody>('GET', '/v1/models/champion');
   expect(champion.status).toBe(200);
@@ -88,10 +90,10 @@ it('refuses a rejected version with 422 unless forced, an unknown one with 404, 
   expect(stale.status).toBe(409);
   expect(stale.body).toEqual({ error: 'Cannot promote v1: the champion is v2, not v1 as expected', details: { expectedCurrent: 1, actualCurrent: 2 } });
 
-  const rollback = await call<ChampionBody>('POST', '/v1/models/1/promote', { reason: 'v2 misbehaves', expectedCurrent: 2 }, { 'X-Actor': 'bob' });
+  const rollback = await asBob<ChampionBody>('POST', '/v1/models/1/promote', { reason: 'v2 misbehaves', expectedCurrent: 2 });
   expect(rollback.status).toBe(200);
-  const forced = await call<ChampionBody>('POST', '/v1/models/3/promote', { reason: 'deliberate', force: true }, { 'X-Actor': 'bob' });
-  expect(forced.body.champion).toMatchObject({ version: 3, previous: 1, actor: 'bob' });
+  const forced = await asBob<ChampionBody>('POST', '/v1/models/3/promote', { reason: 'deliberate', force: true });
+  expect(forced.body.champion).toMatchObject({ version: 3, previous: 1, actor: 'token:bob' });
   expect(forced.body).toMatchObject({ changed: true });
   const again = await call<ChampionBody & { changed: boolean }>('POST', '/v1/models/3/promote', { reason: 'once more', force: true });
   expect(again).toMatchObject({ status: 200, body: { changed: false, champion: { version: 3, revision: forced.body.champion.revision } } });
@@ -121,7 +123,9 @@ it('answers who was champion when, from the audit history', async () => {
   const history = await call<{ entries: HistoryEntry[] }>('GET', '/v1/models/history');
   expect(history.status).toBe(200);
   const changes = history.body.entries.filter((e) => e.revision !== undefined);
-  expect(changes.slice(0, 4).map((e) => [e.event, e.version, e.actor])).toEqual([['promoted', 1, 'alice'], ['promoted', 2, 'api'], ['rolled-back', 1, 'bob'], ['promoted', 3, 'bob']]);
+  expect(changes.slice(0, 4).map((e) => [e.event, e.version, e.actor])).toEqual([
+    ['promoted', 1, 'token:alice'], ['promoted', 2, 'token:admin'], ['rolled-back', 1, 'token:bob'], ['promoted', 3, 'token:bob'],
+  ]);
   // Then one racer's v2, and v3 restored.
   expect(changes.slice(4).map((e) => e.version)).toEqual([2, 3]);
   expect(history.body.entries.filter((e) => e.event === 'rejected').map((e) => e.version)).toEqual([3]);

@@ -7,6 +7,7 @@ import { loadConfig } from '../core/config';
 import { ModelRegistry } from '../core/registry/model-registry';
 import { GcsStore } from '../core/storage/gcs-store';
 import { PredictionLog } from '../core/serving/prediction-log';
+import { newToken } from './helpers/api';
 import { postPredict, readPredictionLog, serveWithPredictionLog } from './helpers/prediction-log';
 import { freshGcsStore } from './helpers/stack';
 import { putTestImage, registerTinyModel, tinyInstance } from './helpers/tiny-model';
@@ -26,7 +27,7 @@ it('logs each served prediction with its request, impression id, model version, 
   const api = await serveWithPredictionLog(store);
   const before = Date.now();
   const instances = [tinyInstance({ impression_id: 'imp-1' }), tinyInstance({ impression_id: ' imp-2 ', user_age: 60 }), tinyInstance()];
-  const { status, body } = await postPredict(api.url, instances);
+  const { status, body } = await postPredict(api, instances);
   expect(status).toBe(200);
   expect(await readPredictionLog(store)).toEqual([]);
   await api.stop();
@@ -50,7 +51,7 @@ it('logs each served prediction with its request, impression id, model version, 
 it('answers every request when the buffer is full, dropping and counting what does not fit', async () => {
   const api = await serveWithPredictionLog(store, { maxBuffered: 5, includeInstances: true });
   const instances = Array.from({ length: 8 }, (_, i) => tinyInstance({ impression_id: `full-${i}` }));
-  const { status, body } = await postPredict(api.url, instances);
+  const { status, body } = await postPredict(api, instances);
   expect(status).toBe(200);
   expect(body.predictions).toHaveLength(8);
   const health = (await (await fetch(`${api.url}/health`)).json()) as { predictionLog: unknown };
@@ -65,9 +66,9 @@ it('answers every request when the buffer is full, dropping and counting what do
 
 it('writes a batch once it holds flushRecords entries, without waiting for the timer', async () => {
   const api = await serveWithPredictionLog(store, { flushRecords: 4 });
-  await postPredict(api.url, Array.from({ length: 5 }, (_, i) => tinyInstance({ impression_id: `batch-${i}` })));
+  await postPredict(api, Array.from({ length: 5 }, (_, i) => tinyInstance({ impression_id: `batch-${i}` })));
   await expect.poll(async () => (await readPredictionLog(store)).length, { timeout: 10_000 }).toBe(5);
-  await postPredict(api.url, [tinyInstance({ impression_id: 'batch-5' })]);
+  await postPredict(api, [tinyInstance({ impression_id: 'batch-5' })]);
   await api.stop();
   const logged = await readPredictionLog(store);
   expect(logged.map((entry) => entry.id)).toEqual(['batch-0', 'batch-1', 'batch-2', 'batch-3', 'batch-4', 'batch-5']);
@@ -76,18 +77,19 @@ it('writes a batch once it holds flushRecords entries, without waiting for the t
 });
 
 it('is flushed by the API\'s stop, and off when the sample rate is 0', async () => {
+  const token = newToken();
   const config = (rate: string) => loadConfig({
     STORAGE_URL: store.url, GCS_API_ENDPOINT: inject('gcsEndpoint'), TEMPORAL_ADDRESS: inject('temporalAddress'), API_PORT: '0', SERVING_POLL_SECONDS: '3600',
-    PREDICTION_LOG_SAMPLE_RATE: rate,
+    API_TOKENS: `client:predict:${token}`, PREDICTION_LOG_SAMPLE_RATE: rate,
   });
   const api = await startApi(config('1'));
-  expect((await postPredict(api.url, [tinyInstance({ impression_id: 'at-stop' })])).status).toBe(200);
+  expect((await postPredict({ url: api.url, token }, [tinyInstance({ impression_id: 'at-stop' })])).status).toBe(200);
   expect(await readPredictionLog(store)).toEqual([]);
   await api.stop();
   expect((await readPredictionLog(store)).map((entry) => entry.id)).toEqual(['at-stop']);
 
   const off = await startApi(config('0'));
-  expect((await postPredict(off.url, [tinyInstance({ impression_id: 'not-logged' })])).status).toBe(200);
+  expect((await postPredict({ url: off.url, token }, [tinyInstance({ impression_id: 'not-logged' })])).status).toBe(200);
   expect(off.predictor.status().predictionLog).toBeUndefined();
   await off.stop();
   expect((await readPredictionLog(store)).map((entry) => entry.id)).toEqual(['at-stop']);

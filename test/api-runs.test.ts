@@ -12,6 +12,7 @@ import { pipelineWorkflowId } from '../workflows/ids';
 import { generateMonth } from '../core/datagen/generate-month';
 import { listAll } from '../core/storage/blob-store';
 import type { GcsStore } from '../core/storage/gcs-store';
+import { apiCaller, testTokens } from './helpers/api';
 import { freshGcsStore, startWorkers, type TestStack } from './helpers/stack';
 
 interface ErrorBody { error: string; details?: unknown }
@@ -34,12 +35,9 @@ const started: string[] = [];
 // The Temporal server is shared with other test files: months in the distant past keep workflow ids apart.
 const randomMonth = () => `${randomInt(1000, 1900)}-${String(randomInt(1, 13)).padStart(2, '0')}`;
 
-async function call<T>(server: RunningServer, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const init: RequestInit = { method, headers: { 'content-type': 'application/json' } };
-  if (body !== undefined) init.body = JSON.stringify(body);
-  const response = await fetch(`${server.url}${path}`, init);
-  return { status: response.status, body: (await response.json()) as T };
-}
+// Starting and cancelling runs needs the operator role.
+const tokens = testTokens({ operator: 'operator' });
+const call = <T>(server: RunningServer, method: string, path: string, body?: unknown) => apiCaller(server.url, tokens.token.operator)<T>(method, path, body);
 
 beforeAll(async () => {
   store = await freshGcsStore();
@@ -47,7 +45,7 @@ beforeAll(async () => {
   registry = new ModelRegistry(store);
   predictor = new ChampionPredictor({ store, registry, pollSeconds: 0 });
   const config = { ...loadConfig(), PIPELINE_TASK_QUEUE: stack.queues.pipeline, TRAINING_TASK_QUEUE: stack.queues.training };
-  const deps = { store, registry, predictor, temporal: stack.client };
+  const deps = { store, registry, predictor, temporal: stack.client, tokens: tokens.set };
   working = await startServer(createApp({ ...deps, config }), '127.0.0.1', 0);
   idle = await startServer(createApp({ ...deps, config: { ...config, PIPELINE_TASK_QUEUE: `idle-${randomUUID()}` } }), '127.0.0.1', 0);
 });
@@ -109,7 +107,7 @@ it('answers 404 for a month never run and 400 for a bad month', async () => {
 
 it('answers 503 for runs while Temporal is unreachable, and keeps serving everything else', async () => {
   const unreachable = await connectClient({ address: '127.0.0.1:1', namespace: 'default' }, { lazy: true });
-  const server = await startServer(createApp({ store, registry, predictor, temporal: unreachable, config: loadConfig() }), '127.0.0.1', 0);
+  const server = await startServer(createApp({ store, registry, predictor, temporal: unreachable, config: loadConfig(), tokens: tokens.set }), '127.0.0.1', 0);
   try {
     const start = await call<ErrorBody>(server, 'POST', '/v1/runs', { month: randomMonth() });
     expect(start.status).toBe(503);
@@ -128,7 +126,7 @@ it('runs a month with data end to end over HTTP: progress while running, then it
   await generateMonth(store, { month, impressions: 6000, ads: 80, files: 2 });
   const lenient = loadConfig({ TRAIN_MAX_EPOCHS: '2', BLESS_MIN_AUC: '0.5', BLESS_MAX_LOG_LOSS: '1', BLESS_MAX_CALIBRATION_ERROR: '0.9' });
   const config = { ...lenient, PIPELINE_TASK_QUEUE: stack.queues.pipeline, TRAINING_TASK_QUEUE: stack.queues.training };
-  const server = await startServer(createApp({ store, registry, predictor, temporal: stack.client, config }), '127.0.0.1', 0);
+  const server = await startServer(createApp({ store, registry, predictor, temporal: stack.client, config, tokens: tokens.set }), '127.0.0.1', 0);
   try {
     expect((await call<Started>(server, 'POST', '/v1/runs', { month })).status).toBe(202);
     const seen = new Set<string>();

@@ -9,6 +9,7 @@ import { loadConfig } from '../core/config';
 import { ModelRegistry } from '../core/registry/model-registry';
 import { ChampionPredictor } from '../core/serving/champion-predictor';
 import type { BlobInfo, BlobStore, PutOptions } from '../core/storage/blob-store';
+import { apiCaller, testTokens, type ApiCall } from './helpers/api';
 import { freshGcsStore } from './helpers/stack';
 import { imageKey, putTestImage, registerTinyModel, tinyInstance } from './helpers/tiny-model';
 
@@ -44,13 +45,8 @@ let registry: ModelRegistry;
 let predictor: ChampionPredictor;
 let temporal: Client;
 let server: RunningServer;
-
-async function call<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
-  const init: RequestInit = { method, headers: { 'content-type': 'application/json', ...headers } };
-  if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
-  const response = await fetch(`${server.url}${path}`, init);
-  return { status: response.status, body: (await response.json()) as T };
-}
+const tokens = testTokens({ predict: 'predict' });
+let call: ApiCall;
 const predict = (instances: unknown) => call<Predictions & ErrorBody>('POST', '/v1/predict', { instances });
 
 beforeAll(async () => {
@@ -60,7 +56,8 @@ beforeAll(async () => {
   predictor = new ChampionPredictor({ store, registry, pollSeconds: 0, imageDeadlineMs: 60_000 });
   await predictor.start();
   temporal = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
-  server = await startServer(createApp({ store, registry, predictor, temporal, config: loadConfig() }), '127.0.0.1', 0);
+  server = await startServer(createApp({ store, registry, predictor, temporal, config: loadConfig(), tokens: tokens.set }), '127.0.0.1', 0);
+  call = apiCaller(server.url, tokens.token.predict);
 });
 
 afterAll(async () => {
@@ -98,8 +95,8 @@ describe('with a champion', () => {
     for (const prediction of body.predictions) {
       expect(prediction.clickProbability).toBeGreaterThan(0);
       expect(prediction.clickProbability).toBeLessThan(1);
-      expect(prediction.warnings).toBeUndefined();
     }
+    expect(body.predictions.map((p) => p.warnings)).toEqual([undefined, undefined, ['device "smart-fridge" was not seen in training; scored as an unknown device']]);
   });
 
   it('predicts without a missing or corrupt image and says so per instance', async () => {
@@ -162,7 +159,8 @@ describe('with a champion', () => {
   });
 
   it('answers 415 for a body not sent as JSON and 413 for one over 1 MB', async () => {
-    const text = await fetch(`${server.url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'instances' });
+    const headers = { 'content-type': 'text/plain', authorization: `Bearer ${tokens.token.predict}` };
+    const text = await fetch(`${server.url}/v1/predict`, { method: 'POST', headers, body: 'instances' });
     expect(text.status).toBe(415);
     expect(await text.json()).toEqual({ error: 'request body must be JSON (Content-Type: application/json)' });
     const huge = await call<ErrorBody>('POST', '/v1/predict', { instances: [tinyInstance({ headline: 'x'.repeat(1024 * 1024) })] });

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { isLoopback } from '../api/auth/loopback';
 
 interface Service {
   image?: string;
@@ -12,12 +13,17 @@ interface Service {
   profiles?: string[];
   ports?: string[];
   volumes?: string[];
+  command?: string[];
+  secrets?: string[];
   deploy?: { resources?: { reservations?: { devices?: { driver?: string; count?: number | string; capabilities?: string[] }[] } } };
 }
 
 const root = path.resolve(import.meta.dirname, '..');
 // `merge` resolves the `<<: *app-env` keys the way Docker Compose does.
-const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
+const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+  secrets?: Record<string, { file?: string }>;
+};
 const services = compose.services;
 const workers = ['worker', 'trainer-cpu', 'gpu-worker'];
 const appServices = ['api', ...workers];
@@ -104,4 +110,22 @@ it('builds from Dockerfiles and mounts host paths that exist', () => {
   }
   const binds = Object.values(services).flatMap((s) => s.volumes ?? []).filter((v) => v.startsWith('./'));
   for (const bind of binds) expect(existsSync(path.resolve(root, bind.split(':')[0] ?? '')), bind).toBe(true);
+});
+
+it('hands the API its bearer tokens as a secret, to no other service, from a file git and image builds ignore', () => {
+  const apis = Object.entries(services).filter(([, s]) => s.command?.includes('api/index.ts'));
+  expect(apis.map(([name]) => name)).toEqual(['api']);
+  expect(isLoopback(env('api').API_HOST ?? '')).toBe(false);
+  expect(env('api').API_TOKENS_FILE).toBe('/run/secrets/api-tokens');
+  expect(service('api').secrets).toEqual(['api-tokens']);
+  for (const name of workers) {
+    expect(service(name).secrets, name).toBeUndefined();
+    expect(Object.keys(env(name)).filter((key) => key.startsWith('API_TOKENS')), name).toEqual([]);
+  }
+  // The default path when API_TOKENS_SECRET_FILE is unset.
+  const file = /^\$\{API_TOKENS_SECRET_FILE:-\.\/(.+)\}$/.exec(compose.secrets?.['api-tokens']?.file ?? '')?.[1];
+  expect(file).toBe('docker/secrets/api-tokens.json');
+  const ignored = (name: string) => readFileSync(path.join(root, name), 'utf8').split('\n').map((line) => line.replace(/\/$/, ''));
+  expect(ignored('.gitignore')).toContain('docker/secrets');
+  expect(ignored('.dockerignore')).toContain('docker/secrets');
 });

@@ -40,7 +40,7 @@ beforeAll(async () => {
   await registerTinyModel(store, registry);
   const api = await serveWithPredictionLog(store);
   const serve = async (batch: typeof instances) => {
-    const { status, body } = await postPredict(api.url, batch);
+    const { status, body } = await postPredict(api, batch);
     expect(status).toBe(200);
     const byId = answered.get(body.modelVersion) ?? new Map<string, number>();
     answered.set(body.modelVersion, byId);

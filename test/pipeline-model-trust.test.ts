@@ -19,6 +19,7 @@ import { parse } from 'csv-parse/sync';
 import type { EvaluationSummary } from '../activities/evaluate';
 import type { TransformResult } from '../activities/transform';
 import type { PipelineProgress } from '../workflows/monthly-pipeline';
+import { apiCaller, testTokens } from './helpers/api';
 import { runMonth, testSettings } from './helpers/pipeline';
 import { freshGcsStore, startWorkers, type TestStack } from './helpers/stack';
 
@@ -80,10 +81,11 @@ it('serves calibrated probabilities: the API answers what the saved model with i
   await predictor.start();
   let server: RunningServer | undefined;
   try {
-    server = await startServer(createApp({ store, registry, predictor, temporal: stack.client, config: loadConfig() }), '127.0.0.1', 0);
-    const response = await fetch(`${server.url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instances }) });
+    const tokens = testTokens({ client: 'predict' });
+    server = await startServer(createApp({ store, registry, predictor, temporal: stack.client, config: loadConfig(), tokens: tokens.set }), '127.0.0.1', 0);
+    const response = await apiCaller(server.url, tokens.token.client)<{ predictions: { clickProbability: number }[] }>('POST', '/v1/predict', { instances });
     expect(response.status).toBe(200);
-    const served = ((await response.json()) as { predictions: { clickProbability: number }[] }).predictions.map((p) => p.clickProbability);
+    const served = response.body.predictions.map((p) => p.clickProbability);
 
     const examples = instances.map((instance) => {
       const parsed = parseRow(loaded.spec, instance, { requireLabel: false, resolveImage: (key) => key });

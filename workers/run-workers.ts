@@ -3,6 +3,7 @@
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { loadConfig, type Config } from '../core/config';
 import { log } from '../core/log';
+import { LocalStore } from '../core/storage/local-store';
 import { openStore } from '../core/storage/open-store';
 import { connectClient, ensureSearchAttributes, temporalAddress } from '../core/temporal/connect';
 import { initTensorFlow } from '../core/tf/backend';
@@ -15,6 +16,10 @@ export async function startWorkers(kinds: WorkerKind[], config: Config = loadCon
   installOneLineLogs();
   const backend = await initTensorFlow(config.TF_BACKEND);
   const store = await openStore(config);
+  if (store instanceof LocalStore) {
+    const removed = await store.sweepOrphanedTemporaries();
+    if (removed > 0) log.info('removed temp files of writers that died mid-write', { removed, store: store.url });
+  }
   const address = temporalAddress(config);
   const client = await connectClient({ address, namespace: config.TEMPORAL_NAMESPACE });
   await ensureSearchAttributes(client);

@@ -1,10 +1,12 @@
-// Routers and the base app: zod failures become 400 { error }, bodies over 1 MB 413, anything thrown
-// is turned into the same error shape (HTTP errors keep their status; the rest are logged 500s).
+// Routers and the base app: bodies over 1 MB 413, requests without an accepted bearer token 401 (but for
+// the public paths), zod failures 400 { error }, anything thrown is turned into the same error shape
+// (HTTP errors keep their status; the rest are logged 500s).
 import { ServiceError } from '@temporalio/client';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { log } from '../../core/log';
+import { authenticate } from '../auth/authenticate';
 import { describeZodError } from './errors';
 import type { AppBindings, AppDeps, AppOpenAPI } from './types';
 
@@ -30,6 +32,7 @@ export function createBaseApp(deps: AppDeps): AppOpenAPI {
     // The rest of the body is never read, so the connection cannot carry another request.
     onError: (c) => c.json({ error: `request body is larger than ${MAX_BODY_BYTES} bytes (1 MB)` }, 413, { Connection: 'close' }),
   }));
+  app.use(authenticate);
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {
     if (error instanceof HTTPException) {

@@ -8,15 +8,21 @@ import { openStore } from '../../core/storage/open-store';
 import { connectClient, temporalAddress } from '../../core/temporal/connect';
 import { initTensorFlow } from '../../core/tf/backend';
 import { createApp } from '../app';
+import { resolveApiTokens, type ApiTokens } from '../auth/resolve-tokens';
 import { startServer } from './serve';
 
 export interface RunningApi {
   url: string;
   predictor: ChampionPredictor;
+  /** Where the tokens are when they were generated (no tokens configured). */
+  generatedTokensFile?: string;
   stop(): Promise<void>;
 }
 
-export async function startApi(config: Config): Promise<RunningApi> {
+/** access: the tokens, when the caller resolved them earlier (to fail before starting anything else). */
+export async function startApi(config: Config, access?: ApiTokens): Promise<RunningApi> {
+  // First: a refused configuration (e.g. no tokens on a network address) starts nothing.
+  const { tokens, generatedFile } = access ?? await resolveApiTokens(config);
   const backend = await initTensorFlow(config.TF_BACKEND);
   const store = await openStore(config);
   const registry = new ModelRegistry(store);
@@ -30,11 +36,15 @@ export async function startApi(config: Config): Promise<RunningApi> {
   await predictor.start();
   // Predictions must keep working while Temporal is down: only the runs endpoints need it.
   const temporal = await connectClient({ address: temporalAddress(config), namespace: config.TEMPORAL_NAMESPACE }, { lazy: true });
-  const server = await startServer(createApp({ store, registry, predictor, temporal, config }), config.API_HOST, config.API_PORT);
-  log.info('api listening', { url: server.url, store: store.url, temporal: temporalAddress(config), tensorflow: backend, champion: predictor.status().champion });
+  const server = await startServer(createApp({ store, registry, predictor, temporal, config, tokens }), config.API_HOST, config.API_PORT);
+  log.info('api listening', {
+    url: server.url, store: store.url, temporal: temporalAddress(config), tensorflow: backend, champion: predictor.status().champion,
+    tokens: generatedFile ?? `${tokens.size} configured`,
+  });
   return {
     url: server.url,
     predictor,
+    generatedTokensFile: generatedFile,
     async stop() {
       await server.close();
       // After the last request and before the process goes: what the log still holds reaches the bucket.

@@ -5,6 +5,7 @@ import type { Config } from '../../core/config';
 import type { ModelRegistry } from '../../core/registry/model-registry';
 import type { ChampionPredictor } from '../../core/serving/champion-predictor';
 import type { BlobStore } from '../../core/storage/blob-store';
+import type { Principal, TokenSet } from '../auth/token-set';
 
 export interface AppDeps {
   store: BlobStore;
@@ -12,10 +13,13 @@ export interface AppDeps {
   predictor: ChampionPredictor;
   temporal: Client;
   config: Config;
+  /** The bearer tokens the API accepts. */
+  tokens: TokenSet;
 }
 
 export interface AppBindings {
-  Variables: { deps: AppDeps };
+  /** principal: who the request's token belongs to; set on every route but the public ones. */
+  Variables: { deps: AppDeps; principal: Principal };
 }
 
 export type AppOpenAPI = OpenAPIHono<AppBindings>;

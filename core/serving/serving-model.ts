@@ -13,6 +13,7 @@ import type { ModelRegistry } from '../registry/model-registry';
 import type { Champion } from '../registry/types';
 import type { BlobStore } from '../storage/blob-store';
 import { InvalidInstancesError, type InstanceProblem } from './errors';
+import { InstanceWarnings } from './instance-warnings';
 import { IMAGE_KEY_PREFIX, ServingImages } from './serving-images';
 
 export type Instance = Record<string, string | number | null>;
@@ -32,6 +33,7 @@ export class ServingModel {
   readonly loadedAt = new Date();
   private readonly encoder: Encoder;
   private readonly knownColumns: Set<string>;
+  private readonly warnings: InstanceWarnings;
   private readonly images?: ServingImages;
   private users = 0;
   private retired = false;
@@ -40,6 +42,7 @@ export class ServingModel {
   private constructor(readonly champion: Champion, readonly spec: FeatureSpec, private readonly loaded: LoadedModel, store: BlobStore, images: ImageOptions) {
     this.encoder = new Encoder(loaded.transform);
     this.knownColumns = new Set(spec.columns.map((column) => column.name));
+    this.warnings = new InstanceWarnings(loaded.transform);
     if (loaded.transform.image && loaded.model.imageTower) this.images = new ServingImages(store, loaded.transform.image.size, images.cacheSize, images.deadlineMs);
   }
 
@@ -115,7 +118,8 @@ export class ServingModel {
       return { index, reason: `${image!.name} must be a bucket key under ${IMAGE_KEY_PREFIX}: ${JSON.stringify(key)}` };
     }
     const unknown = Object.keys(instance).filter((name) => !this.knownColumns.has(name));
-    return { example: result.example, warnings: unknown.length > 0 ? [`ignored unknown fields: ${unknown.join(', ')}`] : [] };
+    const ignored = unknown.length > 0 ? [`ignored unknown fields: ${unknown.join(', ')}`] : [];
+    return { example: result.example, warnings: [...ignored, ...this.warnings.of(result.example)] };
   }
 
   private disposeIfIdle(): void {

@@ -10,6 +10,10 @@ import { BlobNotFoundError, PreconditionFailedError, relabelStreamErrors, type B
 
 const LOCK_STALE_MS = 30_000;
 const TEMP_MARKER = '.tmp-';
+// A temp file names its writer's pid, so a sweep can tell a killed writer's leftovers from a live write.
+const TEMP_PATTERN = /\.tmp-(?:(\d+)-)?[0-9a-f-]{36}$/;
+// Temp files of the older, pid-less naming are removed once they are this old.
+const UNOWNED_TEMP_STALE_MS = 60 * 60_000;
 
 export class LocalStore implements BlobStore {
   readonly url: string;
@@ -23,7 +27,7 @@ export class LocalStore implements BlobStore {
   async put(key: string, body: Buffer | string | Readable, options: PutOptions = {}): Promise<BlobInfo> {
     const target = this.pathOf(key);
     await fs.mkdir(path.dirname(target), { recursive: true });
-    const temp = `${target}${TEMP_MARKER}${randomUUID()}`;
+    const temp = `${target}${TEMP_MARKER}${process.pid}-${randomUUID()}`;
     const source = body instanceof Readable ? body : Readable.from([typeof body === 'string' ? Buffer.from(body) : body]);
     try {
       // A failed or aborted write removes its temp file (finally) and never reaches the key.
@@ -82,6 +86,20 @@ export class LocalStore implements BlobStore {
     await fs.rm(this.pathOf(key), { force: true });
   }
 
+  /** Removes temp files whose writer is gone (a SIGKILLed worker cannot clean up after itself); returns how many. */
+  async sweepOrphanedTemporaries(dir = this.root): Promise<number> {
+    let removed = 0;
+    for (const entry of await fs.readdir(dir, { withFileTypes: true }).catch(() => [])) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) removed += await this.sweepOrphanedTemporaries(full);
+      else if (await isOrphanedTemporary(full, entry.name)) {
+        await fs.rm(full, { force: true });
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+
   private async collect(dir: string, prefix: string, keys: string[]): Promise<void> {
     let entries;
     try {
@@ -131,5 +149,22 @@ export class LocalStore implements BlobStore {
 
   private keyUrl(key: string): string {
     return `${this.url}/${key}`;
+  }
+}
+
+async function isOrphanedTemporary(file: string, name: string): Promise<boolean> {
+  const match = TEMP_PATTERN.exec(name);
+  if (!match) return false;
+  if (match[1] === undefined) return Date.now() - (await fs.stat(file).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs > UNOWNED_TEMP_STALE_MS;
+  return !processAlive(Number(match[1]));
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -11,9 +11,15 @@ import { ChampionPredictor } from '../../core/serving/champion-predictor';
 import { PredictionLog, type PredictionLogOptions } from '../../core/serving/prediction-log';
 import { listAll, type BlobStore } from '../../core/storage/blob-store';
 import { readJsonLines } from '../../core/storage/lines';
+import { apiCaller, testTokens } from './api';
 
-export interface LoggingApi {
+/** An API to predict from: where it listens and a token with the predict role. */
+export interface PredictingApi {
   url: string;
+  token: string;
+}
+
+export interface LoggingApi extends PredictingApi {
   log: PredictionLog;
   predictor: ChampionPredictor;
   /** Stops like the API's stop: the server, then the log (flushing it), then the predictor. */
@@ -28,9 +34,11 @@ export async function serveWithPredictionLog(store: BlobStore, options: Partial<
   const predictor = new ChampionPredictor({ store, registry, pollSeconds: 0, imageDeadlineMs: 60_000, predictionLog: log });
   await predictor.start();
   const temporal = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
-  const server = await startServer(createApp({ store, registry, predictor, temporal, config: loadConfig() }), '127.0.0.1', 0);
+  const tokens = testTokens({ client: 'predict' });
+  const server = await startServer(createApp({ store, registry, predictor, temporal, config: loadConfig(), tokens: tokens.set }), '127.0.0.1', 0);
   return {
     url: server.url,
+    token: tokens.token.client,
     log,
     predictor,
     async stop() {
@@ -44,9 +52,8 @@ export async function serveWithPredictionLog(store: BlobStore, options: Partial<
 
 export interface Served { modelVersion: number; predictions: { clickProbability: number }[] }
 
-export async function postPredict(url: string, instances: unknown[]): Promise<{ status: number; body: Served }> {
-  const response = await fetch(`${url}/v1/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instances }) });
-  return { status: response.status, body: (await response.json()) as Served };
+export function postPredict(api: PredictingApi, instances: unknown[]): Promise<{ status: number; body: Served }> {
+  return apiCaller(api.url, api.token)<Served>('POST', '/v1/predict', { instances });
 }
 
 /** Every entry of every shard in the bucket, with the shard it came from. */

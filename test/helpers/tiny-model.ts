@@ -26,8 +26,8 @@ const DEVICES = ['mobile', 'desktop', 'tablet'];
 /** A prediction instance for the default spec; override or blank any field. */
 export function tinyInstance(overrides: Record<string, string | number | null> = {}): Record<string, string | number | null> {
   return {
-    timestamp: '2026-10-14T09:30:00Z', ad_id: 'ad-00001', advertiser: 'northwind', ad_category: 'travel', placement: 'feed', device: 'mobile',
-    region: 'de-by', user_interest: 'travel', hour_of_day: 9, user_age: 34, user_sessions_30d: 12, user_past_clicks_30d: 3,
+    timestamp: '2026-10-14T09:30:00Z', ad_id: 'ad-00001', advertiser: 'advertiser-1', ad_category: 'travel', placement: 'feed', device: 'mobile',
+    region: 'region-3', user_interest: 'travel', hour_of_day: 9, user_age: 34, user_sessions_30d: 12, user_past_clicks_30d: 3,
     headline: 'Cheap flights to Lisbon', image_path: TEST_IMAGE_KEY, ...overrides,
   };
 }

@@ -1,8 +1,8 @@
+import { versionSignature } from '../../../core/serving/version-signature';
 import { ConcurrentPromotionError, InvalidTransitionError, VersionNotFoundError } from '../../../core/registry/errors';
+import { auditActor } from '../../auth/token-set';
 import type { AppRouteHandler } from '../../lib/types';
 import type { ChampionRoute, GetOneRoute, HistoryRoute, ListRoute, PromoteRoute } from './models.routes';
-
-const DEFAULT_ACTOR = 'api';
 
 export const list: AppRouteHandler<ListRoute> = async (c) => c.json({ versions: await c.var.deps.registry.list() }, 200);
 
@@ -10,7 +10,8 @@ export const champion: AppRouteHandler<ChampionRoute> = async (c) => {
   const { registry } = c.var.deps;
   const current = await registry.champion();
   if (!current) return c.json({ error: 'no champion model has been promoted yet' }, 404);
-  return c.json({ champion: current, model: (await registry.get(current.version)) ?? null }, 200);
+  const [model, signature] = await Promise.all([registry.get(current.version), versionSignature(c.var.deps.store, registry, current.version)]);
+  return c.json({ champion: current, model: model ?? null, signature }, 200);
 };
 
 export const history: AppRouteHandler<HistoryRoute> = async (c) => {
@@ -22,15 +23,17 @@ export const history: AppRouteHandler<HistoryRoute> = async (c) => {
 
 export const getOne: AppRouteHandler<GetOneRoute> = async (c) => {
   const { version } = c.req.valid('param');
-  const found = await c.var.deps.registry.get(version);
-  return found ? c.json(found, 200) : c.json({ error: `no registered model version v${version}` }, 404);
+  const { registry, store } = c.var.deps;
+  const found = await registry.get(version);
+  if (!found) return c.json({ error: `no registered model version v${version}` }, 404);
+  return c.json({ ...found, signature: await versionSignature(store, registry, version) }, 200);
 };
 
-// A manual promotion or rollback: a compare-and-swap against the champion the caller saw.
+// A manual promotion or rollback: a compare-and-swap against the champion the caller saw, recorded as the token's principal.
 export const promote: AppRouteHandler<PromoteRoute> = async (c) => {
   const { version } = c.req.valid('param');
   const { reason, force, expectedCurrent } = c.req.valid('json');
-  const actor = c.req.valid('header')['x-actor'] ?? DEFAULT_ACTOR;
+  const actor = auditActor(c.var.principal);
   const { registry, predictor } = c.var.deps;
   try {
     const before = await registry.champion();

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { access, accessErrors } from '../../auth/route-access';
 import { errorResponse } from '../../lib/errors';
 
 export const MAX_INSTANCES = 1000;
@@ -33,10 +34,12 @@ export const predict = createRoute({
   path: '/v1/predict',
   method: 'post',
   tags: ['Predictions'],
+  ...access('predict'),
   request: { body: { content: { 'application/json': { schema: predictRequestSchema } }, required: true } },
   responses: {
     200: { content: { 'application/json': { schema: predictResponseSchema } }, description: 'One click probability per instance, in order' },
     400: errorResponse('The body is not JSON, or instances is missing, empty, too long, or holds an invalid instance (named by index)'),
+    ...accessErrors,
     413: errorResponse('The body is larger than 1 MB'),
     415: errorResponse('The body is not sent as application/json'),
     503: errorResponse('No champion model has been promoted yet'),

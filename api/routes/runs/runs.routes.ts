@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { access, accessErrors } from '../../auth/route-access';
 import { errorResponse } from '../../lib/errors';
 import { MONTH_PATTERN } from '../../../core/features/month';
 
@@ -37,10 +38,12 @@ export const start = createRoute({
   path: '/v1/runs',
   method: 'post',
   tags: ['Runs'],
+  ...access('operator'),
   request: { body: { content: { 'application/json': { schema: startRunSchema } }, required: true } },
   responses: {
     202: { content: { 'application/json': { schema: startedSchema } }, description: 'The monthly pipeline started for that month' },
     400: errorResponse('Not JSON, or not a month'),
+    ...accessErrors,
     409: errorResponse("That month's run is already running"),
     413: errorResponse('The body is larger than 1 MB'),
     415: errorResponse('The body is not sent as application/json'),
@@ -51,10 +54,12 @@ export const getOne = createRoute({
   path: '/v1/runs/{month}',
   method: 'get',
   tags: ['Runs'],
+  ...access('predict'),
   request: { params: monthParams },
   responses: {
     200: { content: { 'application/json': { schema: runStatusSchema } }, description: "The latest run of that month's pipeline" },
     400: errorResponse('Not a month'),
+    ...accessErrors,
     404: errorResponse('No run of that month was ever started'),
   },
 });
@@ -63,10 +68,12 @@ export const cancel = createRoute({
   path: '/v1/runs/{month}/cancel',
   method: 'post',
   tags: ['Runs'],
+  ...access('operator'),
   request: { params: monthParams },
   responses: {
     202: { content: { 'application/json': { schema: startedSchema.extend({ status: z.literal('cancel-requested') }) } }, description: 'Cancellation requested; the run stops at its next checkpoint' },
     400: errorResponse('Not a month'),
+    ...accessErrors,
     404: errorResponse('No run of that month was ever started'),
     409: errorResponse("That month's latest run is not running"),
   },

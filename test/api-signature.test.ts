@@ -1,0 +1,73 @@
+// A client that has read nothing but the API: it asks the champion what an instance takes, sends the
+// example it is given, and is warned about what the model never saw (a category, a time).
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
+import { createApp } from '../api/app';
+import { startServer, type RunningServer } from '../api/lib/serve';
+import { loadConfig } from '../core/config';
+import { ModelRegistry } from '../core/registry/model-registry';
+import { ChampionPredictor } from '../core/serving/champion-predictor';
+import type { InputSignature } from '../core/serving/input-signature';
+import { apiCaller, testTokens, type ApiCall } from './helpers/api';
+import { freshGcsStore } from './helpers/stack';
+import { putTestImage, registerTinyModel, tinyInstance } from './helpers/tiny-model';
+
+interface Predictions { modelVersion: number; predictions: { clickProbability: number; warnings?: string[] }[] }
+
+let server: RunningServer;
+let predictor: ChampionPredictor;
+let temporal: Client;
+let call: ApiCall;
+let version: number;
+
+beforeAll(async () => {
+  const store = await freshGcsStore();
+  const registry = new ModelRegistry(store);
+  await putTestImage(store);
+  version = (await registerTinyModel(store, registry, { promote: true })).version;
+  predictor = new ChampionPredictor({ store, registry, pollSeconds: 0 });
+  await predictor.start();
+  temporal = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
+  const tokens = testTokens({ client: 'predict' });
+  server = await startServer(createApp({ store, registry, predictor, temporal, config: loadConfig(), tokens: tokens.set }), '127.0.0.1', 0);
+  call = apiCaller(server.url, tokens.token.client);
+});
+afterAll(async () => {
+  await server?.close();
+  await predictor?.close();
+  await temporal?.connection.close();
+});
+
+it('describes every input of the champion, and its example instance predicts without a warning', async () => {
+  const { status, body } = await call<{ signature: InputSignature }>('GET', '/v1/models/champion');
+  expect(status).toBe(200);
+  const byName = new Map(body.signature.inputs.map((input) => [input.name, input]));
+  expect([...byName.keys()]).not.toContain('clicked');
+  expect(byName.get('device')).toMatchObject({ role: 'categorical', type: 'string', required: true, values: expect.arrayContaining(['mobile', 'desktop', 'tablet']) });
+  expect(byName.get('user_age')).toMatchObject({ role: 'numeric', type: 'number', required: true });
+  expect(byName.get('image_path')).toMatchObject({ role: 'image', required: false });
+  expect(body.signature.output).toMatchObject({ name: 'clickProbability', range: [0, 1] });
+  for (const input of body.signature.inputs.filter((i) => i.required)) expect(body.signature.example).toHaveProperty(input.name);
+
+  const predicted = await call<Predictions>('POST', '/v1/predict', { instances: [body.signature.example] });
+  expect(predicted.status, JSON.stringify(predicted.body)).toBe(200);
+  expect(predicted.body.predictions[0]!.clickProbability).toBeGreaterThan(0);
+  expect(predicted.body.predictions[0]!.warnings).toBeUndefined();
+
+  const one = await call<{ version: number; signature: InputSignature }>('GET', `/v1/models/${version}`);
+  expect(one.status).toBe(200);
+  expect(one.body.signature).toEqual(body.signature);
+});
+
+it('warns about a category the model never saw and a time far from its training data, and still predicts', async () => {
+  const { status, body } = await call<Predictions>('POST', '/v1/predict', {
+    instances: [tinyInstance({ device: 'toaster' }), tinyInstance({ timestamp: '3000-01-01T00:00:00Z' }), tinyInstance({ timestamp: '2019-01-01T00:00:00Z' }), tinyInstance()],
+  });
+  expect(status).toBe(200);
+  const [toaster, future, past, plain] = body.predictions;
+  expect(toaster!.warnings).toEqual(['device "toaster" was not seen in training; scored as an unknown device']);
+  expect(future!.warnings).toEqual(['the time 3000-01-01T00:00:00.000Z is in the future']);
+  expect(past!.warnings).toEqual(['the time 2019-01-01T00:00:00.000Z is more than a year before the training data']);
+  expect(plain!.warnings).toBeUndefined();
+  for (const prediction of body.predictions) expect(prediction.clickProbability).toBeGreaterThan(0);
+});
