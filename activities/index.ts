@@ -2,6 +2,7 @@
 import type { BlobStore } from '../core/storage/blob-store';
 import { createDedupeActivities } from './dedupe-ids';
 import { createEvaluationActivities } from './evaluate';
+import { createFeedbackActivities } from './feedback';
 import { createImageActivities } from './images';
 import { createIngestActivities } from './ingest';
 import { createPromotionActivities } from './promote';
@@ -27,6 +28,7 @@ export function createPipelineActivities(deps: ActivityDeps) {
     ...createValidationActivities(deps),
     ...createTransformActivities(deps),
     ...createEvaluationActivities(deps),
+    ...createFeedbackActivities(deps),
     ...createPromotionActivities(deps),
   };
 }

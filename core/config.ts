@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { MONTH_PATTERN } from './features/month';
 import { DEFAULT_ID_SHARD_BYTES } from './pipeline/id-lists';
+import { defaultFeedbackSettings } from './pipeline/settings';
 import { DEFAULT_MAX_RECORD_BYTES } from './storage/csv-record-reader';
 import { defaultValidationThresholds, type ValidationThresholds } from './validation/thresholds';
 
@@ -37,6 +38,11 @@ const schema = z.object({
   API_TOKENS_FILE: optionalString,
   SERVING_POLL_SECONDS: z.coerce.number().positive().default(30),
   SERVING_IMAGE_DEADLINE_MS: z.coerce.number().int().positive().default(500),
+  PREDICTION_LOG_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(1),
+  PREDICTION_LOG_FLUSH_RECORDS: z.coerce.number().int().min(1).default(10_000),
+  PREDICTION_LOG_FLUSH_SECONDS: z.coerce.number().positive().default(60),
+  PREDICTION_LOG_MAX_BUFFERED: z.coerce.number().int().min(1).default(100_000),
+  PREDICTION_LOG_INSTANCES: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
   DEMO_MONTHS: z.string().refine((value) => value.split(',').every((month) => MONTH_PATTERN.test(month)), 'comma-separated YYYY-MM months').optional(),
   DEMO_IMPRESSIONS: z.coerce.number().int().min(1000).default(200_000),
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(30),
@@ -63,6 +69,9 @@ const schema = z.object({
   BLESS_MAX_AUC_DROP: z.coerce.number().min(0).default(0.01),
   BLESS_MAX_LOG_LOSS_INCREASE: z.coerce.number().min(0).default(0.02),
   BLESS_MAX_BASELINE_GAP: z.coerce.number().min(0).default(0),
+  FEEDBACK_MAX_CALIBRATION_RATIO: z.coerce.number().min(1).default(defaultFeedbackSettings.maxCalibrationRatio),
+  FEEDBACK_LOG_MARGIN_DAYS: z.coerce.number().int().min(0).max(31).default(defaultFeedbackSettings.marginDays),
+  FEEDBACK_PARTITION_BYTES: z.coerce.number().int().min(1).default(defaultFeedbackSettings.partitionBytes),
   SCHEDULE_ID: z.string().default('adclick-monthly'),
   SCHEDULE_CRON: z.string().default('0 6 1 * *'),
   SCHEDULE_CATCHUP_WINDOW_DAYS: z.coerce.number().int().min(1).default(7),

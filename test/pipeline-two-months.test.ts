@@ -32,8 +32,9 @@ afterAll(async () => stack?.stop());
 it('runs every stage for each month', () => {
   for (const run of runs) {
     expect(run.stage).toBe('done');
-    expect(run.completed).toEqual(['ingest', 'validate', 'transform', 'train', 'evaluate', 'promote']);
+    expect(run.completed).toEqual(['ingest', 'validate', 'transform', 'train', 'evaluate', 'feedback', 'promote']);
     expect(run.reused).toEqual([]);
+    expect(run.summary.feedback).toMatchObject({ outcome: 'no predictions logged', models: [], warnings: [] });
   }
   const ingest = runs[0]!.summary.ingest as { rows: number; accepted: number; quarantined: number };
   expect(ingest.rows).toBe(12_000);
@@ -70,7 +71,7 @@ it('re-running a finished month reuses every stage and registers nothing new', a
   const before = (await listAll(store, 'registry/versions/')).length;
   const handle = await startMonth(stack, '2026-09', testSettings(stack));
   const rerun = await handle.result();
-  expect(rerun.reused).toEqual(['ingest', 'validate', 'transform', 'train', 'evaluate', 'promote']);
+  expect(rerun.reused).toEqual(['ingest', 'validate', 'transform', 'train', 'evaluate', 'feedback', 'promote']);
   expect((await listAll(store, 'registry/versions/')).length).toBe(before);
   await recordHistory('monthly-pipeline-rerun', handle.workflowId, await handle.fetchHistory());
 });
@@ -88,7 +89,7 @@ it('re-running with other settings reuses nothing', async () => {
   const settings = testSettings(stack);
   const rerun = await (await startMonth(stack, '2026-09', { ...settings, holdoutDays: settings.holdoutDays - 1 })).result();
   expect(rerun.reused).toEqual([]);
-  expect(rerun.completed).toEqual(['ingest', 'validate', 'transform', 'train', 'evaluate', 'promote']);
+  expect(rerun.completed).toEqual(['ingest', 'validate', 'transform', 'train', 'evaluate', 'feedback', 'promote']);
 });
 
 /** Fresh histories land in .data/recorded-histories; copy one to test/fixtures/histories to guard replay.

@@ -1,8 +1,8 @@
-// The monthly cycle: ingest → validate → transform → train (training queue) → evaluate → promote.
+// The monthly cycle: ingest → validate → transform → train (training queue) → evaluate → feedback → promote.
 // Each stage passes references (bucket keys, version numbers), never data.
 import { defineQuery, executeChild, patched, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { createTrainingActivities } from '../activities';
-import type { PipelineSettings } from '../core/pipeline/settings';
+import { defaultFeedbackSettings, type PipelineSettings } from '../core/pipeline/settings';
 import type { TrainResult } from '../activities/train';
 import type { TrainOptions } from '../core/model/train-loop';
 import { bestTrial, tuningTrials } from '../core/model/tuning';
@@ -15,7 +15,7 @@ import { ingestMonth, ingestSteps } from './ingest-month';
 
 type TrainingActivities = ReturnType<typeof createTrainingActivities>;
 
-export const STAGES = ['ingest', 'validate', 'transform', 'train', 'evaluate', 'promote'] as const;
+export const STAGES = ['ingest', 'validate', 'transform', 'train', 'evaluate', 'feedback', 'promote'] as const;
 export type Stage = (typeof STAGES)[number];
 
 export interface MonthlyPipelineInput {
@@ -110,6 +110,11 @@ export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<Pipe
   const evaluation = await stage('evaluate', () =>
     data.evaluateCandidate({ month, specKey: ingested.specKey, holdoutDays: settings.holdoutDays, candidatePrefix: trained.modelPrefix, baselinePrefix: trained.baseline?.modelPrefix, rules: settings.blessing, ingested: monthData }),
   );
+
+  // How the models that served this month did on its clicks; runs started before this check skip it, and replay so.
+  if (patched('production-feedback')) {
+    await stage('feedback', () => data.measureProductionFeedback({ month, settings: settings.feedback ?? defaultFeedbackSettings, ingested: monthData }));
+  }
 
   const decision = await stage('promote', () =>
     data.registerAndDecide({

@@ -3,6 +3,7 @@ import type { Config } from '../../core/config';
 import { log } from '../../core/log';
 import { ModelRegistry } from '../../core/registry/model-registry';
 import { ChampionPredictor } from '../../core/serving/champion-predictor';
+import { PredictionLog } from '../../core/serving/prediction-log';
 import { openStore } from '../../core/storage/open-store';
 import { connectClient, temporalAddress } from '../../core/temporal/connect';
 import { initTensorFlow } from '../../core/tf/backend';
@@ -25,7 +26,13 @@ export async function startApi(config: Config, access?: ApiTokens): Promise<Runn
   const backend = await initTensorFlow(config.TF_BACKEND);
   const store = await openStore(config);
   const registry = new ModelRegistry(store);
-  const predictor = new ChampionPredictor({ store, registry, pollSeconds: config.SERVING_POLL_SECONDS, imageDeadlineMs: config.SERVING_IMAGE_DEADLINE_MS });
+  const predictionLog = config.PREDICTION_LOG_SAMPLE_RATE > 0 ? new PredictionLog({
+    store, sampleRate: config.PREDICTION_LOG_SAMPLE_RATE, flushRecords: config.PREDICTION_LOG_FLUSH_RECORDS, flushSeconds: config.PREDICTION_LOG_FLUSH_SECONDS,
+    maxBuffered: config.PREDICTION_LOG_MAX_BUFFERED, includeInstances: config.PREDICTION_LOG_INSTANCES,
+  }) : undefined;
+  const predictor = new ChampionPredictor({
+    store, registry, pollSeconds: config.SERVING_POLL_SECONDS, imageDeadlineMs: config.SERVING_IMAGE_DEADLINE_MS, predictionLog,
+  });
   await predictor.start();
   // Predictions must keep working while Temporal is down: only the runs endpoints need it.
   const temporal = await connectClient({ address: temporalAddress(config), namespace: config.TEMPORAL_NAMESPACE }, { lazy: true });
@@ -40,6 +47,8 @@ export async function startApi(config: Config, access?: ApiTokens): Promise<Runn
     generatedTokensFile: generatedFile,
     async stop() {
       await server.close();
+      // After the last request and before the process goes: what the log still holds reaches the bucket.
+      await predictionLog?.close();
       await predictor.close();
       await temporal.connection.close();
     },

@@ -39,6 +39,9 @@ export function monthArtifacts(month: string) {
       };
     },
     evaluation: `${root}/evaluation.json`,
+    /** How the models that served the month did on its clicks; the join's partitions go under feedbackWork meanwhile. */
+    feedback: `${root}/feedback.json`,
+    feedbackWork: `${root}/feedback/`,
     stage: (name: string) => `${root}/stages/${name}.json`,
   };
 }

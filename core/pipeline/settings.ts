@@ -15,6 +15,20 @@ export interface IngestSettings {
   idShardBytes?: number;
 }
 
+export interface FeedbackSettings {
+  /** A served model whose mean predicted / observed click rate is outside [1/ratio, ratio] is warned about. */
+  maxCalibrationRatio: number;
+  /** Prediction-log days read besides the month's own: predictions served just before or after it. */
+  marginDays: number;
+  /** Gzipped bytes of log and examples per join partition. */
+  partitionBytes: number;
+  /** Read these log days (YYYY-MM-DD, inclusive) instead of the month's (a backfill, or a test). */
+  logDays?: { from: string; to: string };
+}
+
+/** Settings frozen before production feedback existed use these. */
+export const defaultFeedbackSettings: FeedbackSettings = { maxCalibrationRatio: 1.2, marginDays: 1, partitionBytes: 32 * 1024 * 1024 };
+
 export interface PipelineSettings {
   trainingTaskQueue: string;
   ingest?: IngestSettings;
@@ -29,6 +43,8 @@ export interface PipelineSettings {
   /** A training attempt that stays silent this long is retried (resuming from its checkpoint). */
   trainingHeartbeatTimeoutSeconds: number;
   blessing: BlessingRules;
+  /** How served models did on the month's clicks (settings frozen before it existed: the defaults). */
+  feedback?: FeedbackSettings;
   validation: ValidationThresholds;
   /** Code version recorded in the registry's lineage. */
   codeVersion: string;
@@ -64,6 +80,11 @@ export function pipelineSettings(config: Config, codeVersion: string): PipelineS
       maxAucDrop: config.BLESS_MAX_AUC_DROP,
       maxLogLossIncrease: config.BLESS_MAX_LOG_LOSS_INCREASE,
       maxBaselineGap: config.BLESS_MAX_BASELINE_GAP,
+    },
+    feedback: {
+      maxCalibrationRatio: config.FEEDBACK_MAX_CALIBRATION_RATIO,
+      marginDays: config.FEEDBACK_LOG_MARGIN_DAYS,
+      partitionBytes: config.FEEDBACK_PARTITION_BYTES,
     },
     validation: config.validation,
     codeVersion,

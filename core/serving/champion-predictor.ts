@@ -2,10 +2,12 @@
 // champion alias, loading a new champion completely before swapping it in, so no request ever sees
 // a half-loaded model. Every load and swap is logged with its time and this process's identity.
 import os from 'node:os';
+import { columnsOf } from '../features/spec';
 import { log } from '../log';
 import type { ModelRegistry } from '../registry/model-registry';
 import type { BlobStore } from '../storage/blob-store';
 import { NoChampionError } from './errors';
+import type { PredictionLog, PredictionLogStats } from './prediction-log';
 import { ServingModel, type Instance, type Prediction } from './serving-model';
 
 export interface ChampionPredictorOptions {
@@ -17,6 +19,8 @@ export interface ChampionPredictorOptions {
   imageCacheSize?: number;
   /** How long a request waits for an uncached image before scoring without it (default 500 ms). */
   imageDeadlineMs?: number;
+  /** Where served predictions are logged for the monthly feedback check; none: not logged. */
+  predictionLog?: PredictionLog;
 }
 
 export interface PredictionResult {
@@ -30,6 +34,8 @@ export interface PredictorStatus {
   loadedAt: string | null;
   /** The last failed attempt to load a champion, if the latest attempt failed. */
   lastError?: { message: string; at: string };
+  /** What the prediction log wrote, dropped and holds, when there is one. */
+  predictionLog?: PredictionLogStats;
 }
 
 const servedBy = { pid: process.pid, host: os.hostname() };
@@ -66,7 +72,10 @@ export class ChampionPredictor {
     if (!model) throw new NoChampionError();
     model.acquire();
     try {
-      return { modelVersion: model.version, predictions: await model.predict(instances) };
+      const predictions = await model.predict(instances);
+      const idColumn = columnsOf(model.spec, 'id')[0]?.name;
+      this.options.predictionLog?.record({ modelVersion: model.version, idColumn, instances, probabilities: predictions.map((p) => p.clickProbability) });
+      return { modelVersion: model.version, predictions };
     } finally {
       model.release();
     }
@@ -77,6 +86,7 @@ export class ChampionPredictor {
       champion: this.current?.version ?? null,
       loadedAt: this.current?.loadedAt.toISOString() ?? null,
       ...(this.lastError ? { lastError: this.lastError } : {}),
+      ...(this.options.predictionLog ? { predictionLog: this.options.predictionLog.stats() } : {}),
     };
   }
 

@@ -1,5 +1,6 @@
 // One readable line per month for the main job: promoted, kept the champion, nothing new, or failed.
 import type { EvaluationSummary } from '../../activities/evaluate';
+import type { FeedbackSummary } from '../../activities/feedback';
 import type { PromotionDecision } from '../../activities/promote';
 import type { PipelineProgress } from '../../workflows/monthly-pipeline';
 
@@ -14,13 +15,22 @@ export function describeOutcome(outcome: MonthOutcome, champion: number | undefi
   const decision = run.summary.promote as PromotionDecision | undefined;
   const evaluation = run.summary.evaluate as EvaluationSummary | undefined;
   if (!decision || !evaluation) return `month ${run.month}: ${run.stage}; ${now}`;
+  const production = describeProduction(run.summary.feedback as FeedbackSummary | undefined);
   const scores = `AUC ${f(evaluation.candidate.auc)} (baseline ${f(evaluation.baseline?.auc)}${evaluation.champion ? `, v${evaluation.champion.version} ${f(evaluation.champion.auc)}` : ''}), calibration ${evaluation.candidate.calibration.toFixed(3)}`;
   if (run.reused.includes('promote')) {
     return `month ${run.month}: no new model (every stage reused from an earlier run, which ${decision.outcome} v${decision.version}); ${now}`;
   }
-  if (decision.outcome === 'promoted') return `month ${run.month}: promoted v${decision.version}: ${scores}; ${now}`;
+  if (decision.outcome === 'promoted') return `month ${run.month}: promoted v${decision.version}: ${scores}${production}; ${now}`;
   const verb = decision.outcome === 'rejected' ? 'rejected' : 'not promoted';
-  return `month ${run.month}: kept ${decision.previousChampion === null ? 'no champion' : `v${decision.previousChampion}`}; v${decision.version} ${verb}: ${decision.reasons.join('; ')}; ${scores}; ${now}`;
+  const kept = decision.previousChampion === null ? 'no champion' : `v${decision.previousChampion}`;
+  return `month ${run.month}: kept ${kept}; v${decision.version} ${verb}: ${decision.reasons.join('; ')}; ${scores}${production}; ${now}`;
+}
+
+/** How the served models did on the month's clicks, with any warning; nothing when no predictions were logged. */
+function describeProduction(feedback: FeedbackSummary | undefined): string {
+  if (!feedback || feedback.outcome !== 'measured') return '';
+  const models = feedback.models.map((m) => `v${m.modelVersion} AUC ${f(m.auc)}, calibration ${m.calibration.toFixed(3)} over ${m.count} impressions`);
+  return `; in production: ${models.join('; ') || 'nothing joined'}${feedback.warnings.length > 0 ? ` (WARNING: ${feedback.warnings.join('; ')})` : ''}`;
 }
 
 /** Why a run failed: the deepest cause's message (the activity's own, e.g. the blocking findings), bounded. */

@@ -1,0 +1,143 @@
+// The prediction log: served predictions (all, or a sample) wait in a bounded buffer and go to the
+// bucket in batches, off the request path. A full buffer drops the entry and counts it; a request never waits.
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import { predictionLogShard, type LoggedPrediction } from '../feedback/log-entry';
+import { log } from '../log';
+import type { BlobStore } from '../storage/blob-store';
+import { JsonLinesWriter } from '../storage/lines';
+import type { Instance } from './serving-model';
+
+export interface PredictionLogOptions {
+  store: BlobStore;
+  /** Share of predictions logged, 0 to 1. */
+  sampleRate: number;
+  /** A batch is written once this many entries wait, or every flushSeconds. */
+  flushRecords: number;
+  flushSeconds: number;
+  /** Entries held at most, waiting or being written; more are dropped. */
+  maxBuffered: number;
+  includeInstances: boolean;
+  /** Names this process's shards; defaults to host, pid and a random suffix. */
+  writerId?: string;
+}
+
+/** One response's worth of predictions. */
+export interface ServedBatch {
+  modelVersion: number;
+  /** The spec's id column of the serving model, if it has one. */
+  idColumn?: string;
+  instances: Instance[];
+  probabilities: number[];
+}
+
+export interface PredictionLogStats {
+  logged: number;
+  /** Dropped because the buffer was full. */
+  dropped: number;
+  /** Lost because writing their batch failed. */
+  failed: number;
+  shards: number;
+  buffered: number;
+}
+
+export class PredictionLog {
+  readonly writerId: string;
+  private buffer: LoggedPrediction[] = [];
+  private writingCount = 0;
+  private writing: Promise<void> = Promise.resolve();
+  private flushQueued = false;
+  private seq = 0;
+  private readonly counts = { logged: 0, dropped: 0, failed: 0, shards: 0 };
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly options: PredictionLogOptions) {
+    this.writerId = options.writerId ?? `${os.hostname().replace(/[^A-Za-z0-9_-]+/g, '_')}-${process.pid}-${randomUUID().slice(0, 8)}`;
+    this.timer = setInterval(() => void this.flush(), options.flushSeconds * 1000);
+    this.timer.unref();
+  }
+
+  /** Takes what a request served; cheap and synchronous, so the response is not held up. */
+  record(served: ServedBatch): void {
+    const requestId = randomUUID();
+    const at = new Date().toISOString();
+    served.instances.forEach((instance, i) => {
+      if (this.options.sampleRate < 1 && Math.random() >= this.options.sampleRate) return;
+      if (this.buffer.length + this.writingCount >= this.options.maxBuffered) {
+        this.counts.dropped += 1;
+        return;
+      }
+      const id = served.idColumn ? idValue(instance[served.idColumn]) : undefined;
+      this.buffer.push({
+        requestId, ...(id === undefined ? {} : { id }), modelVersion: served.modelVersion, probability: served.probabilities[i]!, at,
+        ...(this.options.includeInstances ? { instance } : {}),
+      });
+    });
+    if (this.buffer.length >= this.options.flushRecords) void this.flush();
+  }
+
+  stats(): PredictionLogStats {
+    return { ...this.counts, buffered: this.buffer.length + this.writingCount };
+  }
+
+  /** Writes what waits now; batches are written one at a time and a failed write is logged, never thrown. */
+  flush(): Promise<void> {
+    if (this.flushQueued) return this.writing;
+    this.flushQueued = true;
+    this.writing = this.writing.then(() => {
+      this.flushQueued = false;
+      return this.writeBatch();
+    });
+    return this.writing;
+  }
+
+  /** Stops the timer and writes everything still waiting (the API's stop calls it after the last request). */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+
+  private async writeBatch(): Promise<void> {
+    const batch = this.buffer;
+    if (batch.length === 0) return;
+    this.buffer = [];
+    this.writingCount = batch.length;
+    try {
+      for (const [day, entries] of byDay(batch)) await this.writeShard(day, entries);
+    } finally {
+      this.writingCount = 0;
+    }
+  }
+
+  private async writeShard(day: string, entries: LoggedPrediction[]): Promise<void> {
+    const key = predictionLogShard(day, this.writerId, this.seq++);
+    const writer = new JsonLinesWriter(this.options.store, key);
+    try {
+      for (const entry of entries) await writer.write(entry);
+      await writer.close();
+      this.counts.logged += entries.length;
+      this.counts.shards += 1;
+    } catch (error) {
+      await writer.abort(error as Error);
+      this.counts.failed += entries.length;
+      log.error('prediction log write failed', { event: 'prediction-log-write-failed', key, entries: entries.length, error });
+    }
+  }
+}
+
+function idValue(value: Instance[string] | undefined): string | undefined {
+  const text = value === null || value === undefined ? '' : String(value).trim();
+  return text === '' ? undefined : text;
+}
+
+/** A batch may cross midnight: each day's entries go to that day's folder. */
+function byDay(entries: LoggedPrediction[]): Map<string, LoggedPrediction[]> {
+  const days = new Map<string, LoggedPrediction[]>();
+  for (const entry of entries) {
+    const day = entry.at.slice(0, 10);
+    let list = days.get(day);
+    if (!list) days.set(day, (list = []));
+    list.push(entry);
+  }
+  return days;
+}
