@@ -1,5 +1,6 @@
 // A client that has read nothing but the API: it asks the champion what an instance takes, sends the
-// example it is given, and is warned about what the model never saw (a category, a time).
+// example it is given, and is warned about what the model never saw (a category, a time). And a TF
+// Serving REST client, unchanged: status, metadata and :predict under the model name adclick.
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../api/app';
@@ -70,4 +71,32 @@ it('warns about a category the model never saw and a time far from its training 
   expect(past!.warnings).toEqual(['the time 2019-01-01T00:00:00.000Z is more than a year before the training data']);
   expect(plain!.warnings).toBeUndefined();
   for (const prediction of body.predictions) expect(prediction.clickProbability).toBeGreaterThan(0);
+});
+
+it('answers a TF Serving REST client: version status, signature metadata and :predict in row format', async () => {
+  // Exactly what a TF Serving client sends: plain fetch, the documented paths and bodies.
+  const tfServing = (path: string, body?: unknown) => call<Record<string, unknown>>(body === undefined ? 'GET' : 'POST', `/v1/models/adclick${path}`, body);
+
+  const status = await tfServing('');
+  expect(status.status).toBe(200);
+  expect(status.body).toEqual({ model_version_status: [{ version: String(version), state: 'AVAILABLE', status: { error_code: 'OK', error_message: '' } }] });
+
+  const metadata = await tfServing('/metadata');
+  expect(metadata.status).toBe(200);
+  const signature = (metadata.body as { metadata: { signature_def: { signature_def: Record<string, { inputs: Record<string, { dtype: string }>; outputs: object }> } } })
+    .metadata.signature_def.signature_def.serving_default!;
+  expect(metadata.body).toMatchObject({ model_spec: { name: 'adclick', version: String(version) } });
+  expect(signature.inputs.user_age).toMatchObject({ dtype: 'DT_FLOAT' });
+  expect(signature.inputs.device).toMatchObject({ dtype: 'DT_STRING' });
+  expect(Object.keys(signature.outputs)).toEqual(['clickProbability']);
+
+  const instances = [tinyInstance(), tinyInstance({ device: 'tablet', user_age: 61 })];
+  const predicted = await tfServing(':predict', { signature_name: 'serving_default', instances });
+  const ours = await call<Predictions>('POST', '/v1/predict', { instances });
+  expect(predicted.status).toBe(200);
+  expect(predicted.body).toEqual({ predictions: ours.body.predictions.map((p) => p.clickProbability) });
+
+  const invalid = await tfServing(':predict', { instances: [tinyInstance({ user_age: 'old' })] });
+  expect(invalid.status).toBe(400);
+  expect(invalid.body.error).toEqual(expect.any(String));
 });
