@@ -58,6 +58,7 @@ const table: [route: string, path: string, body: unknown, expected: number[]][] 
   ['GET /v1/models/history', '/v1/models/history', undefined, [401, 401, 200, 200, 200]],
   ['GET /v1/models/{version}', '/v1/models/1', undefined, [401, 401, 200, 200, 200]],
   ['POST /v1/predict', '/v1/predict', { instances: [tinyInstance()] }, [401, 401, 503, 503, 503]],
+  ['GET /metrics', '/metrics', undefined, [401, 401, 200, 200, 200]],
   ['GET /v1/models/adclick', '/v1/models/adclick', undefined, [401, 401, 404, 404, 404]],
   ['GET /v1/models/adclick/metadata', '/v1/models/adclick/metadata', undefined, [401, 401, 404, 404, 404]],
   ['POST /v1/models/adclick:predict', '/v1/models/adclick:predict', { instances: [tinyInstance()] }, [401, 401, 503, 503, 503]],

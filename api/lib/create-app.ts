@@ -7,6 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { log } from '../../core/log';
 import { authenticate } from '../auth/authenticate';
+import { ApiMetrics } from './api-metrics';
 import { describeZodError } from './errors';
 import type { AppBindings, AppDeps, AppOpenAPI } from './types';
 
@@ -23,8 +24,11 @@ export function createRouter(): AppOpenAPI {
 
 export function createBaseApp(deps: AppDeps): AppOpenAPI {
   const app = createRouter();
+  const metrics = new ApiMetrics(deps.predictor);
+  app.use(metrics.middleware);
   app.use(async (c, next) => {
     c.set('deps', deps);
+    c.set('metrics', metrics);
     await next();
   });
   app.use(bodyLimit({

@@ -6,6 +6,7 @@ import type { ModelRegistry } from '../../core/registry/model-registry';
 import type { ChampionPredictor } from '../../core/serving/champion-predictor';
 import type { BlobStore } from '../../core/storage/blob-store';
 import type { Principal, TokenSet } from '../auth/token-set';
+import type { ApiMetrics } from './api-metrics';
 
 export interface AppDeps {
   store: BlobStore;
@@ -19,7 +20,7 @@ export interface AppDeps {
 
 export interface AppBindings {
   /** principal: who the request's token belongs to; set on every route but the public ones. */
-  Variables: { deps: AppDeps; principal: Principal };
+  Variables: { deps: AppDeps; principal: Principal; metrics: ApiMetrics };
 }
 
 export type AppOpenAPI = OpenAPIHono<AppBindings>;

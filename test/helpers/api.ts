@@ -21,6 +21,7 @@ export function apiCaller(url: string, token?: string): ApiCall {
     const init: RequestInit = { method, headers: { 'content-type': 'application/json', ...auth, ...headers } };
     if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
     const response = await fetch(`${url}${path}`, init);
-    return { status: response.status, body: (await response.json()) as T };
+    const json = (response.headers.get('content-type') ?? '').includes('json');
+    return { status: response.status, body: (json ? await response.json() : await response.text()) as T };
   };
 }

@@ -33,6 +33,7 @@ export const predict: AppRouteHandler<PredictRoute> = async (c) => {
   const { instances } = c.req.valid('json');
   try {
     const result = await c.var.deps.predictor.predict(instances);
+    c.var.metrics.predicted(result.modelVersion, result.predictions.length);
     return c.json({ predictions: result.predictions.map((p) => p.clickProbability) }, 200);
   } catch (error) {
     if (error instanceof NoChampionError) return c.json({ error: error.message }, 503);

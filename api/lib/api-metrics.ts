@@ -1,0 +1,66 @@
+// Prometheus metrics of one API process: requests and latency by route and status, instances predicted
+// by model version, the champion it serves, the prediction log's counts, and Node's process metrics.
+import type { Context, MiddlewareHandler } from 'hono';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ChampionPredictor } from '../../core/serving/champion-predictor';
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+const LOG_OUTCOMES = ['logged', 'dropped', 'failed'] as const;
+
+export class ApiMetrics {
+  readonly registry = new Registry();
+  private readonly requests = new Counter({ name: 'adclick_http_requests_total', help: 'HTTP requests answered', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
+  private readonly latency = new Histogram({
+    name: 'adclick_http_request_duration_seconds', help: 'Time to answer an HTTP request', labelNames: ['method', 'route', 'status'], buckets: LATENCY_BUCKETS, registers: [this.registry],
+  });
+  private readonly predictions = new Counter({ name: 'adclick_predictions_total', help: 'Instances scored, by the model version that scored them', labelNames: ['model_version'], registers: [this.registry] });
+
+  constructor(predictor: ChampionPredictor) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'adclick_api_' });
+    new Gauge({
+      name: 'adclick_champion_version', help: 'The registry version this process serves (0: none yet)', registers: [this.registry],
+      collect() {
+        this.set(predictor.status().champion ?? 0);
+      },
+    });
+    // The log keeps its own running counts; a scrape reports them as they are.
+    new Gauge({
+      name: 'adclick_prediction_log_entries', help: 'Prediction log entries since start, by outcome (logged, dropped: buffer full, failed: write failed)',
+      labelNames: ['outcome'], registers: [this.registry],
+      collect() {
+        const stats = predictor.status().predictionLog;
+        for (const outcome of LOG_OUTCOMES) this.set({ outcome }, stats?.[outcome] ?? 0);
+      },
+    });
+  }
+
+  /** Counts and times every request, including those refused before their route (401, 413, 404). */
+  readonly middleware: MiddlewareHandler = async (c, next) => {
+    const started = performance.now();
+    try {
+      await next();
+    } finally {
+      const labels = { method: c.req.method, route: routeOf(c), status: String(c.res.status) };
+      this.requests.inc(labels);
+      this.latency.observe(labels, (performance.now() - started) / 1000);
+    }
+  };
+
+  predicted(modelVersion: number, instances: number): void {
+    this.predictions.inc({ model_version: String(modelVersion) }, instances);
+  }
+
+  async text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
+
+/** The route pattern that answered (e.g. /v1/models/:version), never the raw path: label values stay few. */
+function routeOf(c: Context): string {
+  const handler = c.req.matchedRoutes.filter((route) => route.method !== 'ALL').at(-1);
+  return handler?.path ?? 'unmatched';
+}
