@@ -46,6 +46,8 @@ const schema = z.object({
   DEMO_MONTHS: z.string().refine((value) => value.split(',').every((month) => MONTH_PATTERN.test(month)), 'comma-separated YYYY-MM months').optional(),
   DEMO_IMPRESSIONS: z.coerce.number().int().min(1000).default(200_000),
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(30),
+  /** host:port where a worker process serves the Temporal SDK's Prometheus metrics; empty: off. */
+  WORKER_METRICS_ADDRESS: z.string().regex(/^$|^[\w.-]+:\d+$/, 'must be host:port, e.g. 127.0.0.1:9464').default(''),
   INGEST_SPLIT_BYTES: z.coerce.number().int().min(1).default(64 * 1024 * 1024),
   INGEST_ROWS_PER_PART: z.coerce.number().int().min(100).default(250_000),
   INGEST_MAX_RECORD_BYTES: z.coerce.number().int().min(256).default(DEFAULT_MAX_RECORD_BYTES),

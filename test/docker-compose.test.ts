@@ -129,3 +129,22 @@ it('hands the API its bearer tokens as a secret, to no other service, from a fil
   expect(ignored('.gitignore')).toContain('docker/secrets');
   expect(ignored('.dockerignore')).toContain('docker/secrets');
 });
+
+it('has Prometheus scrape the API with a token and every worker at the metrics address it is given', () => {
+  const prometheus = service('prometheus');
+  expect(prometheus.secrets).toEqual(['prometheus-token']);
+  const configBind = prometheus.volumes?.find((v) => v.endsWith(':/etc/prometheus/prometheus.yml:ro')) ?? '';
+  const config = parse(readFileSync(path.join(root, configBind.split(':')[0] ?? ''), 'utf8')) as {
+    scrape_configs: { job_name: string; metrics_path?: string; authorization?: { credentials_file?: string }; static_configs: { targets: string[] }[] }[];
+  };
+  const targets = (job: string) => config.scrape_configs.find((c) => c.job_name === job)?.static_configs.flatMap((c) => c.targets) ?? [];
+  const apiJob = config.scrape_configs.find((c) => c.job_name === 'adclick-api');
+  expect(apiJob?.authorization?.credentials_file).toBe('/run/secrets/prometheus-token');
+  expect(targets('adclick-api')).toEqual([`api:${env('api').API_PORT}`]);
+  for (const name of workers) {
+    const port = /^0\.0\.0\.0:(\d+)$/.exec(env(name).WORKER_METRICS_ADDRESS ?? '')?.[1];
+    expect(port, name).toBeDefined();
+    expect(targets('adclick-workers'), name).toContain(`${name}:${port}`);
+  }
+  expect(compose.secrets?.['prometheus-token']?.file).toMatch(/docker\/secrets\/prometheus-token\}$/);
+});

@@ -2,7 +2,7 @@
 // keeps Temporal's own logs to warnings, one JSON line each, so test output stays readable.
 import { loadConfig } from '../core/config';
 import { initTensorFlow } from '../core/tf/backend';
-import { installOneLineLogs } from '../workers/one-line-logs';
+import { installWorkerRuntime } from '../workers/worker-runtime';
 
-installOneLineLogs('WARN');
+installWorkerRuntime({ logLevel: 'WARN' });
 await initTensorFlow(loadConfig().TF_BACKEND);

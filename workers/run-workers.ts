@@ -8,12 +8,12 @@ import { openStore } from '../core/storage/open-store';
 import { connectClient, ensureSearchAttributes, temporalAddress } from '../core/temporal/connect';
 import { initTensorFlow } from '../core/tf/backend';
 import { buildPipelineWorker, buildTrainingWorker } from './build-workers';
-import { installOneLineLogs } from './one-line-logs';
+import { installWorkerRuntime } from './worker-runtime';
 
 export type WorkerKind = 'pipeline' | 'training';
 
 export async function startWorkers(kinds: WorkerKind[], config: Config = loadConfig()): Promise<{ workers: Worker[]; done: Promise<void> }> {
-  installOneLineLogs();
+  installWorkerRuntime({ metricsAddress: config.WORKER_METRICS_ADDRESS || undefined });
   const backend = await initTensorFlow(config.TF_BACKEND);
   const store = await openStore(config);
   if (store instanceof LocalStore) {
