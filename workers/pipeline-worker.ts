@@ -1,5 +1,4 @@
 // Entry point: the pipeline worker (workflows + ingest/validate/transform/evaluate/promote activities).
-import { startWorkers } from './run-workers';
+import { runWorkerProcess } from './start-or-exit';
 
-const { done } = await startWorkers(['pipeline']);
-await done;
+await runWorkerProcess(['pipeline']);

@@ -1,5 +1,4 @@
 // Entry point: a training worker (GPU machines; a CPU machine may run one too).
-import { startWorkers } from './run-workers';
+import { runWorkerProcess } from './start-or-exit';
 
-const { done } = await startWorkers(['training']);
-await done;
+await runWorkerProcess(['training']);

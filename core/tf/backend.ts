@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { log } from '../log';
+import { probeNvidiaGpu } from './gpu-probe';
 
 export type BackendChoice = 'auto' | 'gpu' | 'native' | 'js';
 export type LoadedBackend = 'tensorflow-gpu' | 'tensorflow-cpu' | 'js-cpu';
@@ -28,8 +29,15 @@ let loaded: LoadedBackend | undefined;
 export async function initTensorFlow(choice: BackendChoice = 'auto'): Promise<LoadedBackend> {
   if (loaded) return loaded;
   const failures: string[] = [];
+  const gpu = choice === 'gpu' || choice === 'auto' ? probeNvidiaGpu() : undefined;
+  if (choice === 'gpu' && !gpu?.usable) throw new Error(`TF_BACKEND=gpu but this machine has no usable GPU: ${gpu && !gpu.usable ? gpu.cause : ''}; set TF_BACKEND=native to train on the CPU`);
   for (const candidate of candidates) {
     if (choice !== 'auto' && choice !== candidate.choice) continue;
+    // Without a usable GPU the GPU addon would still load, and run on the CPU under the GPU's name.
+    if (candidate.choice === 'gpu' && !gpu?.usable) {
+      failures.push(`${candidate.name}: ${gpu && !gpu.usable ? gpu.cause : 'not probed'}`);
+      continue;
+    }
     try {
       candidate.load();
       await tf.setBackend('tensorflow');
@@ -45,7 +53,7 @@ export async function initTensorFlow(choice: BackendChoice = 'auto'): Promise<Lo
     loaded = 'js-cpu';
   }
   if (!loaded) throw new Error(`TF_BACKEND=${choice} could not be loaded: ${failures.join('; ')}`);
-  log.info('tensorflow backend', { backend: loaded, tfjs: tf.version.tfjs });
+  log.info('tensorflow backend', { backend: loaded, tfjs: tf.version.tfjs, ...(loaded === 'tensorflow-gpu' && gpu?.usable ? { gpu: gpu.devices, driver: gpu.driver } : {}) });
   return loaded;
 }
 
