@@ -6,6 +6,7 @@ import type { DuplicatesDropped, IdListRef } from '../activities/dedupe-ids';
 import type { ImageSummary } from '../activities/images';
 import type { IngestSettings } from '../core/pipeline/settings';
 import { data } from './data-activities';
+import { recordIngestRows } from './pipeline-metrics';
 
 export interface IngestSummary {
   specKey: string;
@@ -55,6 +56,7 @@ export async function ingestSteps(input: IngestMonthInput, options: { dropDuplic
   for (const reasons of counts) for (const [reason, count] of Object.entries(reasons)) quarantineReasons[reason] = (quarantineReasons[reason] ?? 0) + count;
   const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
   const duplicates = sum(dropped.map((d) => d.dropped));
+  recordIngestRows(month, { accepted: sum(parts.map((p) => p.accepted)) - duplicates, quarantineReasons });
   return {
     specKey: plan.specKey,
     specSource: plan.specSource,

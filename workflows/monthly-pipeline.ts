@@ -12,6 +12,7 @@ import { fnv1a } from '../core/features/hash';
 import { monthBefore } from '../core/features/month';
 import { data, type PipelineActivities } from './data-activities';
 import { ingestMonth, ingestSteps } from './ingest-month';
+import { recordHoldoutAuc, recordStageSeconds } from './pipeline-metrics';
 
 type TrainingActivities = ReturnType<typeof createTrainingActivities>;
 
@@ -67,6 +68,7 @@ export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<Pipe
     progress.completed.push(name);
     progress.summary[name] = result;
     progress.seconds[name] = (Date.now() - started) / 1000;
+    recordStageSeconds(month, name, progress.seconds[name], earlier !== null);
     return result;
   };
 
@@ -110,6 +112,7 @@ export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<Pipe
   const evaluation = await stage('evaluate', () =>
     data.evaluateCandidate({ month, specKey: ingested.specKey, holdoutDays: settings.holdoutDays, candidatePrefix: trained.modelPrefix, baselinePrefix: trained.baseline?.modelPrefix, rules: settings.blessing, ingested: monthData }),
   );
+  recordHoldoutAuc(month, evaluation);
 
   // How the models that served this month did on its clicks; runs started before this check skip it, and replay so.
   if (patched('production-feedback')) {
