@@ -105,3 +105,19 @@ it('counts entries whose batch could not be written as failed, and keeps going',
   await log.close();
   expect(log.stats()).toEqual({ logged: 0, dropped: 0, failed: 3, shards: 0, buffered: 0 });
 });
+
+it('samples by impression id: an id is logged every time it is served or never, about the sample rate of ids', async () => {
+  const sampledStore = await freshGcsStore();
+  await putTestImage(sampledStore);
+  await registerTinyModel(sampledStore, new ModelRegistry(sampledStore));
+  const api = await serveWithPredictionLog(sampledStore, { sampleRate: 0.5 });
+  const ids = Array.from({ length: 200 }, (_, i) => `imp-${i}`);
+  for (let round = 0; round < 3; round++) expect((await postPredict(api, ids.map((id) => tinyInstance({ impression_id: id })))).status).toBe(200);
+  await api.stop();
+
+  const timesLogged = new Map<string, number>();
+  for (const entry of await readPredictionLog(sampledStore)) timesLogged.set(entry.id!, (timesLogged.get(entry.id!) ?? 0) + 1);
+  expect([...timesLogged.values()].every((times) => times === 3)).toBe(true);
+  expect(timesLogged.size).toBeGreaterThan(70);
+  expect(timesLogged.size).toBeLessThan(130);
+});

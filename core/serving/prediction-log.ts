@@ -2,11 +2,14 @@
 // bucket in batches, off the request path. A full buffer drops the entry and counts it; a request never waits.
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+import { fnv1a } from '../features/hash';
 import { predictionLogShard, type LoggedPrediction } from '../feedback/log-entry';
 import { log } from '../log';
 import type { BlobStore } from '../storage/blob-store';
 import { JsonLinesWriter } from '../storage/lines';
 import type { Instance } from './serving-model';
+
+const SAMPLE_RESOLUTION = 1_000_000;
 
 export interface PredictionLogOptions {
   store: BlobStore;
@@ -62,12 +65,12 @@ export class PredictionLog {
     const requestId = randomUUID();
     const at = new Date().toISOString();
     served.instances.forEach((instance, i) => {
-      if (this.options.sampleRate < 1 && Math.random() >= this.options.sampleRate) return;
+      const id = served.idColumn ? idValue(instance[served.idColumn]) : undefined;
+      if (!this.sampled(id)) return;
       if (this.buffer.length + this.writingCount >= this.options.maxBuffered) {
         this.counts.dropped += 1;
         return;
       }
-      const id = served.idColumn ? idValue(instance[served.idColumn]) : undefined;
       this.buffer.push({
         requestId, ...(id === undefined ? {} : { id }), modelVersion: served.modelVersion, probability: served.probabilities[i]!, at,
         ...(this.options.includeInstances ? { instance } : {}),
@@ -78,6 +81,14 @@ export class PredictionLog {
 
   stats(): PredictionLogStats {
     return { ...this.counts, buffered: this.buffer.length + this.writingCount };
+  }
+
+  // By a hash of the impression id when there is one: an id is either always logged or never, so the
+  // feedback join sees every prediction of a sampled impression. Without an id, by chance.
+  private sampled(id: string | undefined): boolean {
+    const rate = this.options.sampleRate;
+    if (rate >= 1) return true;
+    return (id === undefined ? Math.random() : (fnv1a(id) % SAMPLE_RESOLUTION) / SAMPLE_RESOLUTION) < rate;
   }
 
   /** Writes what waits now; batches are written one at a time and a failed write is logged, never thrown. */
