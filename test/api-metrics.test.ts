@@ -1,39 +1,19 @@
 // Prometheus scrapes the API over real HTTP: requests by route pattern and status (refusals included),
 // latency histograms, instances by the version that scored them, the champion, the prediction log.
-import { Client, Connection } from '@temporalio/client';
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { createApp } from '../api/app';
-import { startServer, type RunningServer } from '../api/lib/serve';
-import { loadConfig } from '../core/config';
-import { ModelRegistry } from '../core/registry/model-registry';
-import { ChampionPredictor } from '../core/serving/champion-predictor';
-import { apiCaller, testTokens, type ApiCall } from './helpers/api';
-import { freshGcsStore } from './helpers/stack';
-import { putTestImage, registerTinyModel, tinyInstance } from './helpers/tiny-model';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { apiCaller, type ApiCall } from './helpers/api';
+import { serveTinyChampion, type TinyChampionApi } from './helpers/tiny-champion-api';
+import { tinyInstance } from './helpers/tiny-model';
 
-let server: RunningServer;
-let predictor: ChampionPredictor;
-let temporal: Client;
+let api: TinyChampionApi;
 let call: ApiCall;
 let version: number;
-const tokens = testTokens({ prometheus: 'predict' });
 
 beforeAll(async () => {
-  const store = await freshGcsStore();
-  const registry = new ModelRegistry(store);
-  await putTestImage(store);
-  version = (await registerTinyModel(store, registry, { promote: true })).version;
-  predictor = new ChampionPredictor({ store, registry, pollSeconds: 0 });
-  await predictor.start();
-  temporal = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
-  server = await startServer(createApp({ store, registry, predictor, temporal, config: loadConfig(), tokens: tokens.set }), '127.0.0.1', 0);
-  call = apiCaller(server.url, tokens.token.prometheus);
+  api = await serveTinyChampion();
+  ({ call, version } = api);
 });
-afterAll(async () => {
-  await server?.close();
-  await predictor?.close();
-  await temporal?.connection.close();
-});
+afterAll(async () => api?.stop());
 
 /** Prometheus text format → `name{labels}` → value (the labels as the exposition writes them, in order). */
 function parseExposition(text: string): Map<string, number> {
@@ -48,7 +28,7 @@ function parseExposition(text: string): Map<string, number> {
 }
 
 async function scrape(): Promise<Map<string, number>> {
-  const response = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${tokens.token.prometheus}` } });
+  const response = await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${api.token}` } });
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
   return parseExposition(await response.text());
@@ -59,7 +39,7 @@ it('counts requests by route pattern and status, times them, and counts instance
   expect((await call('POST', '/v1/models/adclick:predict', { instances: [tinyInstance()] })).status).toBe(200);
   expect((await call('POST', '/v1/predict', { instances: [] })).status).toBe(400);
   expect((await call(`GET`, `/v1/models/${version}`)).status).toBe(200);
-  expect((await apiCaller(server.url)('GET', '/v1/models')).status).toBe(401);
+  expect((await apiCaller(api.url)('GET', '/v1/models')).status).toBe(401);
   for (const path of ['/wp-admin', '/v1/nope/123']) expect((await call('GET', path)).status).toBe(404);
 
   const samples = await scrape();

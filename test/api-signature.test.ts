@@ -1,43 +1,23 @@
 // A client that has read nothing but the API: it asks the champion what an instance takes, sends the
 // example it is given, and is warned about what the model never saw (a category, a time). And a TF
 // Serving REST client, unchanged: status, metadata and :predict under the model name adclick.
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { Client, Connection } from '@temporalio/client';
-import { createApp } from '../api/app';
-import { startServer, type RunningServer } from '../api/lib/serve';
-import { loadConfig } from '../core/config';
-import { ModelRegistry } from '../core/registry/model-registry';
-import { ChampionPredictor } from '../core/serving/champion-predictor';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { InputSignature } from '../core/serving/input-signature';
-import { apiCaller, testTokens, type ApiCall } from './helpers/api';
-import { freshGcsStore } from './helpers/stack';
-import { putTestImage, registerTinyModel, tinyInstance } from './helpers/tiny-model';
+import type { ApiCall } from './helpers/api';
+import { serveTinyChampion, type TinyChampionApi } from './helpers/tiny-champion-api';
+import { tinyInstance } from './helpers/tiny-model';
 
 interface Predictions { modelVersion: number; predictions: { clickProbability: number; warnings?: string[] }[] }
 
-let server: RunningServer;
-let predictor: ChampionPredictor;
-let temporal: Client;
+let api: TinyChampionApi;
 let call: ApiCall;
 let version: number;
 
 beforeAll(async () => {
-  const store = await freshGcsStore();
-  const registry = new ModelRegistry(store);
-  await putTestImage(store);
-  version = (await registerTinyModel(store, registry, { promote: true })).version;
-  predictor = new ChampionPredictor({ store, registry, pollSeconds: 0 });
-  await predictor.start();
-  temporal = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
-  const tokens = testTokens({ client: 'predict' });
-  server = await startServer(createApp({ store, registry, predictor, temporal, config: loadConfig(), tokens: tokens.set }), '127.0.0.1', 0);
-  call = apiCaller(server.url, tokens.token.client);
+  api = await serveTinyChampion();
+  ({ call, version } = api);
 });
-afterAll(async () => {
-  await server?.close();
-  await predictor?.close();
-  await temporal?.connection.close();
-});
+afterAll(async () => api?.stop());
 
 it('describes every input of the champion, and its example instance predicts without a warning', async () => {
   const { status, body } = await call<{ signature: InputSignature }>('GET', '/v1/models/champion');

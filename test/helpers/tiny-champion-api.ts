@@ -1,0 +1,44 @@
+// The real app over HTTP on a fresh bucket whose champion is a tiny real model, for tests that only
+// need something to serve: its URL, the champion's version, a caller with a predict token, and stop.
+import { Client, Connection } from '@temporalio/client';
+import { inject } from 'vitest';
+import { createApp } from '../../api/app';
+import { startServer } from '../../api/lib/serve';
+import { loadConfig } from '../../core/config';
+import { ModelRegistry } from '../../core/registry/model-registry';
+import { ChampionPredictor } from '../../core/serving/champion-predictor';
+import { apiCaller, testTokens, type ApiCall } from './api';
+import { freshGcsStore } from './stack';
+import { putTestImage, registerTinyModel } from './tiny-model';
+
+export interface TinyChampionApi {
+  url: string;
+  version: number;
+  /** Calls as a principal with the predict role. */
+  call: ApiCall;
+  token: string;
+  stop(): Promise<void>;
+}
+
+export async function serveTinyChampion(): Promise<TinyChampionApi> {
+  const store = await freshGcsStore();
+  const registry = new ModelRegistry(store);
+  await putTestImage(store);
+  const { version } = await registerTinyModel(store, registry, { promote: true });
+  const predictor = new ChampionPredictor({ store, registry, pollSeconds: 0 });
+  await predictor.start();
+  const temporal = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
+  const tokens = testTokens({ client: 'predict' });
+  const server = await startServer(createApp({ store, registry, predictor, temporal, config: loadConfig(), tokens: tokens.set }), '127.0.0.1', 0);
+  return {
+    url: server.url,
+    version,
+    call: apiCaller(server.url, tokens.token.client),
+    token: tokens.token.client,
+    async stop() {
+      await server.close();
+      await predictor.close();
+      await temporal.connection.close();
+    },
+  };
+}
