@@ -1,9 +1,9 @@
 // Prometheus scrapes the API over real HTTP: requests by route pattern and status (refusals included),
-// latency histograms, instances by the version that scored them, the champion, the prediction log.
+// latency histograms, instances by the version that scored them, the champion, swaps, image-cache hits.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { apiCaller, type ApiCall } from './helpers/api';
 import { serveTinyChampion, type TinyChampionApi } from './helpers/tiny-champion-api';
-import { tinyInstance } from './helpers/tiny-model';
+import { registerTinyModel, tinyInstance } from './helpers/tiny-model';
 
 let api: TinyChampionApi;
 let call: ApiCall;
@@ -53,5 +53,17 @@ it('counts requests by route pattern and status, times them, and counts instance
   expect(samples.get('adclick_http_request_duration_seconds_bucket{le="+Inf",method="POST",route="/v1/predict",status="200"}')).toBe(2);
   expect(samples.get(`adclick_predictions_total{model_version="${version}"}`)).toBe(7);
   expect(samples.get('adclick_champion_version')).toBe(version);
+  expect(samples.get('adclick_champion_swaps_total')).toBe(0);
+  // Three requests name one image: fetched and decoded once, then served from the cache.
+  expect(samples.get('adclick_image_cache_lookups_total{result="miss"}')).toBe(1);
+  expect(samples.get('adclick_image_cache_lookups_total{result="hit"}')).toBe(2);
   expect(samples.get('adclick_api_process_resident_memory_bytes')).toBeGreaterThan(0);
+});
+
+it('counts a swap to a newly promoted champion and reports the version it now serves', async () => {
+  const next = await registerTinyModel(api.store, api.registry, { promote: true });
+  await api.predictor.refresh();
+  const samples = await scrape();
+  expect(samples.get('adclick_champion_swaps_total')).toBe(1);
+  expect(samples.get('adclick_champion_version')).toBe(next.version);
 });

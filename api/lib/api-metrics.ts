@@ -23,6 +23,22 @@ export class ApiMetrics {
         this.set(predictor.status().champion ?? 0);
       },
     });
+    new Counter({
+      name: 'adclick_champion_swaps_total', help: 'Times this process swapped to a newly promoted champion', registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(predictor.counters.swaps);
+      },
+    });
+    new Counter({
+      name: 'adclick_image_cache_lookups_total', help: 'Ad image lookups at serving time, by result (hit: decoded pixels were cached)',
+      labelNames: ['result'], registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc({ result: 'hit' }, predictor.counters.imageCache.hits);
+        this.inc({ result: 'miss' }, predictor.counters.imageCache.misses);
+      },
+    });
     // The log keeps its own running counts; a scrape reports them as they are.
     new Gauge({
       name: 'adclick_prediction_log_entries', help: 'Prediction log entries since start, by outcome (logged, dropped: buffer full, failed: write failed)',

@@ -9,6 +9,7 @@ import type { BlobStore } from '../storage/blob-store';
 import { NoChampionError } from './errors';
 import type { PredictionLog, PredictionLogStats } from './prediction-log';
 import { ServingModel, type Instance, type Prediction } from './serving-model';
+import type { ImageCacheCounts } from './serving-images';
 
 export interface ChampionPredictorOptions {
   store: BlobStore;
@@ -46,6 +47,8 @@ export class ChampionPredictor {
   private queue: Promise<void> = Promise.resolve();
   private timer?: NodeJS.Timeout;
   private lastError?: { message: string; at: string };
+  /** Since start, across every model this process served: for the API's metrics. */
+  readonly counters = { swaps: 0, imageCache: { hits: 0, misses: 0 } as ImageCacheCounts };
 
   constructor(private readonly options: ChampionPredictorOptions) {}
 
@@ -113,7 +116,9 @@ export class ChampionPredictor {
     const started = performance.now();
     let next: ServingModel;
     try {
-      next = await ServingModel.load(this.options.store, registry, champion, { cacheSize: this.options.imageCacheSize ?? 2048, deadlineMs: this.options.imageDeadlineMs ?? 500 });
+      next = await ServingModel.load(this.options.store, registry, champion, {
+        cacheSize: this.options.imageCacheSize ?? 2048, deadlineMs: this.options.imageDeadlineMs ?? 500, counts: this.counters.imageCache,
+      });
     } catch (error) {
       this.lastError = { message: `loading v${champion.version} failed: ${(error as Error).message}`, at: new Date().toISOString() };
       log.error('serving model load failed', { event: 'serving-model-load-failed', version: champion.version, serving: this.current?.version ?? null, error: (error as Error).message, ...servedBy });
@@ -124,6 +129,7 @@ export class ChampionPredictor {
     this.generation = champion.generation;
     this.lastError = undefined;
     previous?.retire();
+    if (previous) this.counters.swaps += 1;
     log.info(previous ? 'serving model swapped' : 'serving model loaded', {
       event: previous ? 'serving-model-swapped' : 'serving-model-loaded',
       version: next.version, previousVersion: previous?.version ?? null, at: next.loadedAt.toISOString(),

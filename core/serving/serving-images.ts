@@ -12,11 +12,17 @@ const FETCH_CONCURRENCY = 16;
 
 export type ImageLookup = { ok: true; pixels: Uint8Array } | { ok: false; problem: string };
 
+/** Running counts of cache lookups, kept by whoever owns them (the predictor, across its models). */
+export interface ImageCacheCounts { hits: number; misses: number }
+
 export class ServingImages {
   private readonly cache: LruCache<string, Promise<Uint8Array>>;
 
   /** `deadlineMs`: how long a request waits for one image before it is scored without it. */
-  constructor(private readonly store: BlobStore, private readonly size: number, capacity: number, private readonly deadlineMs: number) {
+  constructor(
+    private readonly store: BlobStore, private readonly size: number, capacity: number, private readonly deadlineMs: number,
+    private readonly counts: ImageCacheCounts = { hits: 0, misses: 0 },
+  ) {
     this.cache = new LruCache(capacity);
   }
 
@@ -53,7 +59,11 @@ export class ServingImages {
   // be uploaded later, and a storage hiccup passes.
   private pixels(key: string): Promise<Uint8Array> {
     const cached = this.cache.get(key);
-    if (cached) return cached;
+    if (cached) {
+      this.counts.hits += 1;
+      return cached;
+    }
+    this.counts.misses += 1;
     const pending = this.store.get(key).then((bytes) => decodeAdImage(bytes, this.size));
     this.cache.set(key, pending);
     pending.catch(() => {

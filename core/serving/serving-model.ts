@@ -14,7 +14,7 @@ import type { Champion } from '../registry/types';
 import type { BlobStore } from '../storage/blob-store';
 import { InvalidInstancesError, type InstanceProblem } from './errors';
 import { InstanceWarnings } from './instance-warnings';
-import { IMAGE_KEY_PREFIX, ServingImages } from './serving-images';
+import { IMAGE_KEY_PREFIX, ServingImages, type ImageCacheCounts } from './serving-images';
 
 export type Instance = Record<string, string | number | null>;
 
@@ -25,7 +25,7 @@ export interface Prediction {
 }
 
 /** Decoded images kept per loaded model, and how long a request waits for one. */
-export interface ImageOptions { cacheSize: number; deadlineMs: number }
+export interface ImageOptions { cacheSize: number; deadlineMs: number; counts?: ImageCacheCounts }
 
 type ParsedInstance = { example: Example; warnings: string[] } | InstanceProblem;
 
@@ -43,7 +43,7 @@ export class ServingModel {
     this.encoder = new Encoder(loaded.transform);
     this.knownColumns = new Set(spec.columns.map((column) => column.name));
     this.warnings = new InstanceWarnings(loaded.transform);
-    if (loaded.transform.image && loaded.model.imageTower) this.images = new ServingImages(store, loaded.transform.image.size, images.cacheSize, images.deadlineMs);
+    if (loaded.transform.image && loaded.model.imageTower) this.images = new ServingImages(store, loaded.transform.image.size, images.cacheSize, images.deadlineMs, images.counts);
   }
 
   /** Loads every file of the champion and runs one prediction: a model that cannot serve is never swapped in. */

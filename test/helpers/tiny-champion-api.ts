@@ -7,6 +7,7 @@ import { startServer } from '../../api/lib/serve';
 import { loadConfig } from '../../core/config';
 import { ModelRegistry } from '../../core/registry/model-registry';
 import { ChampionPredictor } from '../../core/serving/champion-predictor';
+import type { BlobStore } from '../../core/storage/blob-store';
 import { apiCaller, testTokens, type ApiCall } from './api';
 import { freshGcsStore } from './stack';
 import { putTestImage, registerTinyModel } from './tiny-model';
@@ -17,6 +18,9 @@ export interface TinyChampionApi {
   /** Calls as a principal with the predict role. */
   call: ApiCall;
   token: string;
+  store: BlobStore;
+  registry: ModelRegistry;
+  predictor: ChampionPredictor;
   stop(): Promise<void>;
 }
 
@@ -35,6 +39,9 @@ export async function serveTinyChampion(): Promise<TinyChampionApi> {
     version,
     call: apiCaller(server.url, tokens.token.client),
     token: tokens.token.client,
+    store,
+    registry,
+    predictor,
     async stop() {
       await server.close();
       await predictor.close();
