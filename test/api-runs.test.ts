@@ -124,7 +124,11 @@ it('runs a month with data end to end over HTTP: progress while running, then it
   const month = randomMonth();
   started.push(month);
   await generateMonth(store, { month, impressions: 6000, ads: 80, files: 2 });
-  const lenient = loadConfig({ TRAIN_MAX_EPOCHS: '2', BLESS_MIN_AUC: '0.5', BLESS_MAX_LOG_LOSS: '1', BLESS_MAX_CALIBRATION_ERROR: '0.9' });
+  // This checks the run's flow over HTTP, not the model: a random month of 6,000 rows leaves ~1,400 holdout rows
+  // with 15–30 clicks, where AUC wanders ±0.05 around 0.6 (below 0.5 now and then), so no quality rule applies.
+  const lenient = loadConfig({
+    TRAIN_MAX_EPOCHS: '2', BLESS_MIN_AUC: '0', BLESS_MAX_LOG_LOSS: '1', BLESS_MAX_CALIBRATION_ERROR: '0.9', BLESS_MAX_BASELINE_GAP: '1',
+  });
   const config = { ...lenient, PIPELINE_TASK_QUEUE: stack.queues.pipeline, TRAINING_TASK_QUEUE: stack.queues.training };
   const server = await startServer(createApp({ store, registry, predictor, temporal: stack.client, config, tokens: tokens.set }), '127.0.0.1', 0);
   try {
