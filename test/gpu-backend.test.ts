@@ -2,16 +2,40 @@
 // cause, instead of loading the GPU addon and training on the CPU under the GPU's name.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
 import { once } from 'node:events';
 import path from 'node:path';
 import { expect, inject, it } from 'vitest';
 import { probeNvidiaGpu } from '../core/tf/gpu-probe';
 
-const hasNvidiaDriver = existsSync('/proc/driver/nvidia/version');
+// Machines are written as small file trees: the probe reads only /proc, /dev, /etc/ld.so.cache and LD_LIBRARY_PATH.
+async function machine(files: Record<string, string>): Promise<string> {
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'adclick-gpu-probe-'));
+  await fs.mkdir(path.join(root, 'dev'));
+  for (const [file, text] of Object.entries(files)) {
+    await fs.mkdir(path.dirname(path.join(root, file)), { recursive: true });
+    await fs.writeFile(path.join(root, file), text);
+  }
+  return root;
+}
 
-it.skipIf(hasNvidiaDriver)('finds no usable GPU here and says which part is missing', () => {
-  expect(probeNvidiaGpu()).toEqual({ usable: false, cause: 'no NVIDIA kernel driver is loaded (/proc/driver/nvidia/version is missing)' });
+const DRIVER = { '/proc/driver/nvidia/version': 'NVRM version: NVIDIA UNIX x86_64 Kernel Module  550.54.15\n' };
+
+it('names the missing part: driver, device nodes, CUDA library; and finds a machine that has all three', async () => {
+  expect(probeNvidiaGpu(await machine({}), '')).toEqual({ usable: false, cause: 'no NVIDIA kernel driver is loaded (/proc/driver/nvidia/version is missing)' });
+  expect(probeNvidiaGpu(await machine(DRIVER), '')).toMatchObject({ usable: false, cause: expect.stringMatching(/^the NVIDIA driver is loaded but no \/dev\/nvidiaN device/) });
+  const withDevice = { ...DRIVER, '/dev/nvidia0': '', '/dev/nvidiactl': '' };
+  expect(probeNvidiaGpu(await machine(withDevice), '')).toEqual({ usable: false, cause: 'libcuda.so.1 (the CUDA driver library) is not on the library path' });
+  const usable = { driver: 'NVRM version: NVIDIA UNIX x86_64 Kernel Module  550.54.15', devices: ['/dev/nvidia0'] };
+  expect(probeNvidiaGpu(await machine({ ...withDevice, '/etc/ld.so.cache': 'ld.so-1.7.0\0libcuda.so.1\0/usr/lib/x86_64-linux-gnu/libcuda.so.1' }), ''))
+    .toEqual({ usable: true, ...usable });
+  expect(probeNvidiaGpu(await machine({ ...withDevice, '/opt/cuda/lib64/libcuda.so.1': '' }), '/opt/cuda/lib64')).toEqual({ usable: true, ...usable });
 });
+
+// Skipped only where an NVIDIA driver is loaded (/proc/driver/nvidia/version exists): there the worker passes the
+// probe and goes on to load the GPU addon, so the refusal this checks cannot happen. This machine and CI have none.
+const hasNvidiaDriver = existsSync('/proc/driver/nvidia/version');
 
 it.skipIf(hasNvidiaDriver)('refuses to start a TF_BACKEND=gpu worker without a GPU, in one log line, exit 1', async () => {
   const worker = spawn(process.execPath, ['--import', 'tsx', 'workers/training-worker.ts'], {
