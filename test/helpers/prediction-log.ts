@@ -1,17 +1,12 @@
 // Serving with a prediction log in tests, and reading back what it wrote.
-import { Client, Connection } from '@temporalio/client';
-import { inject } from 'vitest';
-import { createApp } from '../../api/app';
-import { startServer } from '../../api/lib/serve';
-import { loadConfig } from '../../core/config';
 import type { LoggedPrediction } from '../../core/feedback/log-entry';
 import { PREDICTION_LOG_PREFIX } from '../../core/feedback/log-entry';
-import { ModelRegistry } from '../../core/registry/model-registry';
 import { ChampionPredictor } from '../../core/serving/champion-predictor';
 import { PredictionLog, type PredictionLogOptions } from '../../core/serving/prediction-log';
 import { listAll, type BlobStore } from '../../core/storage/blob-store';
 import { readJsonLines } from '../../core/storage/lines';
-import { apiCaller, testTokens } from './api';
+import { apiCaller } from './api';
+import { serveChampion } from './tiny-champion-api';
 
 /** An API to predict from: where it listens and a token with the predict role. */
 export interface PredictingApi {
@@ -30,24 +25,8 @@ export interface LoggingApi extends PredictingApi {
 export async function serveWithPredictionLog(store: BlobStore, options: Partial<PredictionLogOptions> = {}): Promise<LoggingApi> {
   const quiet = { sampleRate: 1, flushRecords: 1_000_000, flushSeconds: 3600, maxBuffered: 1_000_000, includeInstances: false };
   const log = new PredictionLog({ store, ...quiet, ...options });
-  const registry = new ModelRegistry(store);
-  const predictor = new ChampionPredictor({ store, registry, pollSeconds: 0, imageDeadlineMs: 60_000, predictionLog: log });
-  await predictor.start();
-  const temporal = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
-  const tokens = testTokens({ client: 'predict' });
-  const server = await startServer(createApp({ store, registry, predictor, temporal, config: loadConfig(), tokens: tokens.set }), '127.0.0.1', 0);
-  return {
-    url: server.url,
-    token: tokens.token.client,
-    log,
-    predictor,
-    async stop() {
-      await server.close();
-      await log.close();
-      await predictor.close();
-      await temporal.connection.close();
-    },
-  };
+  const api = await serveChampion(store, { imageDeadlineMs: 60_000, predictionLog: log }, () => log.close());
+  return { url: api.url, token: api.token, log, predictor: api.predictor, stop: api.stop };
 }
 
 export interface Served { modelVersion: number; predictions: { clickProbability: number }[] }

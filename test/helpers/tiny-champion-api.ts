@@ -6,7 +6,7 @@ import { createApp } from '../../api/app';
 import { startServer } from '../../api/lib/serve';
 import { loadConfig } from '../../core/config';
 import { ModelRegistry } from '../../core/registry/model-registry';
-import { ChampionPredictor } from '../../core/serving/champion-predictor';
+import { ChampionPredictor, type ChampionPredictorOptions } from '../../core/serving/champion-predictor';
 import type { BlobStore } from '../../core/storage/blob-store';
 import { apiCaller, testTokens, type ApiCall } from './api';
 import { freshGcsStore } from './stack';
@@ -24,19 +24,18 @@ export interface TinyChampionApi {
   stop(): Promise<void>;
 }
 
-export async function serveTinyChampion(): Promise<TinyChampionApi> {
-  const store = await freshGcsStore();
+/** The real app over HTTP serving the store's champion; `afterServerClosed` runs in stop between the server and the predictor. */
+export async function serveChampion(
+  store: BlobStore, predictorOptions: Partial<ChampionPredictorOptions> = {}, afterServerClosed: () => Promise<void> = async () => undefined,
+): Promise<Omit<TinyChampionApi, 'version'>> {
   const registry = new ModelRegistry(store);
-  await putTestImage(store);
-  const { version } = await registerTinyModel(store, registry, { promote: true });
-  const predictor = new ChampionPredictor({ store, registry, pollSeconds: 0 });
+  const predictor = new ChampionPredictor({ store, registry, pollSeconds: 0, ...predictorOptions });
   await predictor.start();
   const temporal = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
   const tokens = testTokens({ client: 'predict' });
   const server = await startServer(createApp({ store, registry, predictor, temporal, config: loadConfig(), tokens: tokens.set }), '127.0.0.1', 0);
   return {
     url: server.url,
-    version,
     call: apiCaller(server.url, tokens.token.client),
     token: tokens.token.client,
     store,
@@ -44,8 +43,17 @@ export async function serveTinyChampion(): Promise<TinyChampionApi> {
     predictor,
     async stop() {
       await server.close();
+      await afterServerClosed();
       await predictor.close();
       await temporal.connection.close();
     },
   };
+}
+
+/** A fresh bucket whose champion is a tiny real model, served. */
+export async function serveTinyChampion(): Promise<TinyChampionApi> {
+  const store = await freshGcsStore();
+  await putTestImage(store);
+  const { version } = await registerTinyModel(store, new ModelRegistry(store), { promote: true });
+  return { ...(await serveChampion(store)), version };
 }
