@@ -82,11 +82,13 @@ export function createDedupeActivities(deps: { store: BlobStore }) {
       const byOrdinal = new Map<number, DuplicateId>();
       for (const key of input.duplicates) for await (const duplicate of readJsonLines<DuplicateId>(store, key)) byOrdinal.set(duplicate.ordinal, duplicate);
       const reasons: Record<string, number> = {};
-      const entries = [...byOrdinal.values()].sort((a, b) => a.ordinal - b.ordinal).map((duplicate) => {
-        const reason = `duplicate id: ${JSON.stringify(boundText(duplicate.id, 200))} was first accepted at ${duplicate.kept.file} line ${duplicate.kept.line}`;
-        reasons[reasonKind(reason)] = (reasons[reasonKind(reason)] ?? 0) + 1;
-        return { duplicate, reason };
-      });
+      const entries = [...byOrdinal.values()]
+        .sort((a, b) => a.ordinal - b.ordinal)
+        .map((duplicate) => {
+          const reason = `duplicate id: ${JSON.stringify(boundText(duplicate.id, 200))} was first accepted at ${duplicate.kept.file} line ${duplicate.kept.line}`;
+          reasons[reasonKind(reason)] = (reasons[reasonKind(reason)] ?? 0) + 1;
+          return { duplicate, reason };
+        });
       const result = { part: input.part, dropped: entries.length, reasons };
       if ((await store.stat(input.examples.key))?.generation !== input.examples.generation) return result;
 

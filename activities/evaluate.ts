@@ -30,10 +30,22 @@ export interface EvaluateInput {
   ingested?: MonthData;
 }
 
-export interface ModelScore { auc: number; logLoss: number; calibration: number; expectedCalibrationError: number; meanPredicted: number; observedRate: number }
+export interface ModelScore {
+  auc: number;
+  logLoss: number;
+  calibration: number;
+  expectedCalibrationError: number;
+  meanPredicted: number;
+  observedRate: number;
+}
 
 /** How the candidate compares with a rival on the same rows (candidate minus rival, with standard errors). */
-export interface RivalComparison { aucDifference: number; aucStandardError: number; logLossDifference: number; logLossStandardError: number }
+export interface RivalComparison {
+  aucDifference: number;
+  aucStandardError: number;
+  logLossDifference: number;
+  logLossStandardError: number;
+}
 
 export interface EvaluationSummary {
   evaluationKey: string;
@@ -44,16 +56,27 @@ export interface EvaluationSummary {
   blessing: Blessing;
 }
 
-interface ScoredModel { overall: Metrics; slices: SliceMetrics[] }
+interface ScoredModel {
+  overall: Metrics;
+  slices: SliceMetrics[];
+}
 
 const EVALUATION_CHUNK = 8192;
 
 const score = (m: Metrics): ModelScore => ({
-  auc: m.auc, logLoss: m.logLoss, calibration: m.calibration, expectedCalibrationError: m.expectedCalibrationError, meanPredicted: m.meanPredicted, observedRate: m.observedRate,
+  auc: m.auc,
+  logLoss: m.logLoss,
+  calibration: m.calibration,
+  expectedCalibrationError: m.expectedCalibrationError,
+  meanPredicted: m.meanPredicted,
+  observedRate: m.observedRate,
 });
 
 const describeComparison = (rival: Rival): RivalComparison => ({
-  aucDifference: rival.auc.difference, aucStandardError: rival.auc.standardError, logLossDifference: rival.logLoss.difference, logLossStandardError: rival.logLoss.standardError,
+  aucDifference: rival.auc.difference,
+  aucStandardError: rival.auc.standardError,
+  logLossDifference: rival.logLoss.difference,
+  logLossStandardError: rival.logLoss.standardError,
 });
 
 export function createEvaluationActivities(deps: { store: BlobStore }) {
@@ -114,16 +137,41 @@ export function createEvaluationActivities(deps: { store: BlobStore }) {
       const candidate = scored[0]!;
       const rival = (m: number): Rival => {
         beat({ comparing: m });
-        return { metrics: scored[m]!.overall, auc: compareAuc(labels, probabilities[0]!, probabilities[m]!), logLoss: compareLogLoss(labels, probabilities[0]!, probabilities[m]!) };
+        return {
+          metrics: scored[m]!.overall,
+          auc: compareAuc(labels, probabilities[0]!, probabilities[m]!),
+          logLoss: compareLogLoss(labels, probabilities[0]!, probabilities[m]!),
+        };
       };
       const baselineIndex = input.baselinePrefix ? 1 : undefined;
       const championIndex = current ? models.length - 1 : undefined;
-      const rivals = { baseline: baselineIndex === undefined ? undefined : rival(baselineIndex), champion: championIndex === undefined ? undefined : rival(championIndex) };
+      const rivals = {
+        baseline: baselineIndex === undefined ? undefined : rival(baselineIndex),
+        champion: championIndex === undefined ? undefined : rival(championIndex),
+      };
       const baseline = baselineIndex === undefined ? undefined : { ...scored[baselineIndex]!, comparison: describeComparison(rivals.baseline!) };
-      const champion = current && championIndex !== undefined ? { version: current.version, ...scored[championIndex]!, comparison: describeComparison(rivals.champion!) } : undefined;
+      const champion =
+        current && championIndex !== undefined
+          ? { version: current.version, ...scored[championIndex]!, comparison: describeComparison(rivals.champion!) }
+          : undefined;
       const blessing = bless(candidate.overall, input.rules, rivals);
-      await putJson(store, keys.evaluation, { month: input.month, holdoutStart: new Date(split).toISOString(), holdoutRows: labels.length, rules: input.rules, candidate, baseline, champion, blessing });
-      log.info('evaluated', { month: input.month, candidateAuc: candidate.overall.auc, baselineAuc: baseline?.overall.auc, championAuc: champion?.overall.auc, blessed: blessing.blessed });
+      await putJson(store, keys.evaluation, {
+        month: input.month,
+        holdoutStart: new Date(split).toISOString(),
+        holdoutRows: labels.length,
+        rules: input.rules,
+        candidate,
+        baseline,
+        champion,
+        blessing,
+      });
+      log.info('evaluated', {
+        month: input.month,
+        candidateAuc: candidate.overall.auc,
+        baselineAuc: baseline?.overall.auc,
+        championAuc: champion?.overall.auc,
+        blessed: blessing.blessed,
+      });
       return {
         evaluationKey: keys.evaluation,
         holdoutRows: labels.length,

@@ -91,8 +91,14 @@ export function createFeedbackActivities(deps: { store: BlobStore }) {
 }
 
 const score = (m: Metrics & { modelVersion: number }): ServedModelScore => ({
-  modelVersion: m.modelVersion, count: m.count, positives: m.positives, auc: m.auc, logLoss: m.logLoss,
-  calibration: m.calibration, meanPredicted: m.meanPredicted, observedRate: m.observedRate,
+  modelVersion: m.modelVersion,
+  count: m.count,
+  positives: m.positives,
+  auc: m.auc,
+  logLoss: m.logLoss,
+  calibration: m.calibration,
+  meanPredicted: m.meanPredicted,
+  observedRate: m.observedRate,
 });
 
 function calibrationWarning(m: Metrics & { modelVersion: number }, maxRatio: number): string | undefined {

@@ -56,7 +56,14 @@ export function createImageActivities(deps: { store: BlobStore }) {
       const index: ImageIndex = { size: column.size, keys: okKeys, checks };
       await putJson(store, keys.imageIndex, index);
       log.info('images processed', { month: input.month, ...checks, failures: checks.failures.length });
-      return { indexKey: keys.imageIndex, pixelsKey: keys.imagePixels, referenced: checks.referenced, ok: checks.ok, missing: checks.missing, corrupt: checks.corrupt };
+      return {
+        indexKey: keys.imageIndex,
+        pixelsKey: keys.imagePixels,
+        referenced: checks.referenced,
+        ok: checks.ok,
+        missing: checks.missing,
+        corrupt: checks.corrupt,
+      };
     },
   };
 }

@@ -93,8 +93,14 @@ async function ingestOneFile(store: BlobStore, input: IngestFileInput): Promise<
   const sourceLine = (line: number) => line - 2 + (input.firstLine ?? 2);
   const maxRecordBytes = input.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   const result: FileIngestResult = {
-    file: source, part: input.part, rows: 0, accepted: 0, quarantined: 0, reasons: {},
-    examples: { key: keys.examples(input.part), generation: '' }, idLists: [],
+    file: source,
+    part: input.part,
+    rows: 0,
+    accepted: 0,
+    quarantined: 0,
+    reasons: {},
+    examples: { key: keys.examples(input.part), generation: '' },
+    idLists: [],
   };
   // A duplicates list left by an earlier run of this part would be counted again.
   await store.delete(keys.duplicatesQuarantine(input.part));

@@ -42,9 +42,20 @@ export function createPromotionActivities(deps: { store: BlobStore }) {
         metadata: {
           dataMonth: input.month,
           specName: spec.name,
-          metrics: { candidate: evaluation.candidate, champion: evaluation.champion ?? null, baseline: evaluation.baseline ?? null, holdoutRows: evaluation.holdoutRows, training: input.training },
+          metrics: {
+            candidate: evaluation.candidate,
+            champion: evaluation.champion ?? null,
+            baseline: evaluation.baseline ?? null,
+            holdoutRows: evaluation.holdoutRows,
+            training: input.training,
+          },
           codeVersion: input.codeVersion,
-          lineage: { ...input.lineage, comparedAgainst, parentVersion: comparedAgainst, artifacts: { model: `${store.url}/${input.modelPrefix}`, evaluation: `${store.url}/${evaluation.evaluationKey}` } },
+          lineage: {
+            ...input.lineage,
+            comparedAgainst,
+            parentVersion: comparedAgainst,
+            artifacts: { model: `${store.url}/${input.modelPrefix}`, evaluation: `${store.url}/${evaluation.evaluationKey}` },
+          },
         },
       });
       if (!evaluation.blessing.blessed) {
@@ -57,11 +68,17 @@ export function createPromotionActivities(deps: { store: BlobStore }) {
       const championMonth = champion?.metadata.dataMonth;
       if (championMonth !== undefined && input.month < championMonth) {
         const reason = `trained on ${input.month}, older than the champion v${comparedAgainst}'s ${championMonth}: kept v${comparedAgainst}; promote v${registered.version} by hand to serve it anyway`;
-        log.info('candidate kept out: older data than the champion', { version: registered.version, champion: comparedAgainst, month: input.month, championMonth });
+        log.info('candidate kept out: older data than the champion', {
+          version: registered.version,
+          champion: comparedAgainst,
+          month: input.month,
+          championMonth,
+        });
         return { version: registered.version, outcome: 'kept', reasons: [reason], previousChampion: comparedAgainst };
       }
       try {
-        const reason = comparedAgainst === null ? `first champion, trained on ${input.month}` : `beat or matched v${comparedAgainst} on ${input.month}'s holdout`;
+        const reason =
+          comparedAgainst === null ? `first champion, trained on ${input.month}` : `beat or matched v${comparedAgainst} on ${input.month}'s holdout`;
         await registry.promote(registered.version, { reason, expectedCurrent: comparedAgainst });
       } catch (error) {
         // Someone else changed the champion after we evaluated against it: our comparison is stale.

@@ -22,7 +22,14 @@ export function createStackCheckActivities(deps: { store: BlobStore }) {
       const readBack = await text(deps.store.getStream(key));
       await deps.store.delete(key);
       if (readBack !== body) throw new Error(`Bucket round-trip returned ${JSON.stringify(readBack)}`);
-      const checksum = tf.tidy(() => tf.ones([8, 8]).matMul(tf.ones([8, 8])).sum().arraySync() as number);
+      const checksum = tf.tidy(
+        () =>
+          tf
+            .ones([8, 8])
+            .matMul(tf.ones([8, 8]))
+            .sum()
+            .arraySync() as number,
+      );
       return {
         taskQueue: activityInfo().taskQueue,
         storeUrl: deps.store.url,

@@ -21,7 +21,14 @@ export function createStageResultActivities(deps: { store: BlobStore }) {
       const saved = await getJsonIfExists<{ result: unknown; settingsFingerprint?: string }>(store, monthArtifacts(input.month).stage(input.stage));
       return saved && saved.settingsFingerprint === input.settingsFingerprint ? saved.result : null;
     },
-    async writeStageResult(input: { month: string; stage: string; result: unknown; settingsFingerprint: string; workflowId: string; runId: string }): Promise<void> {
+    async writeStageResult(input: {
+      month: string;
+      stage: string;
+      result: unknown;
+      settingsFingerprint: string;
+      workflowId: string;
+      runId: string;
+    }): Promise<void> {
       await putJson(store, monthArtifacts(input.month).stage(input.stage), { ...input, finishedAt: new Date().toISOString() });
     },
   };

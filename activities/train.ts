@@ -51,16 +51,27 @@ export interface TrainResult {
 }
 
 /** What each heartbeat and the progress pointer carry: enough to resume. */
-export interface TrainProgress { state: TrainState; checkpointKey: string; attemptOf: string }
+export interface TrainProgress {
+  state: TrainState;
+  checkpointKey: string;
+  attemptOf: string;
+}
 
-interface Kind { trial: number | 'baseline'; name: string; build: (transform: FittedTransform, baseRate: number) => ClickModel }
+interface Kind {
+  trial: number | 'baseline';
+  name: string;
+  build: (transform: FittedTransform, baseRate: number) => ClickModel;
+}
 
 export function createTrainingActivities(deps: { store: BlobStore }) {
   const { store } = deps;
 
   async function trainAndSave(input: TrainInput, kind: Kind): Promise<TrainResult> {
     if (!input.validationKey) {
-      throw ApplicationFailure.nonRetryable(`This training of ${input.month} was scheduled by a run started before the validation split existed; re-run the month`, 'StaleRun');
+      throw ApplicationFailure.nonRetryable(
+        `This training of ${input.month} was scheduled by a run started before the validation split existed; re-run the month`,
+        'StaleRun',
+      );
     }
     const keys = monthArtifacts(input.month).training(kind.trial);
     const info = activityInfo();
@@ -77,12 +88,17 @@ export function createTrainingActivities(deps: { store: BlobStore }) {
     const baseRate = Math.min(Math.max(train.label.reduce((a, b) => a + b, 0) / train.rows, 1e-4), 0.5);
     const model = kind.build(transform, baseRate);
     const options = input.options;
-    const optimizers: Record<Phase, tf.Optimizer> = { linear: tf.train.adam(options.linear?.learningRate ?? options.learningRate), joint: tf.train.adam(options.learningRate) };
+    const optimizers: Record<Phase, tf.Optimizer> = {
+      linear: tf.train.adam(options.linear?.learningRate ?? options.learningRate),
+      joint: tf.train.adam(options.learningRate),
+    };
 
     // Resume from whichever knows the later epoch: the last heartbeat, or the pointer in the bucket.
     const attemptOf = `${info.workflowExecution?.workflowId}/${info.workflowExecution?.runId}/${info.activityId}`;
     const pointer = await getJsonIfExists<TrainProgress>(store, keys.progress);
-    const candidates = [info.heartbeatDetails as TrainProgress | undefined, pointer].filter((p): p is TrainProgress => p?.attemptOf === attemptOf && p.state.epoch > 0);
+    const candidates = [info.heartbeatDetails as TrainProgress | undefined, pointer].filter(
+      (p): p is TrainProgress => p?.attemptOf === attemptOf && p.state.epoch > 0,
+    );
     const resume = candidates.sort((a, b) => b.state.epoch - a.state.epoch)[0];
     let state = freshTrainState(options);
     if (resume) {
@@ -97,7 +113,14 @@ export function createTrainingActivities(deps: { store: BlobStore }) {
     const started = performance.now();
     try {
       state = await runTraining({
-        model, transform, train, validation, pixels, optimizers, state, options,
+        model,
+        transform,
+        train,
+        validation,
+        pixels,
+        optimizers,
+        state,
+        options,
         attempt: info.attempt,
         shouldStop: () => Context.current().cancellationSignal.aborted,
         restoreEpoch: (epoch) => restoreCheckpoint(store, keys.checkpoint(epoch), model),
@@ -118,7 +141,15 @@ export function createTrainingActivities(deps: { store: BlobStore }) {
     await restoreCheckpoint(store, keys.checkpoint(state.bestEpoch), model);
     // Platt scaling on the validation days: the evaluation holdout stays unseen.
     model.calibration = fitPlatt(predictLogits(model, transform, validation, pixels), validation.label);
-    const card = { kind: kind.name, trainedOn: input.month, baseRate, backend: loadedBackend() ?? tf.getBackend(), epochs: state.epoch, bestEpoch: state.bestEpoch, validationLoss: state.bestLoss };
+    const card = {
+      kind: kind.name,
+      trainedOn: input.month,
+      baseRate,
+      backend: loadedBackend() ?? tf.getBackend(),
+      epochs: state.epoch,
+      bestEpoch: state.bestEpoch,
+      validationLoss: state.bestLoss,
+    };
     const modelFiles = await saveClickModel(store, keys.model, { model, transform, spec, card });
     const result: TrainResult = {
       modelPrefix: keys.model,
@@ -144,11 +175,18 @@ export function createTrainingActivities(deps: { store: BlobStore }) {
   return {
     /** One tuning trial of the click model (Wide & Deep with the image tower). */
     trainModel(input: TrainInput): Promise<TrainResult> {
-      return trainAndSave(input, { trial: input.trial, name: 'click-model', build: (transform, baseRate) => buildClickModel(transform, baseRate, input.options.shape, input.options.seed) });
+      return trainAndSave(input, {
+        trial: input.trial,
+        name: 'click-model',
+        build: (transform, baseRate) => buildClickModel(transform, baseRate, input.options.shape, input.options.seed),
+      });
     },
     /** The logistic-regression baseline on the same encoded features, which every candidate must beat. */
     trainBaseline(input: Omit<TrainInput, 'trial'>): Promise<TrainResult> {
-      return trainAndSave({ ...input, trial: -1 }, { trial: 'baseline', name: 'logistic-baseline', build: (transform, baseRate) => ({ head: buildLogisticHead(transform, baseRate) }) });
+      return trainAndSave(
+        { ...input, trial: -1 },
+        { trial: 'baseline', name: 'logistic-baseline', build: (transform, baseRate) => ({ head: buildLogisticHead(transform, baseRate) }) },
+      );
     },
   };
 }

@@ -61,7 +61,10 @@ export function createTransformActivities(deps: { store: BlobStore }) {
       }
       const [trainSet, validationSet] = [train.build(), validation.build()];
       const empty = (what: string, from: number, to: number) =>
-        ApplicationFailure.nonRetryable(`No examples in the ${what} (${iso(from)} to ${iso(to)}, from HOLDOUT_DAYS=${input.holdoutDays} and VALIDATION_DAYS=${input.validationDays})`, 'EmptySplit');
+        ApplicationFailure.nonRetryable(
+          `No examples in the ${what} (${iso(from)} to ${iso(to)}, from HOLDOUT_DAYS=${input.holdoutDays} and VALIDATION_DAYS=${input.validationDays})`,
+          'EmptySplit',
+        );
       if (validationSet.rows === 0) throw empty('validation days', split.validationStart, split.holdoutStart);
       if (holdoutRows === 0) throw empty('evaluation holdout', split.holdoutStart, monthRange(input.month).to);
       await store.put(keys.dataset('train'), serializeDataset(trainSet));

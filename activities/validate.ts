@@ -10,8 +10,16 @@ import type { ImageIndex } from '../core/features/image-index';
 import { monthData, readExamples, type MonthData } from '../core/pipeline/examples';
 import { monthArtifacts, schemaKeys } from '../core/pipeline/layout';
 import {
-  detectAnomalies, formatReport, inferSchema, parseSchema, parseStatistics, StatisticsAccumulator, withImageChecks,
-  type FeatureStatistics, type Schema, type ValidationThresholds,
+  detectAnomalies,
+  formatReport,
+  inferSchema,
+  parseSchema,
+  parseStatistics,
+  StatisticsAccumulator,
+  withImageChecks,
+  type FeatureStatistics,
+  type Schema,
+  type ValidationThresholds,
 } from '../core/validation';
 
 export interface ValidationSummary {
@@ -68,9 +76,16 @@ export function createValidationActivities(deps: { store: BlobStore }) {
       const report = detectAnomalies({ spec, schema: schema!, stats, previous, thresholds: input.thresholds });
 
       await putJson(store, keys.statistics, stats);
-      await putJson(store, keys.validationReport, { month: input.month, schemaVersion: schema!.version, comparedWith: previous ? previousMonth : null, ...report });
+      await putJson(store, keys.validationReport, {
+        month: input.month,
+        schemaVersion: schema!.version,
+        comparedWith: previous ? previousMonth : null,
+        ...report,
+      });
       if (!report.passed) {
-        throw ApplicationFailure.nonRetryable(`Validation of ${input.month} found blocking anomalies:\n${formatReport(report)}`, 'BlockingAnomalies', { reportKey: keys.validationReport });
+        throw ApplicationFailure.nonRetryable(`Validation of ${input.month} found blocking anomalies:\n${formatReport(report)}`, 'BlockingAnomalies', {
+          reportKey: keys.validationReport,
+        });
       }
       log.info('validated', { month: input.month, warnings: report.warnings.length, drift: report.drift.length });
       return {

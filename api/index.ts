@@ -18,12 +18,15 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) return;
     stopping = true;
     log.info('api shutting down', { signal });
-    api.stop().then(() => {
-      log.info('api stopped');
-      process.exit(0);
-    }, (error: unknown) => {
-      log.error('api shutdown failed', { error: (error as Error).message });
-      process.exit(1);
-    });
+    api.stop().then(
+      () => {
+        log.info('api stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        log.error('api shutdown failed', { error: (error as Error).message });
+        process.exit(1);
+      },
+    );
   });
 }

@@ -19,8 +19,13 @@ export interface ApiProcess extends BenchApi {
 export async function startApiProcess(bucketDir: string, settings: Record<string, string>, logFile: string): Promise<ApiProcess> {
   const port = await freePort();
   const env = {
-    ...process.env, ...settings, STORAGE_URL: `file://${bucketDir}`, API_HOST: '127.0.0.1', API_PORT: String(port),
-    API_TOKENS: `benchmark:admin:${BENCH_API_TOKEN}`, API_TOKENS_FILE: '',
+    ...process.env,
+    ...settings,
+    STORAGE_URL: `file://${bucketDir}`,
+    API_HOST: '127.0.0.1',
+    API_PORT: String(port),
+    API_TOKENS: `benchmark:admin:${BENCH_API_TOKEN}`,
+    API_TOKENS_FILE: '',
   };
   const child = spawn(process.execPath, ['--import', 'tsx', 'api/index.ts'], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = createWriteStream(logFile, { flags: 'a' });

@@ -4,7 +4,13 @@ import * as tf from '@tensorflow/tfjs';
 import { initTensorFlow } from '../core/tf/backend';
 import { buildImageTower } from '../core/model/architecture';
 
-interface Workload { name: string; build: () => tf.LayersModel; x: () => tf.Tensor; y: () => tf.Tensor; steps: number }
+interface Workload {
+  name: string;
+  build: () => tf.LayersModel;
+  x: () => tf.Tensor;
+  y: () => tf.Tensor;
+  steps: number;
+}
 
 const workloads: Workload[] = [
   {
@@ -21,7 +27,14 @@ const workloads: Workload[] = [
   },
   {
     name: 'dense net (256 inputs, 64-32-1, batch 2048)',
-    build: () => tf.sequential({ layers: [tf.layers.dense({ inputShape: [256], units: 64, activation: 'relu' }), tf.layers.dense({ units: 32, activation: 'relu' }), tf.layers.dense({ units: 1 })] }),
+    build: () =>
+      tf.sequential({
+        layers: [
+          tf.layers.dense({ inputShape: [256], units: 64, activation: 'relu' }),
+          tf.layers.dense({ units: 32, activation: 'relu' }),
+          tf.layers.dense({ units: 1 }),
+        ],
+      }),
     x: () => tf.randomUniform([2048, 256]),
     y: () => tf.randomUniform([2048, 1]),
     steps: 10,

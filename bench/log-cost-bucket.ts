@@ -37,8 +37,13 @@ export function mixInstance(request: number, index: number): Instance {
   const n = request * 1000 + index;
   const ad = 1 + (n % ADS);
   return tinyInstance({
-    impression_id: `bench-${request}-${index}`, ad_id: `ad-${String(ad).padStart(5, '0')}`, image_path: imageKey(ad), device: DEVICES[n % 3]!,
-    placement: PLACEMENTS[(n >> 2) % 3]!, hour_of_day: n % 24, user_past_clicks_30d: n % 5 === 0 ? null : n % 17,
+    impression_id: `bench-${request}-${index}`,
+    ad_id: `ad-${String(ad).padStart(5, '0')}`,
+    image_path: imageKey(ad),
+    device: DEVICES[n % 3]!,
+    placement: PLACEMENTS[(n >> 2) % 3]!,
+    hour_of_day: n % 24,
+    user_past_clicks_30d: n % 5 === 0 ? null : n % 17,
   });
 }
 

@@ -43,9 +43,9 @@ try {
   await fs.rm(dir, { recursive: true, force: true });
 }
 console.log(`\n== model quality: ${values.month} and the month after, ${values.ads} ads a month, ${os.cpus().length} cores ==`);
-console.log('AUC, log loss and calibration (mean predicted / observed) of: model, the pipeline\'s candidate served by POST /v1/predict;');
+console.log("AUC, log loss and calibration (mean predicted / observed) of: model, the pipeline's candidate served by POST /v1/predict;");
 console.log('LR, the logistic-regression baseline the run trained on the same encoded features and days; oracle, the true p.');
-console.log('holdout: M\'s last HOLDOUT_DAYS days, rows the pipeline accepted; cold start: M+1\'s rows whose ad M never showed; known ads: M+1\'s other rows.');
+console.log("holdout: M's last HOLDOUT_DAYS days, rows the pipeline accepted; cold start: M+1's rows whose ad M never showed; known ads: M+1's other rows.");
 console.log(qualityTable(runs));
 console.log(runNotes(runs));
 console.log(`whole benchmark: ${((performance.now() - started) / 1000).toFixed(0)} s`);

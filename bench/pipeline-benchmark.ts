@@ -15,7 +15,14 @@ import type { EvaluationSummary } from '../activities/evaluate';
 import type { TrainResult } from '../activities/train';
 import { benchConfig, runPipeline, startBenchTemporal } from './stack';
 
-const { values } = parseArgs({ options: { impressions: { type: 'string', default: '200000' }, ads: { type: 'string', default: '2000' }, month: { type: 'string', default: '2026-10' }, epochs: { type: 'string', default: '8' } } });
+const { values } = parseArgs({
+  options: {
+    impressions: { type: 'string', default: '200000' },
+    ads: { type: 'string', default: '2000' },
+    month: { type: 'string', default: '2026-10' },
+    epochs: { type: 'string', default: '8' },
+  },
+});
 const month = values.month!;
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'adclick-bench-'));
 const temporal = await startBenchTemporal(dir);
@@ -28,7 +35,12 @@ const generateSeconds = (performance.now() - generateStarted) / 1000;
 const { run, seconds: pipelineSeconds } = await runPipeline(config, month, `bench-${month}`);
 
 // Oracle: the true probabilities of the same holdout impressions.
-const truth = new Map((parse(await store.get(`truth/${month}/click-probability.csv`), { columns: true }) as { impression_id: string; p: string }[]).map((r) => [r.impression_id, Number(r.p)]));
+const truth = new Map(
+  (parse(await store.get(`truth/${month}/click-probability.csv`), { columns: true }) as { impression_id: string; p: string }[]).map((r) => [
+    r.impression_id,
+    Number(r.p),
+  ]),
+);
 const split = holdoutStart(month, config.HOLDOUT_DAYS);
 const labels: number[] = [];
 const oracle: number[] = [];
@@ -44,13 +56,27 @@ const transformed = run.summary.transform as { trainRows: number; validationRows
 const trained = run.summary.train as TrainResult;
 const oracleAuc = auc(labels, oracle);
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
-console.log(`\n== adclick pipeline benchmark: ${month}, ${generated.impressions} impressions, ${generated.ads} ads, backend ${trained.backend}, ${os.cpus().length} cores ==`);
-console.log(`data: generated in ${generateSeconds.toFixed(1)}s; ${transformed.trainRows} train / ${transformed.validationRows} validation / ${transformed.holdoutRows} holdout rows (last ${config.HOLDOUT_DAYS} days); observed CTR ${pct(generated.observedCtr)}`);
-console.log(`stage wall time (s): ${Object.entries(run.seconds).map(([stage, s]) => `${stage} ${s!.toFixed(1)}`).join(', ')}; whole run ${pipelineSeconds.toFixed(1)}`);
-console.log(`holdout AUC: model ${evaluation.candidate.auc.toFixed(4)} | oracle ${oracleAuc.toFixed(4)} (model/oracle ${(evaluation.candidate.auc / oracleAuc).toFixed(3)}, gap ${(oracleAuc - evaluation.candidate.auc).toFixed(4)}) | logistic regression ${baseline.auc.toFixed(4)} (model - LR ${(evaluation.candidate.auc - baseline.auc).toFixed(4)})`);
+console.log(
+  `\n== adclick pipeline benchmark: ${month}, ${generated.impressions} impressions, ${generated.ads} ads, backend ${trained.backend}, ${os.cpus().length} cores ==`,
+);
+console.log(
+  `data: generated in ${generateSeconds.toFixed(1)}s; ${transformed.trainRows} train / ${transformed.validationRows} validation / ${transformed.holdoutRows} holdout rows (last ${config.HOLDOUT_DAYS} days); observed CTR ${pct(generated.observedCtr)}`,
+);
+console.log(
+  `stage wall time (s): ${Object.entries(run.seconds)
+    .map(([stage, s]) => `${stage} ${s!.toFixed(1)}`)
+    .join(', ')}; whole run ${pipelineSeconds.toFixed(1)}`,
+);
+console.log(
+  `holdout AUC: model ${evaluation.candidate.auc.toFixed(4)} | oracle ${oracleAuc.toFixed(4)} (model/oracle ${(evaluation.candidate.auc / oracleAuc).toFixed(3)}, gap ${(oracleAuc - evaluation.candidate.auc).toFixed(4)}) | logistic regression ${baseline.auc.toFixed(4)} (model - LR ${(evaluation.candidate.auc - baseline.auc).toFixed(4)})`,
+);
 console.log(`holdout log loss: model ${evaluation.candidate.logLoss.toFixed(5)} | logistic regression ${baseline.logLoss.toFixed(5)}`);
-console.log(`calibration: model predicts ${pct(evaluation.candidate.meanPredicted)} vs observed ${pct(evaluation.candidate.observedRate)} (ratio ${evaluation.candidate.calibration.toFixed(3)}); LR ratio ${baseline.calibration.toFixed(3)}`);
-console.log(`training: ${trained.epochs} epochs (best ${trained.bestEpoch}), ${Math.round(trained.examplesPerSecond)} examples/s including per-epoch validation scoring`);
+console.log(
+  `calibration: model predicts ${pct(evaluation.candidate.meanPredicted)} vs observed ${pct(evaluation.candidate.observedRate)} (ratio ${evaluation.candidate.calibration.toFixed(3)}); LR ratio ${baseline.calibration.toFixed(3)}`,
+);
+console.log(
+  `training: ${trained.epochs} epochs (best ${trained.bestEpoch}), ${Math.round(trained.examplesPerSecond)} examples/s including per-epoch validation scoring`,
+);
 console.log(`blessing: ${evaluation.blessing.blessed ? 'blessed' : `rejected: ${evaluation.blessing.reasons.join('; ')}`}`);
 
 await temporal.stop();

@@ -13,8 +13,10 @@ import { driveRequests, requestBodies } from './predict-load';
 
 const { values } = parseArgs({
   options: {
-    requests: { type: 'string', default: '1500' }, 'instances-per-request': { type: 'string', default: '20' },
-    concurrency: { type: 'string', default: '4' }, rounds: { type: 'string', default: '4' },
+    requests: { type: 'string', default: '1500' },
+    'instances-per-request': { type: 'string', default: '20' },
+    concurrency: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '4' },
   },
 });
 const requests = Number(values.requests);
@@ -27,10 +29,19 @@ const warmupRequests = Math.max(10, Math.round(requests / 20));
 const bucket = await createLogCostBucket();
 const bodies = requestBodies(mixInstance, requests, perRequest);
 const warmup = requestBodies((r, i) => mixInstance(requests + r, i), warmupRequests, perRequest);
-const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
 
-interface Run { perSecond: number; entries: number; shards: number; ok: boolean }
+interface Run {
+  perSecond: number;
+  entries: number;
+  shards: number;
+  ok: boolean;
+}
 
 async function timedRun(label: string, sampleRate: 0 | 1): Promise<Run> {
   const before = await countLogEntries(bucket.store);
@@ -51,8 +62,10 @@ async function timedRun(label: string, sampleRate: 0 | 1): Promise<Run> {
   return run;
 }
 
-console.log(`== prediction-log cost: ${requests} requests × ${perRequest} instances, concurrency ${concurrency}, ${rounds} rounds, `
-  + `${warmupRequests} warm-up requests per run, ${os.cpus().length} cores, load average ${load()} ==`);
+console.log(
+  `== prediction-log cost: ${requests} requests × ${perRequest} instances, concurrency ${concurrency}, ${rounds} rounds, ` +
+    `${warmupRequests} warm-up requests per run, ${os.cpus().length} cores, load average ${load()} ==`,
+);
 const ratios: number[] = [];
 const runs: Run[] = [];
 for (let round = 1; round <= rounds; round++) {
@@ -70,9 +83,13 @@ const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[so
 const logged = runs.reduce((sum, run) => sum + run.entries, 0);
 const shards = runs.reduce((sum, run) => sum + run.shards, 0);
 const allLogged = runs.every((run) => run.ok);
-console.log(`median on ÷ off ${median.toFixed(3)} (throughput cost ${((1 - median) * 100).toFixed(1)} %; goal < 5 %); `
-  + `ratios ${ratios.map((r) => r.toFixed(3)).join(', ')}`);
-console.log(`log entries written: ${fmt(logged)} in ${shards} shards; `
-  + `${allLogged ? 'every "on" run logged every prediction, no "off" run logged any' : 'SOME RUNS DID NOT LOG AS EXPECTED'}; load average ${load()}`);
+console.log(
+  `median on ÷ off ${median.toFixed(3)} (throughput cost ${((1 - median) * 100).toFixed(1)} %; goal < 5 %); ` +
+    `ratios ${ratios.map((r) => r.toFixed(3)).join(', ')}`,
+);
+console.log(
+  `log entries written: ${fmt(logged)} in ${shards} shards; ` +
+    `${allLogged ? 'every "on" run logged every prediction, no "off" run logged any' : 'SOME RUNS DID NOT LOG AS EXPECTED'}; load average ${load()}`,
+);
 await fs.rm(bucket.dir, { recursive: true, force: true });
 if (!allLogged) process.exitCode = 1;

@@ -105,7 +105,12 @@ export async function runQuality(input: QualityRunInput): Promise<QualityRun> {
     ];
     const { blessing } = evaluation;
     return {
-      generator: generator.name, impressions: input.impressions, month, newAds: next.newAds, sets, pipelineAuc: evaluation.candidate.auc,
+      generator: generator.name,
+      impressions: input.impressions,
+      month,
+      newAds: next.newAds,
+      sets,
+      pipelineAuc: evaluation.candidate.auc,
       blessing: blessing.blessed ? 'blessed' : `rejected (${blessing.reasons.join('; ')})`,
       seconds: { generate, pipeline, score: since(scoreStarted), whole: since(started) },
     };

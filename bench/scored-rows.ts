@@ -56,7 +56,10 @@ export async function scoreRawRows(input: ScoreRowsInput): Promise<ScoredRows> {
     ids.push(parsed.example.id);
     labels.push(parsed.example.y);
     // The baseline sees no images.
-    builder.push(encoder.encode(parsed.example, () => -1), parsed.example.y);
+    builder.push(
+      encoder.encode(parsed.example, () => -1),
+      parsed.example.y,
+    );
     await client.add(toInstance(row, spec, month));
   }
   const { probabilities, modelVersion } = await client.finish();

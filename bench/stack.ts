@@ -26,8 +26,12 @@ export function startBenchTemporal(dir: string): Promise<TemporalDevServer> {
 /** The environment's settings (e.g. HOLDOUT_DAYS, TRAIN_MAX_EPOCHS), on the bench's own bucket and servers. */
 export function benchConfig(temporal: TemporalDevServer, bucketDir: string, overrides: Record<string, string> = {}): Config {
   const servers = {
-    TEMPORAL_ADDRESS: temporal.address, STORAGE_URL: `file://${bucketDir}`, API_HOST: '127.0.0.1', API_PORT: '0',
-    API_TOKENS: `benchmark:admin:${BENCH_API_TOKEN}`, API_TOKENS_FILE: '',
+    TEMPORAL_ADDRESS: temporal.address,
+    STORAGE_URL: `file://${bucketDir}`,
+    API_HOST: '127.0.0.1',
+    API_PORT: '0',
+    API_TOKENS: `benchmark:admin:${BENCH_API_TOKEN}`,
+    API_TOKENS_FILE: '',
   };
   return loadConfig({ ...process.env, ...servers, ...overrides });
 }
@@ -39,7 +43,9 @@ export async function runPipeline(config: Config, month: string, workflowId: str
   try {
     const started = performance.now();
     const run = await client.workflow.execute(monthlyPipeline, {
-      taskQueue: config.PIPELINE_TASK_QUEUE, workflowId, args: [{ month, settings: pipelineSettings(config, 'bench'), force: true }],
+      taskQueue: config.PIPELINE_TASK_QUEUE,
+      workflowId,
+      args: [{ month, settings: pipelineSettings(config, 'bench'), force: true }],
     });
     return { run, seconds: (performance.now() - started) / 1000 };
   } finally {

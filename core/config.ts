@@ -42,13 +42,26 @@ const schema = z.object({
   PREDICTION_LOG_FLUSH_RECORDS: z.coerce.number().int().min(1).default(10_000),
   PREDICTION_LOG_FLUSH_SECONDS: z.coerce.number().positive().default(60),
   PREDICTION_LOG_MAX_BUFFERED: z.coerce.number().int().min(1).default(100_000),
-  PREDICTION_LOG_INSTANCES: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
-  DEMO_MONTHS: z.string().refine((value) => value.split(',').every((month) => MONTH_PATTERN.test(month)), 'comma-separated YYYY-MM months').optional(),
+  PREDICTION_LOG_INSTANCES: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+  DEMO_MONTHS: z
+    .string()
+    .refine((value) => value.split(',').every((month) => MONTH_PATTERN.test(month)), 'comma-separated YYYY-MM months')
+    .optional(),
   DEMO_IMPRESSIONS: z.coerce.number().int().min(1000).default(200_000),
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(30),
   /** host:port where a worker process serves the Temporal SDK's Prometheus metrics; empty: off. */
-  WORKER_METRICS_ADDRESS: z.string().regex(/^$|^[\w.-]+:\d+$/, 'must be host:port, e.g. 127.0.0.1:9464').default(''),
-  INGEST_SPLIT_BYTES: z.coerce.number().int().min(1).default(64 * 1024 * 1024),
+  WORKER_METRICS_ADDRESS: z
+    .string()
+    .regex(/^$|^[\w.-]+:\d+$/, 'must be host:port, e.g. 127.0.0.1:9464')
+    .default(''),
+  INGEST_SPLIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(64 * 1024 * 1024),
   INGEST_ROWS_PER_PART: z.coerce.number().int().min(100).default(250_000),
   INGEST_MAX_RECORD_BYTES: z.coerce.number().int().min(256).default(DEFAULT_MAX_RECORD_BYTES),
   INGEST_ID_SHARD_BYTES: z.coerce.number().int().min(1).default(DEFAULT_ID_SHARD_BYTES),
@@ -94,6 +107,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   // Laptop default: a plain directory stands in for the bucket.
   const storageUrl = parsed.data.STORAGE_URL ?? `file://${path.join(parsed.data.DATA_DIR, 'bucket')}`;
   const data = parsed.data as Record<string, unknown>;
-  const validation = Object.fromEntries(Object.keys(defaultValidationThresholds).map((key) => [key, data[validationVariable(key)]])) as unknown as ValidationThresholds;
+  const validation = Object.fromEntries(
+    Object.keys(defaultValidationThresholds).map((key) => [key, data[validationVariable(key)]]),
+  ) as unknown as ValidationThresholds;
   return { ...parsed.data, storageUrl, validation };
 }

@@ -24,15 +24,20 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   args.push(...searchAttributeFlags());
   const process = spawnTool('temporal', 'temporal', args, options.logFile);
   const address = `127.0.0.1:${options.port}`;
-  await waitUntil('Temporal dev server', async () => {
-    const connection = await Connection.connect({ address, connectTimeout: 1000 });
-    try {
-      await connection.healthService.check({});
-      return true;
-    } finally {
-      await connection.close();
-    }
-  }, 60_000, options.logFile).catch(async (error: unknown) => {
+  await waitUntil(
+    'Temporal dev server',
+    async () => {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        await connection.healthService.check({});
+        return true;
+      } finally {
+        await connection.close();
+      }
+    },
+    60_000,
+    options.logFile,
+  ).catch(async (error: unknown) => {
     await process.stop();
     throw error;
   });

@@ -58,7 +58,11 @@ try {
   const store = await openStore(config);
   const settings = pipelineSettings(config, codeVersion(config));
   await ensureMonthlySchedule(client, {
-    scheduleId: config.SCHEDULE_ID, cron: config.SCHEDULE_CRON, catchupWindowDays: config.SCHEDULE_CATCHUP_WINDOW_DAYS, taskQueue: config.PIPELINE_TASK_QUEUE, settings,
+    scheduleId: config.SCHEDULE_ID,
+    cron: config.SCHEDULE_CRON,
+    catchupWindowDays: config.SCHEDULE_CATCHUP_WINDOW_DAYS,
+    taskQueue: config.PIPELINE_TASK_QUEUE,
+    settings,
   });
 
   let failed = 0;

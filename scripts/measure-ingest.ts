@@ -25,7 +25,10 @@ const plan = await run(activities.planIngest, { month, idShardBytes: config.INGE
 const pieces: CsvPart[] = [];
 for (const file of plan.files) {
   if (file.size <= splitBytes) pieces.push({ key: file.key, source: file.key, firstLine: 2 });
-  else pieces.push(...(await run(activities.splitCsv, { month, file: file.key, specKey: plan.specKey, rowsPerPart: config.INGEST_ROWS_PER_PART, maxRecordBytes })));
+  else
+    pieces.push(
+      ...(await run(activities.splitCsv, { month, file: file.key, specKey: plan.specKey, rowsPerPart: config.INGEST_ROWS_PER_PART, maxRecordBytes })),
+    );
 }
 const parts: FileIngestResult[] = [];
 for (const [part, { key, source, firstLine }] of pieces.entries()) {
@@ -47,5 +50,14 @@ const seconds = (performance.now() - started) / 1000;
 
 const rows = parts.reduce((sum, p) => sum + p.rows, 0);
 const accepted = parts.reduce((sum, p) => sum + p.accepted, 0) - duplicates;
-const report = { month, files: plan.files.length, parts: pieces.length, rows, accepted, duplicates, csvSeconds: +csvSeconds.toFixed(2), seconds: +seconds.toFixed(2) };
+const report = {
+  month,
+  files: plan.files.length,
+  parts: pieces.length,
+  rows,
+  accepted,
+  duplicates,
+  csvSeconds: +csvSeconds.toFixed(2),
+  seconds: +seconds.toFixed(2),
+};
 process.stdout.write(`${JSON.stringify({ ...report, rowsPerSecond: Math.round(rows / seconds) })}\n`);

@@ -27,16 +27,30 @@ switch (command) {
   case 'create': {
     const settings = pipelineSettings(config, codeVersion(config));
     const { created } = await ensureMonthlySchedule(client, {
-      scheduleId: config.SCHEDULE_ID, cron: config.SCHEDULE_CRON, catchupWindowDays: config.SCHEDULE_CATCHUP_WINDOW_DAYS, taskQueue: config.PIPELINE_TASK_QUEUE, settings,
+      scheduleId: config.SCHEDULE_ID,
+      cron: config.SCHEDULE_CRON,
+      catchupWindowDays: config.SCHEDULE_CATCHUP_WINDOW_DAYS,
+      taskQueue: config.PIPELINE_TASK_QUEUE,
+      settings,
     });
     console.log(created ? `created schedule ${config.SCHEDULE_ID}` : `schedule ${config.SCHEDULE_ID} existed: updated to match the configuration`);
     break;
   }
-  case 'pause': await handle.pause(note); break;
-  case 'unpause': await handle.unpause(note); break;
-  case 'trigger': await handle.trigger(); break;
-  case 'backfill': await backfillMonths(handle, values.from!, values.to!); break;
-  case 'delete': await handle.delete(); break;
+  case 'pause':
+    await handle.pause(note);
+    break;
+  case 'unpause':
+    await handle.unpause(note);
+    break;
+  case 'trigger':
+    await handle.trigger();
+    break;
+  case 'backfill':
+    await backfillMonths(handle, values.from!, values.to!);
+    break;
+  case 'delete':
+    await handle.delete();
+    break;
 }
 if (command !== 'delete') console.log(JSON.stringify(summarizeSchedule(await handle.describe()), null, 2));
 await client.connection.close();

@@ -15,11 +15,18 @@ import { apiCaller, newToken, testTokens } from './helpers/api';
 import { freshLocalStore } from './helpers/stack';
 import { registerTinyModel, tinyInstance } from './helpers/tiny-model';
 
-interface ErrorBody { error: string; details?: unknown }
+interface ErrorBody {
+  error: string;
+  details?: unknown;
+}
 
 const tokens = testTokens({ 'shop-frontend': 'predict', ops: 'operator', alice: 'admin' });
 const callers = {
-  anonymous: undefined, 'unknown token': newToken(), predict: tokens.token['shop-frontend'], operator: tokens.token.ops, admin: tokens.token.alice,
+  anonymous: undefined,
+  'unknown token': newToken(),
+  predict: tokens.token['shop-frontend'],
+  operator: tokens.token.ops,
+  admin: tokens.token.alice,
 };
 // The Temporal server is shared with other test files: a month in the distant past keeps the workflow id apart.
 const month = `${randomInt(1000, 1900)}-${String(randomInt(1, 13)).padStart(2, '0')}`;
@@ -44,7 +51,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
-  await temporal?.workflow.getHandle(pipelineWorkflowId(month)).terminate('test finished').catch(() => undefined);
+  await temporal?.workflow
+    .getHandle(pipelineWorkflowId(month))
+    .terminate('test finished')
+    .catch(() => undefined);
   await temporal?.connection.close();
   await predictor?.close();
 });
@@ -80,8 +90,9 @@ it('covers every operation the API documents, and documents the bearer scheme on
   const doc = await apiCaller(server.url)<Doc>('GET', '/openapi.json');
   expect(doc.status).toBe(200);
   expect(doc.body.components.securitySchemes).toMatchObject({ bearer: { type: 'http', scheme: 'bearer' } });
-  const operations = Object.entries(doc.body.paths)
-    .flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op })));
+  const operations = Object.entries(doc.body.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op })),
+  );
   expect(operations.map((o) => o.route).sort()).toEqual(['GET /health', ...table.map(([route]) => route)].sort());
   for (const { route, op } of operations) expect(op.security, route).toEqual(route === 'GET /health' ? undefined : [{ bearer: [] }]);
 });
@@ -113,8 +124,9 @@ it("answers 403 naming the role the route needs and the token's, before reading 
   });
   // Not 400: a caller without the role learns nothing about the route's input.
   expect((await asFrontend('POST', '/v1/runs', '{"month": ')).status).toBe(403);
-  expect((await apiCaller(server.url, tokens.token.ops)<ErrorBody>('POST', '/v1/models/1/promote', 'not json')).body.error)
-    .toBe('this needs the admin role; the token of ops has the operator role');
+  expect((await apiCaller(server.url, tokens.token.ops)<ErrorBody>('POST', '/v1/models/1/promote', 'not json')).body.error).toBe(
+    'this needs the admin role; the token of ops has the operator role',
+  );
 });
 
 it('serves /health and /openapi.json to anyone, and nothing else: an unknown path is 401 without a token, 404 with one', async () => {
@@ -131,13 +143,17 @@ it("records the token's principal in the audit history, whatever an X-Actor head
   const second = (await registerTinyModel(store, registry, { promote: false })).version;
   const asAlice = apiCaller(server.url, tokens.token.alice);
   const promoted = await asAlice<{ champion: { version: number; actor: string } }>(
-    'POST', `/v1/models/${second}/promote`, { reason: 'audit check' }, { 'X-Actor': 'mallory' },
+    'POST',
+    `/v1/models/${second}/promote`,
+    { reason: 'audit check' },
+    { 'X-Actor': 'mallory' },
   );
   expect(promoted).toMatchObject({ status: 200, body: { champion: { version: second, actor: 'token:alice' } } });
   const history = await asAlice<{ entries: HistoryEntry[] }>('GET', '/v1/models/history');
   const changes = history.body.entries.filter((entry) => entry.revision !== undefined);
   expect(changes.map((entry) => [entry.version, entry.actor, entry.reason])).toEqual([
-    [1, 'token:alice', 'access table'], [second, 'token:alice', 'audit check'],
+    [1, 'token:alice', 'access table'],
+    [second, 'token:alice', 'audit check'],
   ]);
   expect(JSON.stringify(history.body)).not.toContain('mallory');
 });

@@ -13,8 +13,14 @@ import { apiCaller, testTokens, type ApiCall } from './helpers/api';
 import { freshGcsStore } from './helpers/stack';
 import { registerTinyModel } from './helpers/tiny-model';
 
-interface ErrorBody { error: string; details?: unknown }
-interface ChampionBody { champion: { version: number; actor: string; reason: string; previous: number | null; revision: number }; model: ModelVersion | null }
+interface ErrorBody {
+  error: string;
+  details?: unknown;
+}
+interface ChampionBody {
+  champion: { version: number; actor: string; reason: string; previous: number | null; revision: number };
+  model: ModelVersion | null;
+}
 
 let registry: ModelRegistry;
 let predictor: ChampionPredictor;
@@ -49,7 +55,11 @@ afterAll(async () => {
 it('lists versions newest first, and has no champion before the first promotion', async () => {
   const listed = await call<{ versions: ModelVersion[] }>('GET', '/v1/models');
   expect(listed.status).toBe(200);
-  expect(listed.body.versions.map((v) => [v.version, v.status])).toEqual([[3, 'rejected'], [2, 'candidate'], [1, 'candidate']]);
+  expect(listed.body.versions.map((v) => [v.version, v.status])).toEqual([
+    [3, 'rejected'],
+    [2, 'candidate'],
+    [1, 'candidate'],
+  ]);
   expect(await call('GET', '/v1/models/champion')).toEqual({ status: 404, body: { error: 'no champion model has been promoted yet' } });
 });
 
@@ -101,7 +111,11 @@ it('refuses a rejected version with 422 unless forced, an unknown one with 404, 
 
 it('tells racing promotions of the same version which one won: one 200, the others 409 naming the champion', async () => {
   const current = (await call<ChampionBody>('GET', '/v1/models/champion')).body.champion.version;
-  const racing = await Promise.all(Array.from({ length: 5 }, (_, i) => call<ChampionBody & ErrorBody>('POST', '/v1/models/2/promote', { reason: `racer ${i}`, expectedCurrent: current, force: true })));
+  const racing = await Promise.all(
+    Array.from({ length: 5 }, (_, i) =>
+      call<ChampionBody & ErrorBody>('POST', '/v1/models/2/promote', { reason: `racer ${i}`, expectedCurrent: current, force: true }),
+    ),
+  );
   expect(racing.filter((r) => r.status === 200)).toHaveLength(1);
   const losers = racing.filter((r) => r.status === 409);
   expect(losers).toHaveLength(4);
@@ -124,7 +138,10 @@ it('answers who was champion when, from the audit history', async () => {
   expect(history.status).toBe(200);
   const changes = history.body.entries.filter((e) => e.revision !== undefined);
   expect(changes.slice(0, 4).map((e) => [e.event, e.version, e.actor])).toEqual([
-    ['promoted', 1, 'token:alice'], ['promoted', 2, 'token:admin'], ['rolled-back', 1, 'token:bob'], ['promoted', 3, 'token:bob'],
+    ['promoted', 1, 'token:alice'],
+    ['promoted', 2, 'token:admin'],
+    ['rolled-back', 1, 'token:bob'],
+    ['promoted', 3, 'token:bob'],
   ]);
   // Then one racer's v2, and v3 restored.
   expect(changes.slice(4).map((e) => e.version)).toEqual([2, 3]);

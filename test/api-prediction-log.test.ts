@@ -66,7 +66,10 @@ it('answers every request when the buffer is full, dropping and counting what do
 
 it('writes a batch once it holds flushRecords entries, without waiting for the timer', async () => {
   const api = await serveWithPredictionLog(store, { flushRecords: 4 });
-  await postPredict(api, Array.from({ length: 5 }, (_, i) => tinyInstance({ impression_id: `batch-${i}` })));
+  await postPredict(
+    api,
+    Array.from({ length: 5 }, (_, i) => tinyInstance({ impression_id: `batch-${i}` })),
+  );
   await expect.poll(async () => (await readPredictionLog(store)).length, { timeout: 10_000 }).toBe(5);
   await postPredict(api, [tinyInstance({ impression_id: 'batch-5' })]);
   await api.stop();
@@ -76,12 +79,18 @@ it('writes a batch once it holds flushRecords entries, without waiting for the t
   await Promise.all(logged.map((entry) => store.delete(entry.shard)));
 });
 
-it('is flushed by the API\'s stop, and off when the sample rate is 0', async () => {
+it("is flushed by the API's stop, and off when the sample rate is 0", async () => {
   const token = newToken();
-  const config = (rate: string) => loadConfig({
-    STORAGE_URL: store.url, GCS_API_ENDPOINT: inject('gcsEndpoint'), TEMPORAL_ADDRESS: inject('temporalAddress'), API_PORT: '0', SERVING_POLL_SECONDS: '3600',
-    API_TOKENS: `client:predict:${token}`, PREDICTION_LOG_SAMPLE_RATE: rate,
-  });
+  const config = (rate: string) =>
+    loadConfig({
+      STORAGE_URL: store.url,
+      GCS_API_ENDPOINT: inject('gcsEndpoint'),
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      API_PORT: '0',
+      SERVING_POLL_SECONDS: '3600',
+      API_TOKENS: `client:predict:${token}`,
+      PREDICTION_LOG_SAMPLE_RATE: rate,
+    });
   const api = await startApi(config('1'));
   expect((await postPredict({ url: api.url, token }, [tinyInstance({ impression_id: 'at-stop' })])).status).toBe(200);
   expect(await readPredictionLog(store)).toEqual([]);
@@ -112,7 +121,15 @@ it('samples by impression id: an id is logged every time it is served or never, 
   await registerTinyModel(sampledStore, new ModelRegistry(sampledStore));
   const api = await serveWithPredictionLog(sampledStore, { sampleRate: 0.5 });
   const ids = Array.from({ length: 200 }, (_, i) => `imp-${i}`);
-  for (let round = 0; round < 3; round++) expect((await postPredict(api, ids.map((id) => tinyInstance({ impression_id: id })))).status).toBe(200);
+  for (let round = 0; round < 3; round++)
+    expect(
+      (
+        await postPredict(
+          api,
+          ids.map((id) => tinyInstance({ impression_id: id })),
+        )
+      ).status,
+    ).toBe(200);
   await api.stop();
 
   const timesLogged = new Map<string, number>();

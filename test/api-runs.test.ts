@@ -15,11 +15,22 @@ import type { GcsStore } from '../core/storage/gcs-store';
 import { apiCaller, testTokens } from './helpers/api';
 import { freshGcsStore, startWorkers, type TestStack } from './helpers/stack';
 
-interface ErrorBody { error: string; details?: unknown }
-interface Started { month: string; workflowId: string; runId: string }
+interface ErrorBody {
+  error: string;
+  details?: unknown;
+}
+interface Started {
+  month: string;
+  workflowId: string;
+  runId: string;
+}
 interface RunStatus extends Started {
-  status: string; startTime: string; closeTime: string | null; stage: string | null;
-  progress: { stage: string; completed: string[] } | null; failure?: { message: string; causes: string[] };
+  status: string;
+  startTime: string;
+  closeTime: string | null;
+  stage: string | null;
+  progress: { stage: string; completed: string[] } | null;
+  failure?: { message: string; causes: string[] };
 }
 
 let stack: TestStack;
@@ -53,7 +64,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await working?.close();
   await idle?.close();
-  for (const month of started) await stack.client.workflow.getHandle(pipelineWorkflowId(month)).terminate('test finished').catch(() => undefined);
+  for (const month of started)
+    await stack.client.workflow
+      .getHandle(pipelineWorkflowId(month))
+      .terminate('test finished')
+      .catch(() => undefined);
   await predictor?.close();
   await stack?.stop();
 });
@@ -85,7 +100,10 @@ it('refuses a second run of a month while one is running, and cancels it', async
   started.push(month);
   expect((await call(idle, 'POST', '/v1/runs', { month, force: true })).status).toBe(202);
   const again = await call<ErrorBody>(idle, 'POST', '/v1/runs', { month });
-  expect(again).toEqual({ status: 409, body: { error: `the run for ${month} is already running (workflow ${pipelineWorkflowId(month)})`, details: { workflowId: pipelineWorkflowId(month) } } });
+  expect(again).toEqual({
+    status: 409,
+    body: { error: `the run for ${month} is already running (workflow ${pipelineWorkflowId(month)})`, details: { workflowId: pipelineWorkflowId(month) } },
+  });
 
   const running = await call<RunStatus>(idle, 'GET', `/v1/runs/${month}`);
   expect(running.body).toMatchObject({ status: 'RUNNING', closeTime: null, progress: null });
@@ -99,7 +117,8 @@ it('answers 404 for a month never run and 400 for a bad month', async () => {
   expect(await call(working, 'GET', `/v1/runs/${month}`)).toEqual({ status: 404, body: { error: `no run for ${month} was ever started` } });
   expect(await call(working, 'POST', `/v1/runs/${month}/cancel`)).toEqual({ status: 404, body: { error: `no run for ${month} was ever started` } });
   expect(await call(working, 'POST', '/v1/runs', { month: '2026-13' })).toEqual({
-    status: 400, body: { error: 'month: must be a month as YYYY-MM', details: expect.any(Array) },
+    status: 400,
+    body: { error: 'month: must be a month as YYYY-MM', details: expect.any(Array) },
   });
   expect((await call<ErrorBody>(working, 'POST', '/v1/runs', {})).body.error).toMatch(/^month: /);
   expect((await call<ErrorBody>(working, 'GET', '/v1/runs/last-month')).body.error).toBe('month: must be a month as YYYY-MM');
@@ -127,7 +146,11 @@ it('runs a month with data end to end over HTTP: progress while running, then it
   // This checks the run's flow over HTTP, not the model: a random month of 6,000 rows leaves ~1,400 holdout rows
   // with 15–30 clicks, where AUC wanders ±0.05 around 0.6 (below 0.5 now and then), so no quality rule applies.
   const lenient = loadConfig({
-    TRAIN_MAX_EPOCHS: '2', BLESS_MIN_AUC: '0', BLESS_MAX_LOG_LOSS: '1', BLESS_MAX_CALIBRATION_ERROR: '0.9', BLESS_MAX_BASELINE_GAP: '1',
+    TRAIN_MAX_EPOCHS: '2',
+    BLESS_MIN_AUC: '0',
+    BLESS_MAX_LOG_LOSS: '1',
+    BLESS_MAX_CALIBRATION_ERROR: '0.9',
+    BLESS_MAX_BASELINE_GAP: '1',
   });
   const config = { ...lenient, PIPELINE_TASK_QUEUE: stack.queues.pipeline, TRAINING_TASK_QUEUE: stack.queues.training };
   const server = await startServer(createApp({ store, registry, predictor, temporal: stack.client, config, tokens: tokens.set }), '127.0.0.1', 0);
@@ -149,7 +172,23 @@ it('runs a month with data end to end over HTTP: progress while running, then it
     await predictor.refresh();
     const [example] = (await listAll(store, `raw/${month}/images/`)).map((b) => b.key);
     const prediction = await call<{ modelVersion: number; predictions: { clickProbability: number }[] }>(server, 'POST', '/v1/predict', {
-      instances: [{ ad_id: 'ad-00001', advertiser: 'x', ad_category: 'travel', placement: 'feed', device: 'mobile', region: 'uk', user_interest: 'travel', hour_of_day: 20, user_age: 30, user_sessions_30d: 10, user_past_clicks_30d: 2, headline: 'Save today', image_path: example! }],
+      instances: [
+        {
+          ad_id: 'ad-00001',
+          advertiser: 'x',
+          ad_category: 'travel',
+          placement: 'feed',
+          device: 'mobile',
+          region: 'uk',
+          user_interest: 'travel',
+          hour_of_day: 20,
+          user_age: 30,
+          user_sessions_30d: 10,
+          user_past_clicks_30d: 2,
+          headline: 'Save today',
+          image_path: example!,
+        },
+      ],
     });
     expect(prediction.status).toBe(200);
     expect(prediction.body.modelVersion).toBe((await registry.champion())!.version);

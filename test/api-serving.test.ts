@@ -13,9 +13,20 @@ import { apiCaller, testTokens, type ApiCall } from './helpers/api';
 import { freshGcsStore } from './helpers/stack';
 import { imageKey, putTestImage, registerTinyModel, tinyInstance } from './helpers/tiny-model';
 
-interface Predictions { modelVersion: number; predictions: { clickProbability: number; warnings?: string[] }[] }
-interface ErrorBody { error: string; details?: unknown }
-interface Health { status: string; tensorflowBackend: string | null; champion: number | null; loadedAt: string | null }
+interface Predictions {
+  modelVersion: number;
+  predictions: { clickProbability: number; warnings?: string[] }[];
+}
+interface ErrorBody {
+  error: string;
+  details?: unknown;
+}
+interface Health {
+  status: string;
+  tensorflowBackend: string | null;
+  champion: number | null;
+  loadedAt: string | null;
+}
 
 /** The real bucket, counting reads, where reads of chosen keys wait until the test lets them through. */
 class WatchedStore implements BlobStore {
@@ -24,20 +35,40 @@ class WatchedStore implements BlobStore {
   constructor(private readonly inner: BlobStore) {}
   hold(key: string): () => void {
     let open!: () => void;
-    this.held.set(key, new Promise<void>((resolve) => { open = resolve; }));
-    return () => { this.held.delete(key); open(); };
+    this.held.set(
+      key,
+      new Promise<void>((resolve) => {
+        open = resolve;
+      }),
+    );
+    return () => {
+      this.held.delete(key);
+      open();
+    };
   }
-  get url() { return this.inner.url; }
-  put(key: string, body: Buffer | string | Readable, options?: PutOptions): Promise<BlobInfo> { return this.inner.put(key, body, options); }
-  getStream(key: string) { return this.inner.getStream(key); }
+  get url() {
+    return this.inner.url;
+  }
+  put(key: string, body: Buffer | string | Readable, options?: PutOptions): Promise<BlobInfo> {
+    return this.inner.put(key, body, options);
+  }
+  getStream(key: string) {
+    return this.inner.getStream(key);
+  }
   async get(key: string) {
     this.reads.set(key, (this.reads.get(key) ?? 0) + 1);
     await this.held.get(key);
     return this.inner.get(key);
   }
-  stat(key: string) { return this.inner.stat(key); }
-  list(prefix: string) { return this.inner.list(prefix); }
-  delete(key: string) { return this.inner.delete(key); }
+  stat(key: string) {
+    return this.inner.stat(key);
+  }
+  list(prefix: string) {
+    return this.inner.list(prefix);
+  }
+  delete(key: string) {
+    return this.inner.delete(key);
+  }
 }
 
 let store: WatchedStore;
@@ -88,7 +119,11 @@ describe('with a champion', () => {
   it('serves it: probabilities in (0, 1), and the version on every response', async () => {
     const health = await call<Health>('GET', '/health');
     expect(health.body).toMatchObject({ status: 'ok', champion: v1 });
-    const { status, body } = await predict([tinyInstance(), tinyInstance({ image_path: null, user_past_clicks_30d: null }), tinyInstance({ device: 'smart-fridge', headline: '' })]);
+    const { status, body } = await predict([
+      tinyInstance(),
+      tinyInstance({ image_path: null, user_past_clicks_30d: null }),
+      tinyInstance({ device: 'smart-fridge', headline: '' }),
+    ]);
     expect(status).toBe(200);
     expect(body.modelVersion).toBe(v1);
     expect(body.predictions).toHaveLength(3);
@@ -96,16 +131,26 @@ describe('with a champion', () => {
       expect(prediction.clickProbability).toBeGreaterThan(0);
       expect(prediction.clickProbability).toBeLessThan(1);
     }
-    expect(body.predictions.map((p) => p.warnings)).toEqual([undefined, undefined, ['device "smart-fridge" was not seen in training; scored as an unknown device']]);
+    expect(body.predictions.map((p) => p.warnings)).toEqual([
+      undefined,
+      undefined,
+      ['device "smart-fridge" was not seen in training; scored as an unknown device'],
+    ]);
   });
 
   it('predicts without a missing or corrupt image and says so per instance', async () => {
     const corrupt = imageKey(2);
     await store.put(corrupt, Buffer.from('not a png at all'));
-    const { status, body } = await predict([tinyInstance({ image_path: imageKey(3) }), tinyInstance({ image_path: corrupt }), tinyInstance({ clicks_yesterday: 4 })]);
+    const { status, body } = await predict([
+      tinyInstance({ image_path: imageKey(3) }),
+      tinyInstance({ image_path: corrupt }),
+      tinyInstance({ clicks_yesterday: 4 }),
+    ]);
     expect(status).toBe(200);
     expect(body.predictions[0]!.warnings).toEqual([`image ${imageKey(3)} was not found; predicted without the image`]);
-    expect(body.predictions[1]!.warnings).toEqual([expect.stringMatching(new RegExp(`^image ${corrupt} could not be decoded \\(.+\\); predicted without the image$`))]);
+    expect(body.predictions[1]!.warnings).toEqual([
+      expect.stringMatching(new RegExp(`^image ${corrupt} could not be decoded \\(.+\\); predicted without the image$`)),
+    ]);
     expect(body.predictions[2]!.warnings).toEqual(['ignored unknown fields: clicks_yesterday']);
     // Without its image an instance is scored like one that has none.
     const none = await predict([tinyInstance({ image_path: null })]);
@@ -133,12 +178,32 @@ describe('with a champion', () => {
     ['instances that is not an array', { instances: 'all of them' }, 400, 'instances: must be an array of instances'],
     ['an empty instances array', { instances: [] }, 400, 'instances: must not be empty'],
     ['1001 instances', { instances: Array.from({ length: 1001 }, () => tinyInstance()) }, 400, 'instances: at most 1000 instances per request'],
-    ['a value that is not a string, number or null', { instances: [tinyInstance({}), { ...tinyInstance(), device: true }] }, 400, 'instances[1].device: must be a string, a number or null'],
-    ['an instance that fails the row validation', { instances: [0, 1, 2, 3].map((i) => tinyInstance(i === 3 ? { user_age: 'abc' } : {})) }, 400, 'instances[3]: user_age is not a number: "abc"'],
+    [
+      'a value that is not a string, number or null',
+      { instances: [tinyInstance({}), { ...tinyInstance(), device: true }] },
+      400,
+      'instances[1].device: must be a string, a number or null',
+    ],
+    [
+      'an instance that fails the row validation',
+      { instances: [0, 1, 2, 3].map((i) => tinyInstance(i === 3 ? { user_age: 'abc' } : {})) },
+      400,
+      'instances[3]: user_age is not a number: "abc"',
+    ],
     ['an out-of-range value', { instances: [tinyInstance({ hour_of_day: 24 })] }, 400, 'instances[0]: hour_of_day is out of range [0, 23]: 24'],
     ['a timestamp that is not one', { instances: [tinyInstance({ timestamp: 'yesterday' })] }, 400, 'instances[0]: timestamp is not a timestamp: "yesterday"'],
-    ['an image key outside raw/', { instances: [tinyInstance({ image_path: 'registry/aliases/champion.json' })] }, 400, 'instances[0]: image_path must be a bucket key under raw/: "registry/aliases/champion.json"'],
-    ['an image path climbing out', { instances: [tinyInstance({ image_path: 'raw/../registry/x.png' })] }, 400, 'instances[0]: image_path must be a relative path inside the month folder: "raw/../registry/x.png"'],
+    [
+      'an image key outside raw/',
+      { instances: [tinyInstance({ image_path: 'registry/aliases/champion.json' })] },
+      400,
+      'instances[0]: image_path must be a bucket key under raw/: "registry/aliases/champion.json"',
+    ],
+    [
+      'an image path climbing out',
+      { instances: [tinyInstance({ image_path: 'raw/../registry/x.png' })] },
+      400,
+      'instances[0]: image_path must be a relative path inside the month folder: "raw/../registry/x.png"',
+    ],
   ])('answers 400 naming the problem for %s', async (_, body, status, message) => {
     const response = await call<ErrorBody>('POST', '/v1/predict', body);
     expect(response.status).toBe(status);
@@ -155,7 +220,10 @@ describe('with a champion', () => {
     const { status, body } = await predict([tinyInstance({ user_age: 'abc' }), tinyInstance(), tinyInstance({ device: '' })]);
     expect(status).toBe(400);
     expect(body.error).toBe('instances[0]: user_age is not a number: "abc" (and 1 more invalid instances)');
-    expect(body.details).toEqual([{ index: 0, reason: 'user_age is not a number: "abc"' }, { index: 2, reason: 'device is missing' }]);
+    expect(body.details).toEqual([
+      { index: 0, reason: 'user_age is not a number: "abc"' },
+      { index: 2, reason: 'device is missing' },
+    ]);
   });
 
   it('answers 415 for a body not sent as JSON and 413 for one over 1 MB', async () => {
@@ -226,10 +294,20 @@ describe('with a champion', () => {
   it('serves its OpenAPI document and answers unknown routes in the error shape', async () => {
     const doc = await call<{ openapi: string; paths: Record<string, unknown> }>('GET', '/openapi.json');
     expect(doc.status).toBe(200);
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining([
-      '/health', '/v1/predict', '/v1/runs', '/v1/runs/{month}', '/v1/runs/{month}/cancel',
-      '/v1/models', '/v1/models/champion', '/v1/models/history', '/v1/models/{version}', '/v1/models/{version}/promote',
-    ]));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/health',
+        '/v1/predict',
+        '/v1/runs',
+        '/v1/runs/{month}',
+        '/v1/runs/{month}/cancel',
+        '/v1/models',
+        '/v1/models/champion',
+        '/v1/models/history',
+        '/v1/models/{version}',
+        '/v1/models/{version}/promote',
+      ]),
+    );
     expect(await call('GET', '/v2/nothing')).toEqual({ status: 404, body: { error: 'no route for GET /v2/nothing' } });
   });
 });

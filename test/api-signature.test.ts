@@ -7,7 +7,10 @@ import type { ApiCall } from './helpers/api';
 import { serveTinyChampion, type TinyChampionApi } from './helpers/tiny-champion-api';
 import { tinyInstance } from './helpers/tiny-model';
 
-interface Predictions { modelVersion: number; predictions: { clickProbability: number; warnings?: string[] }[] }
+interface Predictions {
+  modelVersion: number;
+  predictions: { clickProbability: number; warnings?: string[] }[];
+}
 
 let api: TinyChampionApi;
 let call: ApiCall;
@@ -24,7 +27,12 @@ it('describes every input of the champion, and its example instance predicts wit
   expect(status).toBe(200);
   const byName = new Map(body.signature.inputs.map((input) => [input.name, input]));
   expect([...byName.keys()]).not.toContain('clicked');
-  expect(byName.get('device')).toMatchObject({ role: 'categorical', type: 'string', required: true, values: expect.arrayContaining(['mobile', 'desktop', 'tablet']) });
+  expect(byName.get('device')).toMatchObject({
+    role: 'categorical',
+    type: 'string',
+    required: true,
+    values: expect.arrayContaining(['mobile', 'desktop', 'tablet']),
+  });
   expect(byName.get('user_age')).toMatchObject({ role: 'numeric', type: 'number', required: true });
   expect(byName.get('image_path')).toMatchObject({ role: 'image', required: false });
   expect(body.signature.output).toMatchObject({ name: 'clickProbability', range: [0, 1] });
@@ -42,7 +50,12 @@ it('describes every input of the champion, and its example instance predicts wit
 
 it('warns about a category the model never saw and a time far from its training data, and still predicts', async () => {
   const { status, body } = await call<Predictions>('POST', '/v1/predict', {
-    instances: [tinyInstance({ device: 'toaster' }), tinyInstance({ timestamp: '3000-01-01T00:00:00Z' }), tinyInstance({ timestamp: '2019-01-01T00:00:00Z' }), tinyInstance()],
+    instances: [
+      tinyInstance({ device: 'toaster' }),
+      tinyInstance({ timestamp: '3000-01-01T00:00:00Z' }),
+      tinyInstance({ timestamp: '2019-01-01T00:00:00Z' }),
+      tinyInstance(),
+    ],
   });
   expect(status).toBe(200);
   const [toaster, future, past, plain] = body.predictions;
@@ -63,8 +76,9 @@ it('answers a TF Serving REST client: version status, signature metadata and :pr
 
   const metadata = await tfServing('/metadata');
   expect(metadata.status).toBe(200);
-  const signature = (metadata.body as { metadata: { signature_def: { signature_def: Record<string, { inputs: Record<string, { dtype: string }>; outputs: object }> } } })
-    .metadata.signature_def.signature_def.serving_default!;
+  const signature = (
+    metadata.body as { metadata: { signature_def: { signature_def: Record<string, { inputs: Record<string, { dtype: string }>; outputs: object }> } } }
+  ).metadata.signature_def.signature_def.serving_default!;
   expect(metadata.body).toMatchObject({ model_spec: { name: 'adclick', version: String(version) } });
   expect(signature.inputs.user_age).toMatchObject({ dtype: 'DT_FLOAT' });
   expect(signature.inputs.device).toMatchObject({ dtype: 'DT_STRING' });

@@ -33,13 +33,19 @@ const hex = (token: string) => createHash('sha256').update(token).digest('hex');
 
 it('reads named tokens from API_TOKENS and API_TOKENS_FILE (the token or only its SHA-256), or a role map', async () => {
   const [ci, dash, alice, bob, admin] = [newToken(), newToken(), newToken(), newToken(), newToken()];
-  const { dataDir, file } = await scratch([{ name: 'alice', role: 'admin', sha256: hex(alice) }, { name: 'bob', role: 'predict', token: bob }]);
+  const { dataDir, file } = await scratch([
+    { name: 'alice', role: 'admin', sha256: hex(alice) },
+    { name: 'bob', role: 'predict', token: bob },
+  ]);
   const config = loadConfig({ API_HOST: '0.0.0.0', DATA_DIR: dataDir, API_TOKENS: `ci-bot:operator:${ci}, dash:predict:${dash}`, API_TOKENS_FILE: file });
   const { tokens, generatedFile } = await resolveApiTokens(config);
   expect(generatedFile).toBeUndefined();
   expect(tokens.size).toBe(4);
   expect([ci, dash, alice, bob].map((token) => tokens.find(token))).toEqual([
-    { name: 'ci-bot', role: 'operator' }, { name: 'dash', role: 'predict' }, { name: 'alice', role: 'admin' }, { name: 'bob', role: 'predict' },
+    { name: 'ci-bot', role: 'operator' },
+    { name: 'dash', role: 'predict' },
+    { name: 'alice', role: 'admin' },
+    { name: 'bob', role: 'predict' },
   ]);
   // What the file holds for alice is not a token.
   expect(tokens.find(hex(alice))).toBeUndefined();
@@ -69,7 +75,10 @@ it('names what is wrong with configured tokens, and never echoes a token', async
   for (const [json, list, message] of cases) {
     const { dataDir, file } = await scratch(json);
     const config = loadConfig({ API_HOST: '127.0.0.1', DATA_DIR: dataDir, API_TOKENS: list, API_TOKENS_FILE: json === undefined ? undefined : file });
-    const error = await resolveApiTokens(config).then(() => undefined, (e: unknown) => e as Error);
+    const error = await resolveApiTokens(config).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
     expect(error, String(message)).toBeInstanceOf(ConfigError);
     expect(error!.message).toMatch(message);
     expect(error!.message).not.toContain(secret);
@@ -117,8 +126,10 @@ it('refuses a network address without configured tokens, even when a generated f
   await resolveApiTokens(loadConfig({ API_HOST: '127.0.0.1', DATA_DIR: dataDir }));
   for (const host of ['0.0.0.0', '::', '192.168.1.20']) {
     await expect(resolveApiTokens(loadConfig({ API_HOST: host, DATA_DIR: dataDir }))).rejects.toThrow(
-      new ConfigError(`API_HOST ${host} is not a loopback address and no API tokens are configured: set API_TOKENS_FILE or API_TOKENS `
-        + '(README, Security), or listen on 127.0.0.1. Generated tokens are used on loopback only.'),
+      new ConfigError(
+        `API_HOST ${host} is not a loopback address and no API tokens are configured: set API_TOKENS_FILE or API_TOKENS ` +
+          '(README, Security), or listen on 127.0.0.1. Generated tokens are used on loopback only.',
+      ),
     );
   }
   const fresh = await scratch();
@@ -133,12 +144,21 @@ it.each([
   const { dataDir } = await scratch();
   const [port, temporalPort] = [await freePort(), await freePort()];
   const env = {
-    ...process.env, API_HOST: '0.0.0.0', API_PORT: String(port), DATA_DIR: dataDir, API_TOKENS: '', API_TOKENS_FILE: '',
-    TEMPORAL_ADDRESS: '', TEMPORAL_DEV_PORT: String(temporalPort),
+    ...process.env,
+    API_HOST: '0.0.0.0',
+    API_PORT: String(port),
+    DATA_DIR: dataDir,
+    API_TOKENS: '',
+    API_TOKENS_FILE: '',
+    TEMPORAL_ADDRESS: '',
+    TEMPORAL_DEV_PORT: String(temporalPort),
   };
   const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  for (const stream of [child.stdout, child.stderr])
+    stream.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   try {
     const code = await Promise.race([exited, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 60_000))]);
@@ -149,7 +169,8 @@ it.each([
   const errors = output.split('\n').filter((line) => line.includes('"level":"error"'));
   expect(errors).toHaveLength(1);
   expect(JSON.parse(errors[0]!)).toMatchObject({
-    message, error: expect.stringMatching(/^API_HOST 0\.0\.0\.0 is not a loopback address and no API tokens/),
+    message,
+    error: expect.stringMatching(/^API_HOST 0\.0\.0\.0 is not a loopback address and no API tokens/),
   });
   expect(output).not.toMatch(/api listening|at .*\.ts:\d+/);
   expect(await tcpReachable('127.0.0.1', port)).toBe(false);

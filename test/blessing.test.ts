@@ -52,7 +52,10 @@ describe('blessing', () => {
     const comparison = compareAuc(labels, candidate, baseline);
     expect(comparison.difference).toBeLessThan(0);
     expect(comparison.difference).toBeGreaterThan(-3 * comparison.standardError);
-    expect(bless(computeMetrics(labels, candidate), { ...rules, maxCalibrationError: 10 }, { baseline: rival(labels, candidate, baseline) })).toEqual({ blessed: true, reasons: [] });
+    expect(bless(computeMetrics(labels, candidate), { ...rules, maxCalibrationError: 10 }, { baseline: rival(labels, candidate, baseline) })).toEqual({
+      blessed: true,
+      reasons: [],
+    });
   });
 
   it('rejects a candidate that clearly loses to the baseline, and one that clearly trails the champion', () => {
@@ -61,7 +64,9 @@ describe('blessing', () => {
     const metrics = computeMetrics(labels, candidate);
     const lenient = { ...rules, maxCalibrationError: 10 };
     const asBaseline = bless(metrics, lenient, { baseline: rival(labels, candidate, better) });
-    expect(asBaseline.reasons.join()).toMatch(/loses to the logistic-regression baseline's 0\.\d{4} on the same rows \(difference -0\.\d{4} ±0\.\d{4}, allowed gap 0\)/);
+    expect(asBaseline.reasons.join()).toMatch(
+      /loses to the logistic-regression baseline's 0\.\d{4} on the same rows \(difference -0\.\d{4} ±0\.\d{4}, allowed gap 0\)/,
+    );
     const asChampion = bless(metrics, lenient, { champion: rival(labels, candidate, better) });
     expect(asChampion.reasons.join()).toMatch(/trails the champion's/);
     expect(bless(metrics, { ...lenient, maxAucDrop: 0.5, maxLogLossIncrease: 1 }, { champion: rival(labels, candidate, better) }).blessed).toBe(true);
@@ -73,7 +78,10 @@ describe('blessing', () => {
     expect(bless(computeMetrics(big.labels, over), rules).reasons.join()).toMatch(/^calibration 1\.\d{4} ±0\.\d{4} .* is off by more than 0\.1$/);
     expect(bless(computeMetrics(big.labels, big.truth), rules).blessed).toBe(true);
     const small = holdout(2000, 5);
-    const metrics = computeMetrics(small.labels, small.truth.map((p) => p * 1.15));
+    const metrics = computeMetrics(
+      small.labels,
+      small.truth.map((p) => p * 1.15),
+    );
     expect(Math.abs(metrics.calibration - 1)).toBeGreaterThan(0.1);
     expect(bless(metrics, rules).blessed).toBe(true);
   });

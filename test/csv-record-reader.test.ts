@@ -7,7 +7,8 @@ import { chunksOf } from './helpers/csv-bytes';
 async function records(csv: string | Buffer, chunkSize: number, maxRecordBytes = 1024) {
   const reader = new CsvRecordReader(chunksOf(csv, chunkSize), maxRecordBytes);
   const out: { text: string; line: number; lines: number; overLong?: number }[] = [];
-  for (let r = await reader.next(); r; r = await reader.next()) out.push({ text: r.bytes.toString('utf8'), line: r.line, lines: r.lines, ...(r.overLong ? { overLong: r.overLong } : {}) });
+  for (let r = await reader.next(); r; r = await reader.next())
+    out.push({ text: r.bytes.toString('utf8'), line: r.line, lines: r.lines, ...(r.overLong ? { overLong: r.overLong } : {}) });
   return out;
 }
 
@@ -32,7 +33,10 @@ describe.each([1, 3, 64 * 1024])('in chunks of %i bytes', (chunkSize) => {
     const rest = [];
     for (let r = await reader.next(); r; r = await reader.next()) rest.push([r.bytes.toString(), r.line, r.lines]);
     // '3,"x' opens a quote again and runs to the end of the input, where its caller would rescan once more.
-    expect(rest).toEqual([['2\n', 3, 1], ['3,"x\n4\n', 4, 2]]);
+    expect(rest).toEqual([
+      ['2\n', 3, 1],
+      ['3,"x\n4\n', 4, 2],
+    ]);
   });
 
   it('returns a quote that never closes to the end of the input as one record', async () => {
@@ -46,7 +50,10 @@ describe.each([1, 3, 64 * 1024])('in chunks of %i bytes', (chunkSize) => {
     const filler = Array.from({ length: 20 }, (_, i) => `row ${i}\n`).join('');
     const got = await records(`h\n1,"open\n${filler}`, chunkSize, 50);
     expect(got[1]).toEqual({ text: '1,"open\n', line: 2, lines: 1 });
-    expect(got.slice(2, 4)).toEqual([{ text: 'row 0\n', line: 3, lines: 1 }, { text: 'row 1\n', line: 4, lines: 1 }]);
+    expect(got.slice(2, 4)).toEqual([
+      { text: 'row 0\n', line: 3, lines: 1 },
+      { text: 'row 1\n', line: 4, lines: 1 },
+    ]);
     expect(got).toHaveLength(22);
   });
 });

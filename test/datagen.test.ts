@@ -57,7 +57,13 @@ function classify(header: string[], record: string[]): 'ok' | 'malformed' | 'out
 }
 
 async function decodes(bytes: Buffer): Promise<boolean> {
-  return sharp(bytes).raw().toBuffer().then(() => true, () => false);
+  return sharp(bytes)
+    .raw()
+    .toBuffer()
+    .then(
+      () => true,
+      () => false,
+    );
 }
 
 const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
@@ -148,7 +154,10 @@ describe('generateMonth on a clean month', () => {
 
     // Warm backgrounds (which click better) are redder than cool ones in the decoded pixels.
     const redness = async (ad: Row) => {
-      const { data } = await sharp(await store.get(`raw/${MONTH}/${ad.image_path}`)).resize(32, 32).raw().toBuffer({ resolveWithObject: true });
+      const { data } = await sharp(await store.get(`raw/${MONTH}/${ad.image_path}`))
+        .resize(32, 32)
+        .raw()
+        .toBuffer({ resolveWithObject: true });
       let sum = 0;
       for (let i = 0; i < data.length; i += 3) sum += data[i]! - data[i + 2]!;
       return sum / (data.length / 3);
@@ -203,7 +212,11 @@ describe('generateMonth across months', () => {
       expect(novemberImage.equals(octoberImage), id).toBe(true);
     }
     const { records, header } = await readImpressions(store, '2026-11');
-    const servedShared = new Set(asRows(header, records).map((r) => r.ad_id!).filter((id) => october.has(id)));
+    const servedShared = new Set(
+      asRows(header, records)
+        .map((r) => r.ad_id!)
+        .filter((id) => october.has(id)),
+    );
     expect(servedShared.size).toBeGreaterThan(100);
   });
 
@@ -216,7 +229,7 @@ describe('generateMonth across months', () => {
     expect(continuing.every((ad) => october.has(ad.ad_id!) && ad.first_month! <= '2026-10')).toBe(true);
   });
 
-  it('derives a month\'s ads from the calendar alone: the same generated on its own, with another impression seed, across a year end', async () => {
+  it("derives a month's ads from the calendar alone: the same generated on its own, with another impression seed, across a year end", async () => {
     const alone = await freshLocalStore();
     await generateMonth(alone, { month: '2026-11', ...SMALL, seed: 7 });
     expect((await alone.get('truth/2026-11/ads.csv')).equals(await store.get('truth/2026-11/ads.csv'))).toBe(true);

@@ -24,7 +24,10 @@ async function readAll<T>(store: BlobStore, key: string): Promise<T[]> {
   return out;
 }
 
-describe.each([['a local directory', freshLocalStore], ['a GCS bucket', freshGcsStore]] as const)('on %s', (_, freshStore) => {
+describe.each([
+  ['a local directory', freshLocalStore],
+  ['a GCS bucket', freshGcsStore],
+] as const)('on %s', (_, freshStore) => {
   it('drops each duplicate once, even when the activity runs again', async () => {
     const store = await freshStore();
     const key = 'artifacts/2026-01/examples/part-00001.jsonl.gz';
@@ -41,7 +44,10 @@ describe.each([['a local directory', freshLocalStore], ['a GCS bucket', freshGcs
     expect(await new MockActivityEnvironment().run(dropDuplicates, input)).toEqual(expected);
     expect((await readAll<Example>(store, key)).map((e) => e.id)).toEqual(['a', 'b', 'c']);
     const quarantined = await readAll<{ line: number; reason: string }>(store, 'artifacts/2026-01/quarantine/part-00001-duplicate-ids.jsonl');
-    expect(quarantined.map((q) => [q.line, q.reason])).toEqual([[9, 'duplicate id: "a" was first accepted at raw/2026-01/x.csv line 2'], [12, 'duplicate id: "b" was first accepted at raw/2026-01/x.csv line 3']]);
+    expect(quarantined.map((q) => [q.line, q.reason])).toEqual([
+      [9, 'duplicate id: "a" was first accepted at raw/2026-01/x.csv line 2'],
+      [12, 'duplicate id: "b" was first accepted at raw/2026-01/x.csv line 3'],
+    ]);
   });
 
   it('refuses a streamed rewrite over a version it did not read', async () => {

@@ -108,7 +108,9 @@ it('builds from Dockerfiles and mounts host paths that exist', () => {
     const dockerfile = path.resolve(root, build.context ?? '.', build.dockerfile ?? 'Dockerfile');
     expect(existsSync(dockerfile), dockerfile).toBe(true);
   }
-  const binds = Object.values(services).flatMap((s) => s.volumes ?? []).filter((v) => v.startsWith('./'));
+  const binds = Object.values(services)
+    .flatMap((s) => s.volumes ?? [])
+    .filter((v) => v.startsWith('./'));
   for (const bind of binds) expect(existsSync(path.resolve(root, bind.split(':')[0] ?? '')), bind).toBe(true);
 });
 
@@ -120,12 +122,18 @@ it('hands the API its bearer tokens as a secret, to no other service, from a fil
   expect(service('api').secrets).toEqual(['api-tokens']);
   for (const name of workers) {
     expect(service(name).secrets, name).toBeUndefined();
-    expect(Object.keys(env(name)).filter((key) => key.startsWith('API_TOKENS')), name).toEqual([]);
+    expect(
+      Object.keys(env(name)).filter((key) => key.startsWith('API_TOKENS')),
+      name,
+    ).toEqual([]);
   }
   // The default path when API_TOKENS_SECRET_FILE is unset.
   const file = /^\$\{API_TOKENS_SECRET_FILE:-\.\/(.+)\}$/.exec(compose.secrets?.['api-tokens']?.file ?? '')?.[1];
   expect(file).toBe('docker/secrets/api-tokens.json');
-  const ignored = (name: string) => readFileSync(path.join(root, name), 'utf8').split('\n').map((line) => line.replace(/\/$/, ''));
+  const ignored = (name: string) =>
+    readFileSync(path.join(root, name), 'utf8')
+      .split('\n')
+      .map((line) => line.replace(/\/$/, ''));
   expect(ignored('.gitignore')).toContain('docker/secrets');
   expect(ignored('.dockerignore')).toContain('docker/secrets');
 });

@@ -45,7 +45,12 @@ async function writeLines(key: string, rows: unknown[]): Promise<void> {
 
 /** Everything in memory: per version and id the last served (by time, then by reading order) joined to its label. */
 function naiveJoin(): JoinedPrediction[] {
-  const labels = new Map(examples.flat().filter((e) => e.id !== undefined).map((e) => [e.id!, e.y]));
+  const labels = new Map(
+    examples
+      .flat()
+      .filter((e) => e.id !== undefined)
+      .map((e) => [e.id!, e.y]),
+  );
   const last = new Map<string, LoggedPrediction>();
   for (const entry of predictions.flat()) {
     const key = `${entry.modelVersion}/${entry.id}`;

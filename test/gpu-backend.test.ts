@@ -24,12 +24,16 @@ const DRIVER = { '/proc/driver/nvidia/version': 'NVRM version: NVIDIA UNIX x86_6
 
 it('names the missing part: driver, device nodes, CUDA library; and finds a machine that has all three', async () => {
   expect(probeNvidiaGpu(await machine({}), '')).toEqual({ usable: false, cause: 'no NVIDIA kernel driver is loaded (/proc/driver/nvidia/version is missing)' });
-  expect(probeNvidiaGpu(await machine(DRIVER), '')).toMatchObject({ usable: false, cause: expect.stringMatching(/^the NVIDIA driver is loaded but no \/dev\/nvidiaN device/) });
+  expect(probeNvidiaGpu(await machine(DRIVER), '')).toMatchObject({
+    usable: false,
+    cause: expect.stringMatching(/^the NVIDIA driver is loaded but no \/dev\/nvidiaN device/),
+  });
   const withDevice = { ...DRIVER, '/dev/nvidia0': '', '/dev/nvidiactl': '' };
   expect(probeNvidiaGpu(await machine(withDevice), '')).toEqual({ usable: false, cause: 'libcuda.so.1 (the CUDA driver library) is not on the library path' });
   const usable = { driver: 'NVRM version: NVIDIA UNIX x86_64 Kernel Module  550.54.15', devices: ['/dev/nvidia0'] };
-  expect(probeNvidiaGpu(await machine({ ...withDevice, '/etc/ld.so.cache': 'ld.so-1.7.0\0libcuda.so.1\0/usr/lib/x86_64-linux-gnu/libcuda.so.1' }), ''))
-    .toEqual({ usable: true, ...usable });
+  expect(probeNvidiaGpu(await machine({ ...withDevice, '/etc/ld.so.cache': 'ld.so-1.7.0\0libcuda.so.1\0/usr/lib/x86_64-linux-gnu/libcuda.so.1' }), '')).toEqual(
+    { usable: true, ...usable },
+  );
   expect(probeNvidiaGpu(await machine({ ...withDevice, '/opt/cuda/lib64/libcuda.so.1': '' }), '/opt/cuda/lib64')).toEqual({ usable: true, ...usable });
 });
 
@@ -44,15 +48,21 @@ it.skipIf(hasNvidiaDriver)('refuses to start a TF_BACKEND=gpu worker without a G
     env: { ...process.env, TF_BACKEND: 'gpu', TEMPORAL_ADDRESS: inject('temporalAddress'), STORAGE_URL: '/nonexistent-bucket' },
   });
   let output = '';
-  worker.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  worker.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  worker.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  worker.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
   const [code] = (await once(worker, 'exit')) as [number];
   expect(code).toBe(1);
   const refusal = output.split('\n').filter((line) => line.includes('worker could not start'));
   expect(refusal).toHaveLength(1);
   expect(JSON.parse(refusal[0]!)).toMatchObject({
-    level: 'error', kinds: ['training'],
-    error: 'TF_BACKEND=gpu but this machine has no usable GPU: no NVIDIA kernel driver is loaded (/proc/driver/nvidia/version is missing); set TF_BACKEND=native to train on the CPU',
+    level: 'error',
+    kinds: ['training'],
+    error:
+      'TF_BACKEND=gpu but this machine has no usable GPU: no NVIDIA kernel driver is loaded (/proc/driver/nvidia/version is missing); set TF_BACKEND=native to train on the CPU',
   });
   expect(output).not.toMatch(/tensorflow-gpu|\n\s+at /);
 });

@@ -105,7 +105,10 @@ it('fails a file whose only line is 10 MB long at once, not retried, with a shor
   const month = '2025-08';
   await putJson(store, `raw/${month}/spec.json`, dirtySpec);
   await store.put(`raw/${month}/one-line.csv`, `${DIRTY_HEADER},${'y'.repeat(10 * 1024 * 1024)}`);
-  const failure = await runIngest(stack, month, SPLIT).then(() => undefined, (error: Error) => error);
+  const failure = await runIngest(stack, month, SPLIT).then(
+    () => undefined,
+    (error: Error) => error,
+  );
   const messages: string[] = [];
   for (let e: Error | undefined = failure; e; e = (e as { cause?: Error }).cause) messages.push(e.message);
   expect(messages.join(' <- ')).toMatch(/one-line.csv has an unreadable header: longer than 2048 bytes/);

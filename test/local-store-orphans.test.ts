@@ -12,7 +12,10 @@ import { LocalStore } from '../core/storage/local-store';
 const root = path.join(import.meta.dirname, '..');
 
 function startWriter(dir: string, key: string): { child: ChildProcess; writing: Promise<void> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/processes/write-forever.ts', dir, key], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/processes/write-forever.ts', dir, key], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const writing = new Promise<void>((resolve) => child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('writing') && resolve()));
   return { child, writing };
 }

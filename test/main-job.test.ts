@@ -15,13 +15,21 @@ const root = path.resolve(import.meta.dirname, '..');
 let dataDir: string;
 let env: NodeJS.ProcessEnv;
 
-interface Job { child: ChildProcess; output: () => string; exited: Promise<number | null> }
+interface Job {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
 
 function startJob(args: string[] = []): Job {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/main.ts', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
   return { child, output: () => output, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
 }
 
@@ -37,7 +45,11 @@ async function waitFor(job: Job, pattern: RegExp, seconds: number): Promise<void
 /** Processes whose command line names this test's data directory (the embedded Temporal's SQLite file). */
 function processesUsing(dir: string): string[] {
   try {
-    return execFileSync('pgrep', ['-af', dir]).toString().trim().split('\n').filter((line) => line && !line.includes('pgrep'));
+    return execFileSync('pgrep', ['-af', dir])
+      .toString()
+      .trim()
+      .split('\n')
+      .filter((line) => line && !line.includes('pgrep'));
   } catch {
     return [];
   }
@@ -48,9 +60,18 @@ beforeAll(async () => {
   const [temporalPort, uiPort, apiPort] = [await freePort(), await freePort(), await freePort()];
   env = {
     ...process.env,
-    DATA_DIR: dataDir, TEMPORAL_DEV_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), API_PORT: String(apiPort),
-    DEMO_MONTHS: '2026-06', DEMO_IMPRESSIONS: '12000', TEMPORAL_ADDRESS: '', STORAGE_URL: '', GCS_API_ENDPOINT: '',
-    API_HOST: '127.0.0.1', API_TOKENS: '', API_TOKENS_FILE: '',
+    DATA_DIR: dataDir,
+    TEMPORAL_DEV_PORT: String(temporalPort),
+    TEMPORAL_UI_PORT: String(uiPort),
+    API_PORT: String(apiPort),
+    DEMO_MONTHS: '2026-06',
+    DEMO_IMPRESSIONS: '12000',
+    TEMPORAL_ADDRESS: '',
+    STORAGE_URL: '',
+    GCS_API_ENDPOINT: '',
+    API_HOST: '127.0.0.1',
+    API_TOKENS: '',
+    API_TOKENS_FILE: '',
   };
 });
 afterAll(async () => fs.rm(dataDir, { recursive: true, force: true }));

@@ -16,7 +16,10 @@ import { LocalStore } from '../core/storage/local-store';
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', 'models', 'release-a8f41e1');
 
 it('predicts with a model saved by the previous release exactly as that release did', async () => {
-  const expected = JSON.parse(await fs.readFile(path.join(FIXTURE, 'expected-predictions.json'), 'utf8')) as { instances: Record<string, string | number | null>[]; probabilities: number[] };
+  const expected = JSON.parse(await fs.readFile(path.join(FIXTURE, 'expected-predictions.json'), 'utf8')) as {
+    instances: Record<string, string | number | null>[];
+    probabilities: number[];
+  };
   const loaded = await loadClickModel(new LocalStore(FIXTURE), 'model');
   expect(loaded.model.head.inputNames).toContain('cat_ad_id');
   expect(loaded.model.calibration).toBeUndefined();
@@ -26,8 +29,16 @@ it('predicts with a model saved by the previous release exactly as that release 
     if (!row.ok) throw new Error(row.reason);
     return row.example;
   });
-  const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 220, g: 60, b: 40 } } }).png().toBuffer();
+  const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 220, g: 60, b: 40 } } })
+    .png()
+    .toBuffer();
   const pixels = await decodeAdImage(png, loaded.transform.image!.size);
-  const probabilities = predictExamples(loaded.model, new Encoder(loaded.transform), examples, (key) => (key === 'raw/2026-10/images/red.png' ? 0 : -1), () => pixels);
+  const probabilities = predictExamples(
+    loaded.model,
+    new Encoder(loaded.transform),
+    examples,
+    (key) => (key === 'raw/2026-10/images/red.png' ? 0 : -1),
+    () => pixels,
+  );
   expect(Array.from(probabilities).map((p) => Number(p.toFixed(5)))).toEqual(expected.probabilities.map((p) => Number(p.toFixed(5))));
 });

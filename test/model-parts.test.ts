@@ -19,9 +19,12 @@ import * as tf from '@tensorflow/tfjs';
 const spec = parseFeatureSpec({
   name: 'parts',
   columns: [
-    { name: 'ts', role: 'timestamp' }, { name: 'y', role: 'label' },
-    { name: 'site', role: 'categorical', vocabularySize: 10 }, { name: 'segment', role: 'categorical', vocabularySize: 10 },
-    { name: 'price', role: 'numeric', min: 0 }, { name: 'title', role: 'text', maxTokens: 4, vocabularySize: 50 },
+    { name: 'ts', role: 'timestamp' },
+    { name: 'y', role: 'label' },
+    { name: 'site', role: 'categorical', vocabularySize: 10 },
+    { name: 'segment', role: 'categorical', vocabularySize: 10 },
+    { name: 'price', role: 'numeric', min: 0 },
+    { name: 'title', role: 'text', maxTokens: 4, vocabularySize: 50 },
   ],
 });
 
@@ -33,13 +36,21 @@ function examples(count: number, seed: number): Example[] {
     const segment = random.int(0, 3);
     const price = Math.exp(random.normal(3, 1));
     const logit = -2 + 0.4 * site + (segment === site % 4 ? 1.5 : 0) + (price > 40 ? -1 : 0);
-    return { t: 0, y: random.chance(1 / (1 + Math.exp(-logit))) ? 1 : 0, f: { site: `s${site}`, segment: `g${segment}`, price, title: random.pick(['big sale', 'new in', 'free gift']) } };
+    return {
+      t: 0,
+      y: random.chance(1 / (1 + Math.exp(-logit))) ? 1 : 0,
+      f: { site: `s${site}`, segment: `g${segment}`, price, title: random.pick(['big sale', 'new in', 'free gift']) },
+    };
   });
 }
 
 function encode(encoder: Encoder, rows: Example[]) {
   const builder = new DatasetBuilder(encoder.widths);
-  for (const example of rows) builder.push(encoder.encode(example, () => -1), example.y);
+  for (const example of rows)
+    builder.push(
+      encoder.encode(example, () => -1),
+      example.y,
+    );
   return builder.build();
 }
 
@@ -57,8 +68,18 @@ describe('calibration', () => {
 
   it('measures calibration error: zero when predictions match the rates, large when they do not', () => {
     const labels = Array.from({ length: 1000 }, (_, i) => (i % 10 === 0 ? 1 : 0));
-    expect(computeMetrics(labels, labels.map(() => 0.1)).expectedCalibrationError).toBeCloseTo(0, 10);
-    expect(computeMetrics(labels, labels.map(() => 0.3)).expectedCalibrationError).toBeCloseTo(0.2, 10);
+    expect(
+      computeMetrics(
+        labels,
+        labels.map(() => 0.1),
+      ).expectedCalibrationError,
+    ).toBeCloseTo(0, 10);
+    expect(
+      computeMetrics(
+        labels,
+        labels.map(() => 0.3),
+      ).expectedCalibrationError,
+    ).toBeCloseTo(0.2, 10);
   });
 });
 
@@ -106,16 +127,35 @@ describe('training', () => {
   const transform = fitter.fit('2026-10');
   const encoder = new Encoder(transform);
   const [trainSet, validationSet, testSet] = [encode(encoder, train), encode(encoder, examples(5000, 12)), encode(encoder, examples(10_000, 13))];
-  const options: TrainOptions = { maxEpochs: 6, patience: 2, batchSize: 512, learningRate: 0.01, embeddingL2: 0.0001, idDropout: 0.05, linear: { learningRate: 0.02, l2: 0.0001 }, seed: 5 };
+  const options: TrainOptions = {
+    maxEpochs: 6,
+    patience: 2,
+    batchSize: 512,
+    learningRate: 0.01,
+    embeddingL2: 0.0001,
+    idDropout: 0.05,
+    linear: { learningRate: 0.02, l2: 0.0001 },
+    seed: 5,
+  };
 
   /** Trains with in-memory "checkpoints", as the activity does with the bucket. */
   async function fit(model: ReturnType<typeof buildClickModel>, trainOptions: TrainOptions, afterEpoch?: (epoch: number) => void) {
     const saved = new Map<number, tf.Tensor[]>();
     const optimizers = { linear: tf.train.adam(trainOptions.linear?.learningRate ?? 0.01), joint: tf.train.adam(trainOptions.learningRate) };
     const state = await runTraining({
-      model, transform, train: trainSet, validation: validationSet, options: trainOptions, attempt: 1, optimizers, state: freshTrainState(trainOptions),
+      model,
+      transform,
+      train: trainSet,
+      validation: validationSet,
+      options: trainOptions,
+      attempt: 1,
+      optimizers,
+      state: freshTrainState(trainOptions),
       onEpoch: async (next) => {
-        saved.set(next.epoch, model.head.getWeights().map((w) => w.clone()));
+        saved.set(
+          next.epoch,
+          model.head.getWeights().map((w) => w.clone()),
+        );
         afterEpoch?.(next.epoch);
       },
       restoreEpoch: async (epoch) => model.head.setWeights(saved.get(epoch)!),
@@ -134,7 +174,10 @@ describe('training', () => {
     const full = predictLogits(model, transform, testSet, undefined);
     const linearPart = forwardLogits(model, transform, testSet, undefined, false, true).dataSync();
     expect(Array.from(full.slice(0, 50))).toEqual(Array.from(linearPart.slice(0, 50)));
-    const deep = () => trainableVariables(model).filter((v) => !linear.has(v)).map((v) => v.dataSync().slice());
+    const deep = () =>
+      trainableVariables(model)
+        .filter((v) => !linear.has(v))
+        .map((v) => v.dataSync().slice());
     const linearNow = () => [...linear].map((v) => v.dataSync().slice());
     const snapshots = new Map([[0, { deep: deep(), linear: linearNow() }]]);
     const state = await fit(model, { ...options, maxEpochs: 1 }, (epoch) => snapshots.set(epoch, { deep: deep(), linear: linearNow() }));
@@ -192,6 +235,12 @@ describe('tuning', () => {
   });
 
   it('picks the trial with the lowest validation loss', () => {
-    expect(bestTrial([{ bestValidationLoss: 0.3, trial: 0 }, { bestValidationLoss: 0.2, trial: 1 }, { bestValidationLoss: 0.2, trial: 2 }]).trial).toBe(1);
+    expect(
+      bestTrial([
+        { bestValidationLoss: 0.3, trial: 0 },
+        { bestValidationLoss: 0.2, trial: 1 },
+        { bestValidationLoss: 0.2, trial: 2 },
+      ]).trial,
+    ).toBe(1);
   });
 });

@@ -32,7 +32,10 @@ it('stops ingest on cancel and publishes nothing half-written', async () => {
   const ingest = stack.client.workflow.getHandle(`${handle.workflowId}-ingest`);
   // Wait until the file's ingest activity has read a good way in.
   for (let tries = 0; tries < 600; tries++) {
-    const pending = await ingest.describe().then((d) => d.raw.pendingActivities ?? []).catch(() => []);
+    const pending = await ingest
+      .describe()
+      .then((d) => d.raw.pendingActivities ?? [])
+      .catch(() => []);
     if (pending.some((a) => a.activityType?.name === 'ingestFile' && a.heartbeatDetails)) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -17,7 +17,10 @@ let run: PipelineProgress;
 beforeAll(async () => {
   store = await freshGcsStore();
   generated = await generateMonth(store, {
-    month: '2026-05', impressions: 8000, ads: 150, files: 2,
+    month: '2026-05',
+    impressions: 8000,
+    ads: 150,
+    files: 2,
     dirt: { malformedRows: 0.01, outOfRangeRows: 0.01, missingImages: 0.03, corruptImages: 0.03 },
   });
   stack = await startWorkers(store);

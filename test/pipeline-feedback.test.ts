@@ -80,7 +80,7 @@ function pairwiseAuc(labels: number[], scores: number[]): number {
   return wins / pairs;
 }
 
-it('reports each served version on the month\'s actual clicks, as computed directly from the logged answers', () => {
+it("reports each served version on the month's actual clicks, as computed directly from the logged answers", () => {
   const feedback = run.summary.feedback as FeedbackSummary;
   expect(run.completed).toContain('feedback');
   expect(feedback.outcome).toBe('measured');
@@ -106,7 +106,7 @@ it('reports each served version on the month\'s actual clicks, as computed direc
   expect(feedback.counts).toMatchObject({ withoutId: 0, superseded: 10, unmatched: 1 });
 });
 
-it('names the served versions in the main job\'s month line', () => {
+it("names the served versions in the main job's month line", () => {
   const feedback = run.summary.feedback as FeedbackSummary;
   const line = describeOutcome({ month: MONTH, run }, undefined);
   for (const model of feedback.models) expect(line).toContain(`v${model.modelVersion} AUC ${model.auc.toFixed(4)}`);

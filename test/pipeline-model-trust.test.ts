@@ -50,7 +50,12 @@ it('splits the month by time, fits the transform on the train days only, and eva
 });
 
 it('tunes with separate trials, picks the lowest validation loss, and calibrates on the validation days', async () => {
-  const trained = run.summary.train as { trial: number; bestValidationLoss: number; calibration: { fittedOn: { rows: number } }; trials: { trial: number; bestValidationLoss: number }[] };
+  const trained = run.summary.train as {
+    trial: number;
+    bestValidationLoss: number;
+    calibration: { fittedOn: { rows: number } };
+    trials: { trial: number; bestValidationLoss: number }[];
+  };
   expect(trained.trials.map((t) => t.trial)).toEqual([0, 1]);
   expect(trained.bestValidationLoss).toBe(Math.min(...trained.trials.map((t) => t.bestValidationLoss)));
   expect(trained.calibration.fittedOn.rows).toBe((run.summary.transform as TransformResult).validationRows);

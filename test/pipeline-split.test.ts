@@ -15,7 +15,14 @@ let run: PipelineProgress;
 
 beforeAll(async () => {
   store = await freshGcsStore();
-  generated = await generateMonth(store, { month: '2026-02', impressions: 9000, ads: 100, files: 1, gzip: true, dirt: { malformedRows: 0.01, outOfRangeRows: 0.01 } });
+  generated = await generateMonth(store, {
+    month: '2026-02',
+    impressions: 9000,
+    ads: 100,
+    files: 1,
+    gzip: true,
+    dirt: { malformedRows: 0.01, outOfRangeRows: 0.01 },
+  });
   stack = await startWorkers(store);
   run = await runMonth(stack, '2026-02', testSettings(stack, { ingest: { splitBytes: 1, rowsPerPart: 2000 } }));
 });
@@ -33,7 +40,9 @@ it('ingests a one-file month as parallel parts, losing and duplicating nothing',
 it('reports quarantined rows at their line in the source file', async () => {
   const [source] = await listAll(store, 'raw/2026-02/impressions-');
   const { gunzipSync } = await import('node:zlib');
-  const lines = gunzipSync(await store.get(source!.key)).toString('utf8').split('\n');
+  const lines = gunzipSync(await store.get(source!.key))
+    .toString('utf8')
+    .split('\n');
   let checked = 0;
   for (const part of await listAll(store, 'artifacts/2026-02/quarantine/')) {
     for await (const row of readJsonLines<{ file: string; line: number; raw: string }>(store, part.key)) {

@@ -61,7 +61,10 @@ it('promotes the first month, and judges the second against it', async () => {
 });
 
 it('writes a readable evaluation with calibration and slices', async () => {
-  const evaluation = await getJson<{ candidate: { overall: { auc: number; reliability: unknown[] }; slices: { column: string }[] } }>(store, 'artifacts/2026-09/evaluation.json');
+  const evaluation = await getJson<{ candidate: { overall: { auc: number; reliability: unknown[] }; slices: { column: string }[] } }>(
+    store,
+    'artifacts/2026-09/evaluation.json',
+  );
   expect(evaluation.candidate.overall.auc).toBeGreaterThan(0.5);
   expect(evaluation.candidate.overall.reliability.length).toBe(10);
   expect(new Set(evaluation.candidate.slices.map((s) => s.column))).toEqual(new Set(['placement', 'device', 'ad_category']));

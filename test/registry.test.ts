@@ -25,7 +25,10 @@ async function putArtifacts(store: BlobStore, run: string) {
 
 function metadata(dataMonth: string, createdAt?: string): VersionMetadataInput {
   return {
-    dataMonth, specName: 'default', metrics: { auc: 0.71, logLoss: 0.42, slices: { de: 0.7 } }, codeVersion: 'abc123',
+    dataMonth,
+    specName: 'default',
+    metrics: { auc: 0.71, logLoss: 0.42, slices: { de: 0.7 } },
+    codeVersion: 'abc123',
     lineage: { workflowId: `monthly-${dataMonth}`, runId: 'run-1', artifacts: { dataset: `gs://bucket/raw/${dataMonth}/` }, comparedAgainst: null },
     createdAt,
   };
@@ -33,22 +36,39 @@ function metadata(dataMonth: string, createdAt?: string): VersionMetadataInput {
 
 /** Passes everything to a real store, but lets a test step in before each write. */
 class InterceptingStore implements BlobStore {
-  constructor(private readonly inner: BlobStore, private readonly beforePut: (key: string, body: Buffer | string | Readable) => Promise<void>) {}
-  get url() { return this.inner.url; }
+  constructor(
+    private readonly inner: BlobStore,
+    private readonly beforePut: (key: string, body: Buffer | string | Readable) => Promise<void>,
+  ) {}
+  get url() {
+    return this.inner.url;
+  }
   async put(key: string, body: Buffer | string | Readable, options?: PutOptions): Promise<BlobInfo> {
     await this.beforePut(key, body);
     return this.inner.put(key, body, options);
   }
-  getStream(key: string) { return this.inner.getStream(key); }
-  get(key: string) { return this.inner.get(key); }
-  stat(key: string) { return this.inner.stat(key); }
-  list(prefix: string) { return this.inner.list(prefix); }
-  delete(key: string) { return this.inner.delete(key); }
+  getStream(key: string) {
+    return this.inner.getStream(key);
+  }
+  get(key: string) {
+    return this.inner.get(key);
+  }
+  stat(key: string) {
+    return this.inner.stat(key);
+  }
+  list(prefix: string) {
+    return this.inner.list(prefix);
+  }
+  delete(key: string) {
+    return this.inner.delete(key);
+  }
 }
 
 function deferred() {
   let resolve!: () => void;
-  const promise = new Promise<void>((done) => { resolve = done; });
+  const promise = new Promise<void>((done) => {
+    resolve = done;
+  });
   return { promise, resolve };
 }
 
@@ -73,7 +93,10 @@ describe.each([
       expect((await store.get(registry.fileKey(2, name))).equals(bytes)).toBe(true);
       expect(v2.files.find((file) => file.name === name)).toMatchObject({ size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
     }
-    expect((await registry.list()).map((v) => [v.version, v.status])).toEqual([[2, 'candidate'], [1, 'candidate']]);
+    expect((await registry.list()).map((v) => [v.version, v.status])).toEqual([
+      [2, 'candidate'],
+      [1, 'candidate'],
+    ]);
     expect(await registry.get(1)).toEqual(v1);
     expect(await registry.get(3)).toBeUndefined();
   });
@@ -106,7 +129,10 @@ describe.each([
     expect(again).toEqual(first);
     expect(new Set(racing.map((v) => v.version)).size).toBe(1);
     expect(await registry.list()).toHaveLength(2);
-    expect((await registry.history()).map((e) => [e.event, e.version])).toEqual([['registered', 1], ['registered', racing[0]!.version]]);
+    expect((await registry.history()).map((e) => [e.event, e.version])).toEqual([
+      ['registered', 1],
+      ['registered', racing[0]!.version],
+    ]);
     expect((await listAll(store, 'registry/idempotency/')).map((b) => b.key)).toHaveLength(2);
   });
 
@@ -172,7 +198,10 @@ describe.each([
     const second = await registry.promote(2, { reason: 'beats v1 on AUC', expectedCurrent: 1, actor: 'workflow:monthly-2026-10' });
     expect(second).toMatchObject({ version: 2, previous: 1, revision: 2, actor: 'workflow:monthly-2026-10' });
     expect(second.generation).not.toBe(first.generation);
-    expect((await registry.list()).map((v) => [v.version, v.status])).toEqual([[2, 'champion'], [1, 'retired']]);
+    expect((await registry.list()).map((v) => [v.version, v.status])).toEqual([
+      [2, 'champion'],
+      [1, 'retired'],
+    ]);
     expect(await getJson(store, 'registry/versions/000001/version.json')).toMatchObject({ status: 'retired' });
     expect(await getJson(store, 'registry/aliases/champion.json')).toMatchObject({ version: 2, previous: 1 });
 
@@ -233,7 +262,11 @@ describe.each([
     // A retry keeps the first reasons and records the rejection once.
     await registry.reject(2, ['something else']);
     expect(rejected.rejection).toMatchObject({ reasons: ['AUC 0.64 < champion 0.71', 'slice de regressed'], actor: 'evaluator' });
-    expect((await registry.list()).map((v) => [v.version, v.status])).toEqual([[3, 'champion'], [2, 'rejected'], [1, 'candidate']]);
+    expect((await registry.list()).map((v) => [v.version, v.status])).toEqual([
+      [3, 'champion'],
+      [2, 'rejected'],
+      [1, 'candidate'],
+    ]);
     expect((await registry.get(2))?.rejection?.reasons).toEqual(['AUC 0.64 < champion 0.71', 'slice de regressed']);
     await expect(registry.reject(3, ['no'])).rejects.toBeInstanceOf(InvalidTransitionError);
     await expect(registry.reject(1, [])).rejects.toBeInstanceOf(InvalidTransitionError);
@@ -242,9 +275,17 @@ describe.each([
     expect((await registry.champion())?.version).toBe(3);
     const forced = await registry.promote(2, { reason: 'v3 misbehaves in production', force: true, actor: 'alice@example.com' });
     expect(forced).toMatchObject({ version: 2, previous: 3 });
-    expect((await registry.list()).map((v) => [v.version, v.status])).toEqual([[3, 'retired'], [2, 'champion'], [1, 'candidate']]);
+    expect((await registry.list()).map((v) => [v.version, v.status])).toEqual([
+      [3, 'retired'],
+      [2, 'champion'],
+      [1, 'candidate'],
+    ]);
     const events = (await registry.history()).map((e) => [e.event, e.version, e.actor]);
-    expect(events.slice(3)).toEqual([['promoted', 3, 'pipeline'], ['rejected', 2, 'evaluator'], ['rolled-back', 2, 'alice@example.com']]);
+    expect(events.slice(3)).toEqual([
+      ['promoted', 3, 'pipeline'],
+      ['rejected', 2, 'evaluator'],
+      ['rolled-back', 2, 'alice@example.com'],
+    ]);
   });
 
   it('keeps an append-only, ordered history that answers which version was champion when', async () => {
@@ -263,9 +304,15 @@ describe.each([
     const history = await registry.history();
     expect(history.map((e) => e.sequence)).toEqual([1, 2, 3, 4, 5]);
     expect(history.map((e) => [e.event, e.version, e.previousChampion])).toEqual([
-      ['registered', 1, null], ['registered', 2, null], ['promoted', 1, null], ['promoted', 2, 1], ['rolled-back', 1, 2],
+      ['registered', 1, null],
+      ['registered', 2, null],
+      ['promoted', 1, null],
+      ['promoted', 2, 1],
+      ['rolled-back', 1, 2],
     ]);
-    expect((await listAll(store, 'registry/history/')).map((b) => b.key)).toEqual(['000001', '000002', '000003', '000004', '000005'].map((n) => `registry/history/${n}.json`));
+    expect((await listAll(store, 'registry/history/')).map((b) => b.key)).toEqual(
+      ['000001', '000002', '000003', '000004', '000005'].map((n) => `registry/history/${n}.json`),
+    );
     // Earlier entries were never rewritten.
     expect((await listAll(store, 'registry/history/')).slice(0, early.length)).toEqual(early);
 

@@ -14,10 +14,12 @@ const fixtures = path.join(import.meta.dirname, 'fixtures', 'histories');
  *  (replay otherwise runs under a made-up id, and child workflow ids derived from it would not match). */
 async function histories(): Promise<{ name: string; history: unknown; workflowId?: string }[]> {
   const names = (await fs.readdir(fixtures)).filter((name) => name.endsWith('.json'));
-  return Promise.all(names.map(async (name) => {
-    const { workflowId, ...history } = JSON.parse(await fs.readFile(path.join(fixtures, name), 'utf8')) as { workflowId?: string };
-    return { name, history, workflowId };
-  }));
+  return Promise.all(
+    names.map(async (name) => {
+      const { workflowId, ...history } = JSON.parse(await fs.readFile(path.join(fixtures, name), 'utf8')) as { workflowId?: string };
+      return { name, history, workflowId };
+    }),
+  );
 }
 
 it('replays every recorded pipeline history against the current workflows', async () => {

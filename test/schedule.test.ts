@@ -15,7 +15,10 @@ beforeAll(async () => {
   stack = await startWorkers(await freshGcsStore());
 });
 afterAll(async () => {
-  await stack?.client.schedule.getHandle(scheduleId).delete().catch(() => undefined);
+  await stack?.client.schedule
+    .getHandle(scheduleId)
+    .delete()
+    .catch(() => undefined);
   await stack?.stop();
 });
 
@@ -49,7 +52,10 @@ it('backfills a range of months, each run processing the month before its schedu
     const run = stack.client.workflow.getHandle(pipelineWorkflowId(month));
     let status = '';
     for (let tries = 0; tries < 100 && status !== 'FAILED'; tries++) {
-      status = await run.describe().then((d) => d.status.name, () => '');
+      status = await run.describe().then(
+        (d) => d.status.name,
+        () => '',
+      );
       if (status !== 'FAILED') await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(status).toBe('FAILED');

@@ -31,7 +31,9 @@ describe.each([
     const second = await store.put('registry/aliases/champion.json', '{"version":2}', { ifGeneration: first.generation });
     expect(second.generation).not.toBe(first.generation);
     // The first writer's generation is now stale: a racing promotion loses.
-    await expect(store.put('registry/aliases/champion.json', '{"version":3}', { ifGeneration: first.generation })).rejects.toBeInstanceOf(PreconditionFailedError);
+    await expect(store.put('registry/aliases/champion.json', '{"version":3}', { ifGeneration: first.generation })).rejects.toBeInstanceOf(
+      PreconditionFailedError,
+    );
     expect((await store.get('registry/aliases/champion.json')).toString()).toBe('{"version":2}');
   });
 

@@ -12,14 +12,28 @@ it('loads native TensorFlow unless TF_BACKEND says otherwise', () => {
 });
 
 it('trains a tiny model until it separates two classes', async () => {
-  const xs = tf.tensor2d([[0, 0], [0, 1], [1, 0], [1, 1], [0.1, 0.2], [0.9, 0.8]]);
+  const xs = tf.tensor2d([
+    [0, 0],
+    [0, 1],
+    [1, 0],
+    [1, 1],
+    [0.1, 0.2],
+    [0.9, 0.8],
+  ]);
   const ys = tf.tensor2d([[0], [0], [0], [1], [0], [1]]);
   const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [2], activation: 'sigmoid' })] });
   model.compile({ optimizer: tf.train.adam(0.1), loss: 'binaryCrossentropy' });
   const history = await model.fit(xs, ys, { epochs: 200, verbose: 0 });
   const losses = history.history.loss as number[];
   expect(losses.at(-1)!).toBeLessThan(losses[0]! / 2);
-  const predictions = (model.predict(tf.tensor2d([[1, 1], [0, 0]])) as tf.Tensor).dataSync();
+  const predictions = (
+    model.predict(
+      tf.tensor2d([
+        [1, 1],
+        [0, 0],
+      ]),
+    ) as tf.Tensor
+  ).dataSync();
   expect(predictions[0]!).toBeGreaterThan(0.5);
   expect(predictions[1]!).toBeLessThan(0.5);
 });

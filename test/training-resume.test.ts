@@ -34,7 +34,9 @@ it('resumes from its checkpoint after the training worker is killed', async () =
     },
   });
   let workerErrors = '';
-  doomed.stderr?.on('data', (chunk: Buffer) => { workerErrors += chunk.toString(); });
+  doomed.stderr?.on('data', (chunk: Buffer) => {
+    workerErrors += chunk.toString();
+  });
   const defaults = testSettings(stack);
   // Both phases (linear, then joint) run all their epochs: 3 + 3.
   const settings = testSettings(stack, { training: { ...defaults.training, maxEpochs: 3, patience: 3, batchSize: 256 }, trainingHeartbeatTimeoutSeconds: 5 });

@@ -3,8 +3,20 @@ import { defaultFeatureSpec } from '../core/features/default-spec';
 import type { Example } from '../core/features/example';
 import { parseFeatureSpec } from '../core/features/spec';
 import {
-  DEFAULT_EDGES, StatisticsAccumulator, detectAnomalies, formatReport, inferSchema, jensenShannonDivergence, lInfinityDistance,
-  mergeStatistics, parseSchema, parseStatistics, withImageChecks, type FeatureStatistics, type NumericStatistics, type Schema,
+  DEFAULT_EDGES,
+  StatisticsAccumulator,
+  detectAnomalies,
+  formatReport,
+  inferSchema,
+  jensenShannonDivergence,
+  lInfinityDistance,
+  mergeStatistics,
+  parseSchema,
+  parseStatistics,
+  withImageChecks,
+  type FeatureStatistics,
+  type NumericStatistics,
+  type Schema,
 } from '../core/validation';
 import { rebin } from '../core/validation/histogram';
 import { Random } from '../core/random';
@@ -129,7 +141,10 @@ describe('statistics', () => {
 
     const device = feature(stats, 'device', 'categorical');
     expect(device).toMatchObject({ count: 4, missing: 1, distinct: 2, distinctIsLowerBound: false });
-    expect(device.top).toEqual([{ value: 'mobile', count: 3, frequency: 0.75 }, { value: 'desktop', count: 1, frequency: 0.25 }]);
+    expect(device.top).toEqual([
+      { value: 'mobile', count: 3, frequency: 0.75 },
+      { value: 'desktop', count: 1, frequency: 0.25 },
+    ]);
 
     // Blank and missing headlines are both missing; tokens are lowercase words.
     const headline = feature(stats, 'headline', 'text');
@@ -140,9 +155,20 @@ describe('statistics', () => {
   });
 
   it('keeps memory bounded: values beyond maxDistinct are counted together', () => {
-    const capped = statistics(['a', 'b', 'a', 'c', 'd', 'e'].map((device) => ({ t: day1, y: 0, f: { device } })), { maxDistinct: 3 }, spec);
+    const capped = statistics(
+      ['a', 'b', 'a', 'c', 'd', 'e'].map((device) => ({ t: day1, y: 0, f: { device } })),
+      { maxDistinct: 3 },
+      spec,
+    );
     const device = feature(capped, 'device', 'categorical');
-    expect(device.counts).toEqual({ values: [['a', 2], ['b', 1], ['c', 1]], other: 2 });
+    expect(device.counts).toEqual({
+      values: [
+        ['a', 2],
+        ['b', 1],
+        ['c', 1],
+      ],
+      other: 2,
+    });
     expect(device).toMatchObject({ distinct: 3, distinctIsLowerBound: true, count: 6 });
   });
 
@@ -156,7 +182,9 @@ describe('statistics', () => {
 
   it('refuses to merge histograms counted with different edges', () => {
     const schema = inferSchema(defaultFeatureSpec, statistics(month(2, 500, usual)));
-    const withSchema = statistics(month(3, 100, usual), { binsFrom: { ...schema, features: schema.features.map((f) => (f.type === 'numeric' ? { ...f, histogramEdges: [0, 1, 2] } : f)) } });
+    const withSchema = statistics(month(3, 100, usual), {
+      binsFrom: { ...schema, features: schema.features.map((f) => (f.type === 'numeric' ? { ...f, histogramEdges: [0, 1, 2] } : f)) },
+    });
     expect(() => mergeStatistics(statistics(month(3, 100, usual)), withSchema)).toThrow(/different edges/);
   });
 
@@ -227,10 +255,20 @@ describe('schema inference', () => {
   });
 
   it('without a spec range, fixes quantile edges that month one nests in exactly', () => {
-    const spec = parseFeatureSpec({ columns: [{ name: 't', role: 'timestamp' }, { name: 'y', role: 'label' }, { name: 'price', role: 'numeric' }] });
+    const spec = parseFeatureSpec({
+      columns: [
+        { name: 't', role: 'timestamp' },
+        { name: 'y', role: 'label' },
+        { name: 'price', role: 'numeric' },
+      ],
+    });
     const prices = (seed: number, n: number, top = 100): Example[] => {
       const rand = random(seed);
-      return Array.from({ length: n }, () => ({ t: Date.parse('2026-01-05T00:00:00Z'), y: rand() < 0.02 ? 1 : 0, f: { price: Math.round(10 + rand() * (top - 10)) } }));
+      return Array.from({ length: n }, () => ({
+        t: Date.parse('2026-01-05T00:00:00Z'),
+        y: rand() < 0.02 ? 1 : 0,
+        f: { price: Math.round(10 + rand() * (top - 10)) },
+      }));
     };
     const monthOne = statistics(prices(20, 5000), {}, spec);
     const priceSchema = inferSchema(spec, monthOne, { month: '2026-01' });
@@ -253,7 +291,11 @@ describe('schema inference', () => {
     expect(report.passed).toBe(true);
 
     // A tenth of the prices now run to 500: out of the domain, and drift.
-    const inflated = statistics([...prices(22, 4500), ...prices(23, 500, 500).map((e) => ({ ...e, f: { price: 400 + Number(e.f.price) / 5 } }))], { binsFrom: priceSchema }, spec);
+    const inflated = statistics(
+      [...prices(22, 4500), ...prices(23, 500, 500).map((e) => ({ ...e, f: { price: 400 + Number(e.f.price) / 5 } }))],
+      { binsFrom: priceSchema },
+      spec,
+    );
     const blocked = detectAnomalies({ spec, schema: priceSchema, stats: inflated, previous: monthOne });
     expect(blocked.blocking.find((a) => a.kind === 'out-of-domain')).toMatchObject({ feature: 'price', value: 0.1 });
     expect(blocked.blocking.find((a) => a.kind === 'out-of-domain')!.message).toContain('10% of values outside the schema domain [1, 109]');
@@ -284,7 +326,9 @@ describe('anomalies', () => {
     expect(device).toMatchObject({ kind: 'l-infinity', level: 'blocking', threshold: 0.3 });
     expect(device.value).toBeGreaterThan(0.4);
     expect(report.blocking.map((a) => [a.feature, a.kind])).toEqual([['device', 'drift']]);
-    expect(report.blocking[0]!.message).toMatch(/^device: drifted from last month, L-infinity distance 0\.4\d\d above 0\.3 \((desktop 2\d\.\d% → 70\.\d%|mobile 70\.\d% → 2\d\.\d%)\)$/);
+    expect(report.blocking[0]!.message).toMatch(
+      /^device: drifted from last month, L-infinity distance 0\.4\d\d above 0\.3 \((desktop 2\d\.\d% → 70\.\d%|mobile 70\.\d% → 2\d\.\d%)\)$/,
+    );
   });
 
   it('grades numeric drift by Jensen–Shannon divergence: a large shift blocks', () => {
@@ -324,16 +368,25 @@ describe('anomalies', () => {
   it('grades image failures counted by the image step', () => {
     const stats = statistics(month(33, 5000, { ...usual, month: '2026-02' }), { binsFrom: schema });
     const check = (missing: number, corrupt: number) =>
-      detectAnomalies({ spec: defaultFeatureSpec, schema, stats: withImageChecks(stats, { ok: 300 - missing - corrupt, missing, corrupt, unreadableReasons: { 'truncated PNG': corrupt } }) });
+      detectAnomalies({
+        spec: defaultFeatureSpec,
+        schema,
+        stats: withImageChecks(stats, { ok: 300 - missing - corrupt, missing, corrupt, unreadableReasons: { 'truncated PNG': corrupt } }),
+      });
     expect(check(0, 0).passed).toBe(true);
     expect(check(3, 6).warnings).toMatchObject([{ feature: 'image_path', kind: 'image-failures', value: 0.03 }]);
     const blocked = check(20, 40).blocking[0]!;
-    expect(blocked.message).toBe('image_path: 20% of the month\'s 300 images failed (20 missing, 40 unreadable: truncated PNG (40)); warning above 1%, blocking above 10%');
+    expect(blocked.message).toBe(
+      "image_path: 20% of the month's 300 images failed (20 missing, 40 unreadable: truncated PNG (40)); warning above 1%, blocking above 10%",
+    );
   });
 
   it('takes thresholds from the caller, defaults for the rest', () => {
     const strict = detectAnomalies({
-      spec: defaultFeatureSpec, schema, previous: january, thresholds: { lInfWarn: 0.01, lInfBlock: 0.02 },
+      spec: defaultFeatureSpec,
+      schema,
+      previous: january,
+      thresholds: { lInfWarn: 0.01, lInfBlock: 0.02 },
       stats: statistics(month(34, 5000, { ...usual, month: '2026-02', mobile: 0.66, desktop: 0.29 }), { binsFrom: schema }),
     });
     expect(strict.blocking.map((a) => a.feature)).toContain('device');

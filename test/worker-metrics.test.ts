@@ -27,12 +27,18 @@ it('serves temporal_* metrics at the configured address while it polls, and stop
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
-      ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), STORAGE_URL: bucket, GCS_API_ENDPOINT: '',
-      PIPELINE_TASK_QUEUE: taskQueue, WORKER_METRICS_ADDRESS: address,
+      ...process.env,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      STORAGE_URL: bucket,
+      GCS_API_ENDPOINT: '',
+      PIPELINE_TASK_QUEUE: taskQueue,
+      WORKER_METRICS_ADDRESS: address,
     },
   });
   let output = '';
-  const collect = (chunk: Buffer) => { output += chunk.toString(); };
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
   worker.stdout.on('data', collect);
   worker.stderr.on('data', collect);
   try {
@@ -40,22 +46,34 @@ it('serves temporal_* metrics at the configured address while it polls, and stop
     let metrics = '';
     for (let tries = 0; tries < 120 && !polling.test(metrics); tries++) {
       await new Promise((resolve) => setTimeout(resolve, 500));
-      metrics = await fetch(`http://${address}/metrics`).then((r) => r.text(), () => '');
+      metrics = await fetch(`http://${address}/metrics`).then(
+        (r) => r.text(),
+        () => '',
+      );
     }
     expect(metrics).toMatch(polling);
     expect(metrics).toMatch(/^temporal_request_total\{.*\} \d+$/m);
 
     const client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
     const summary = await client.workflow.execute(ingestMonth, {
-      taskQueue, workflowId: `metrics-ingest-${randomUUID()}`, args: [{ month, ingest: pipelineSettings(loadConfig(), 'test').ingest }],
+      taskQueue,
+      workflowId: `metrics-ingest-${randomUUID()}`,
+      args: [{ month, ingest: pipelineSettings(loadConfig(), 'test').ingest }],
     });
     await client.connection.close();
     expect(summary.quarantined).toBeGreaterThan(0);
     metrics = await fetch(`http://${address}/metrics`).then((r) => r.text());
-    const rows = (outcome: string) => [...metrics.matchAll(new RegExp(`^\\w*adclick_ingest_rows\\w*\\{(.*)\\} (\\d+)$`, 'gm'))]
-      .filter((m) => m[1]!.includes(`outcome="${outcome}"`) && m[1]!.includes(`month="${month}"`))
-      .reduce((total, m) => total + Number(m[2]), 0);
-    expect(rows('accepted'), metrics.split('\n').filter((l) => l.includes('adclick')).join('\n')).toBe(summary.accepted);
+    const rows = (outcome: string) =>
+      [...metrics.matchAll(new RegExp(`^\\w*adclick_ingest_rows\\w*\\{(.*)\\} (\\d+)$`, 'gm'))]
+        .filter((m) => m[1]!.includes(`outcome="${outcome}"`) && m[1]!.includes(`month="${month}"`))
+        .reduce((total, m) => total + Number(m[2]), 0);
+    expect(
+      rows('accepted'),
+      metrics
+        .split('\n')
+        .filter((l) => l.includes('adclick'))
+        .join('\n'),
+    ).toBe(summary.accepted);
     expect(rows('quarantined')).toBe(summary.quarantined);
   } finally {
     worker.kill('SIGTERM');

@@ -41,13 +41,30 @@ export async function ingestSteps(input: IngestMonthInput, options: { dropDuplic
   const settings = input.ingest ?? { splitBytes: Infinity, rowsPerPart: 0 };
   const plan = await data.planIngest({ month, idShardBytes: settings.idShardBytes });
   const { maxRecordBytes } = settings;
-  const pieces = (await Promise.all(plan.files.map((file) => (file.size > settings.splitBytes
-    ? data.splitCsv({ month, file: file.key, specKey: plan.specKey, rowsPerPart: settings.rowsPerPart, maxRecordBytes })
-    : Promise.resolve([{ key: file.key, source: file.key, firstLine: 2 }]))))).flat();
+  const pieces = (
+    await Promise.all(
+      plan.files.map((file) =>
+        file.size > settings.splitBytes
+          ? data.splitCsv({ month, file: file.key, specKey: plan.specKey, rowsPerPart: settings.rowsPerPart, maxRecordBytes })
+          : Promise.resolve([{ key: file.key, source: file.key, firstLine: 2 }]),
+      ),
+    )
+  ).flat();
   const idShards = options.dropDuplicateIds ? plan.idShards : 0;
-  const parts = await Promise.all(pieces.map((piece, part) => data.ingestFile({
-    month, specKey: plan.specKey, file: piece.key, source: piece.source, firstLine: piece.firstLine, part, idShards, maxRecordBytes,
-  })));
+  const parts = await Promise.all(
+    pieces.map((piece, part) =>
+      data.ingestFile({
+        month,
+        specKey: plan.specKey,
+        file: piece.key,
+        source: piece.source,
+        firstLine: piece.firstLine,
+        part,
+        idShards,
+        maxRecordBytes,
+      }),
+    ),
+  );
   const dropped = options.dropDuplicateIds ? await dropDuplicateIds(month, parts) : [];
   const images = await data.processImages({ month, specKey: plan.specKey });
 
@@ -84,8 +101,10 @@ async function dropDuplicateIds(month: string, parts: FileIngestResult[]): Promi
   const found = (await Promise.all([...shards].map(([shard, lists]) => data.findDuplicateIds({ month, shard, lists })))).flat();
   const byPart = new Map<number, string[]>();
   for (const { part, key } of found) byPart.set(part, [...(byPart.get(part) ?? []), key]);
-  return Promise.all([...byPart].map(([part, duplicates]) => {
-    const { file, examples } = parts[part]!;
-    return data.dropDuplicates({ month, part, file, examples, duplicates });
-  }));
+  return Promise.all(
+    [...byPart].map(([part, duplicates]) => {
+      const { file, examples } = parts[part]!;
+      return data.dropDuplicates({ month, part, file, examples, duplicates });
+    }),
+  );
 }

@@ -75,9 +75,11 @@ export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<Pipe
   // Ingest runs as a child workflow: a month's many parts and id shards stay out of this history.
   // Runs started before that ran it inline, without the duplicate-id check, and must replay so.
   const ingestInput = { month, ingest: settings.ingest };
-  const ingested = await stage('ingest', () => (patched('ingest-child-workflow')
-    ? executeChild(ingestMonth, { workflowId: `${info.workflowId}-ingest`, args: [ingestInput] })
-    : ingestSteps(ingestInput, { dropDuplicateIds: false })));
+  const ingested = await stage('ingest', () =>
+    patched('ingest-child-workflow')
+      ? executeChild(ingestMonth, { workflowId: `${info.workflowId}-ingest`, args: [ingestInput] })
+      : ingestSteps(ingestInput, { dropDuplicateIds: false }),
+  );
 
   // What ingest wrote, by reference; runs whose ingest did not name it let each stage find it by listing.
   const monthData: MonthData | undefined = ingested.examples
@@ -87,7 +89,13 @@ export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<Pipe
   await stage('validate', () => data.validateMonth({ month, specKey: ingested.specKey, thresholds: settings.validation, ingested: monthData }));
 
   const transformed = await stage('transform', () =>
-    data.fitTransform({ month, specKey: ingested.specKey, holdoutDays: settings.holdoutDays, validationDays: settings.validationDays ?? DEFAULT_VALIDATION_DAYS, ingested: monthData }),
+    data.fitTransform({
+      month,
+      specKey: ingested.specKey,
+      holdoutDays: settings.holdoutDays,
+      validationDays: settings.validationDays ?? DEFAULT_VALIDATION_DAYS,
+      ingested: monthData,
+    }),
   );
 
   const trained = await stage('train', async () => {
@@ -98,8 +106,16 @@ export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<Pipe
       retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 10 },
     });
     // Runs started before the validation split, the baseline and tuning trained one model, and replay so.
-    if (!patched('validation-baseline-tuning')) return (await training.trainModel({ month, specKey: ingested.specKey, ...transformed, options: settings.training } as never)) as LegacyTrained;
-    const common = { month, specKey: ingested.specKey, transformKey: transformed.transformKey, trainKey: transformed.trainKey, validationKey: transformed.validationKey, images: monthData?.images };
+    if (!patched('validation-baseline-tuning'))
+      return (await training.trainModel({ month, specKey: ingested.specKey, ...transformed, options: settings.training } as never)) as LegacyTrained;
+    const common = {
+      month,
+      specKey: ingested.specKey,
+      transformKey: transformed.transformKey,
+      trainKey: transformed.trainKey,
+      validationKey: transformed.validationKey,
+      images: monthData?.images,
+    };
     // Tuning trials and the baseline are separate activities, so several training workers share them.
     const [baseline, ...trials] = await Promise.all([
       training.trainBaseline({ ...common, options: baselineOptions(settings.training) }),
@@ -110,7 +126,15 @@ export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<Pipe
   });
 
   const evaluation = await stage('evaluate', () =>
-    data.evaluateCandidate({ month, specKey: ingested.specKey, holdoutDays: settings.holdoutDays, candidatePrefix: trained.modelPrefix, baselinePrefix: trained.baseline?.modelPrefix, rules: settings.blessing, ingested: monthData }),
+    data.evaluateCandidate({
+      month,
+      specKey: ingested.specKey,
+      holdoutDays: settings.holdoutDays,
+      candidatePrefix: trained.modelPrefix,
+      baselinePrefix: trained.baseline?.modelPrefix,
+      rules: settings.blessing,
+      ingested: monthData,
+    }),
   );
   recordHoldoutAuc(month, evaluation);
 
@@ -126,11 +150,23 @@ export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<Pipe
       modelFiles: trained.modelFiles,
       evaluation,
       training: {
-        trial: trained.trial, epochs: trained.epochs, bestEpoch: trained.bestEpoch, bestValidationLoss: trained.bestValidationLoss,
-        backend: trained.backend, resumedFromEpoch: trained.resumedFromEpoch, calibration: trained.calibration, trials: trained.trials,
+        trial: trained.trial,
+        epochs: trained.epochs,
+        bestEpoch: trained.bestEpoch,
+        bestValidationLoss: trained.bestValidationLoss,
+        backend: trained.backend,
+        resumedFromEpoch: trained.resumedFromEpoch,
+        calibration: trained.calibration,
+        trials: trained.trials,
       },
       codeVersion: settings.codeVersion,
-      lineage: { workflowId: info.workflowId, runId: info.runId, specKey: ingested.specKey, transformKey: transformed.transformKey, evaluationKey: evaluation.evaluationKey },
+      lineage: {
+        workflowId: info.workflowId,
+        runId: info.runId,
+        specKey: ingested.specKey,
+        transformKey: transformed.transformKey,
+        evaluationKey: evaluation.evaluationKey,
+      },
     }),
   );
   upsertSearchAttributes({ [ModelVersion.name]: [String(decision.version)] });
@@ -156,10 +192,22 @@ function baselineOptions(options: TrainOptions): TrainOptions {
 /** What the run's result keeps of each training: small, for the Temporal UI. */
 function describeTraining(result: TrainResult) {
   const { trial, modelPrefix, bestValidationLoss, bestEpoch, epochs, options } = result;
-  return { trial, modelPrefix, bestValidationLoss, bestEpoch, epochs, learningRate: options.learningRate, embeddingL2: options.embeddingL2, shape: options.shape ?? null };
+  return {
+    trial,
+    modelPrefix,
+    bestValidationLoss,
+    bestEpoch,
+    epochs,
+    learningRate: options.learningRate,
+    embeddingL2: options.embeddingL2,
+    shape: options.shape ?? null,
+  };
 }
 
 function describe(progress: PipelineProgress): string {
-  const lines = STAGES.map((s) => `- ${progress.completed.includes(s) ? '✅' : progress.stage === s ? '⏳' : '▫️'} ${s}${progress.reused.includes(s) ? ' (reused from an earlier run)' : ''}`);
+  const lines = STAGES.map(
+    (s) =>
+      `- ${progress.completed.includes(s) ? '✅' : progress.stage === s ? '⏳' : '▫️'} ${s}${progress.reused.includes(s) ? ' (reused from an earlier run)' : ''}`,
+  );
   return `**Month ${progress.month}**: ${progress.stage}\n\n${lines.join('\n')}`;
 }

@@ -11,7 +11,8 @@ export function recordIngestRows(month: string, counts: { accepted: number; quar
 }
 
 export function recordStageSeconds(month: string, stage: string, seconds: number, reused: boolean): void {
-  metricMeter.createHistogram('adclick_stage_seconds', 'float', 's', 'Wall time of a pipeline stage (reused: its earlier result was taken)')
+  metricMeter
+    .createHistogram('adclick_stage_seconds', 'float', 's', 'Wall time of a pipeline stage (reused: its earlier result was taken)')
     .record(seconds, { month, stage, reused: String(reused) });
 }
 

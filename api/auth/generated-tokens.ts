@@ -23,7 +23,13 @@ export async function ensureGeneratedTokens(dataDir: string): Promise<{ file: st
 }
 
 async function createUnlessPresent(file: string): Promise<boolean> {
-  if (await fs.access(file).then(() => true, () => false)) return false;
+  if (
+    await fs.access(file).then(
+      () => true,
+      () => false,
+    )
+  )
+    return false;
   await fs.mkdir(path.dirname(file), { recursive: true });
   const tokens = Object.fromEntries(ROLES.map((role) => [role, randomBytes(32).toString('base64url')]));
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;

@@ -17,8 +17,8 @@ export async function resolveApiTokens(config: Pick<Config, 'API_TOKENS' | 'API_
   if (configured.length > 0) return { tokens: new TokenSet(configured) };
   if (!isLoopback(config.API_HOST)) {
     throw new ConfigError(
-      `API_HOST ${config.API_HOST} is not a loopback address and no API tokens are configured: set API_TOKENS_FILE or API_TOKENS `
-      + '(README, Security), or listen on 127.0.0.1. Generated tokens are used on loopback only.',
+      `API_HOST ${config.API_HOST} is not a loopback address and no API tokens are configured: set API_TOKENS_FILE or API_TOKENS ` +
+        '(README, Security), or listen on 127.0.0.1. Generated tokens are used on loopback only.',
     );
   }
   const generated = await ensureGeneratedTokens(config.DATA_DIR);

@@ -9,30 +9,50 @@ const LOG_OUTCOMES = ['logged', 'dropped', 'failed'] as const;
 
 export class ApiMetrics {
   readonly registry = new Registry();
-  private readonly requests = new Counter({ name: 'adclick_http_requests_total', help: 'HTTP requests answered', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
-  private readonly latency = new Histogram({
-    name: 'adclick_http_request_duration_seconds', help: 'Time to answer an HTTP request', labelNames: ['method', 'route', 'status'], buckets: LATENCY_BUCKETS, registers: [this.registry],
+  private readonly requests = new Counter({
+    name: 'adclick_http_requests_total',
+    help: 'HTTP requests answered',
+    labelNames: ['method', 'route', 'status'],
+    registers: [this.registry],
   });
-  private readonly predictions = new Counter({ name: 'adclick_predictions_total', help: 'Instances scored, by the model version that scored them', labelNames: ['model_version'], registers: [this.registry] });
+  private readonly latency = new Histogram({
+    name: 'adclick_http_request_duration_seconds',
+    help: 'Time to answer an HTTP request',
+    labelNames: ['method', 'route', 'status'],
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly predictions = new Counter({
+    name: 'adclick_predictions_total',
+    help: 'Instances scored, by the model version that scored them',
+    labelNames: ['model_version'],
+    registers: [this.registry],
+  });
 
   constructor(predictor: ChampionPredictor) {
     collectDefaultMetrics({ register: this.registry, prefix: 'adclick_api_' });
     new Gauge({
-      name: 'adclick_champion_version', help: 'The registry version this process serves (0: none yet)', registers: [this.registry],
+      name: 'adclick_champion_version',
+      help: 'The registry version this process serves (0: none yet)',
+      registers: [this.registry],
       collect() {
         this.set(predictor.status().champion ?? 0);
       },
     });
     new Counter({
-      name: 'adclick_champion_swaps_total', help: 'Times this process swapped to a newly promoted champion', registers: [this.registry],
+      name: 'adclick_champion_swaps_total',
+      help: 'Times this process swapped to a newly promoted champion',
+      registers: [this.registry],
       collect() {
         this.reset();
         this.inc(predictor.counters.swaps);
       },
     });
     new Counter({
-      name: 'adclick_image_cache_lookups_total', help: 'Ad image lookups at serving time, by result (hit: decoded pixels were cached)',
-      labelNames: ['result'], registers: [this.registry],
+      name: 'adclick_image_cache_lookups_total',
+      help: 'Ad image lookups at serving time, by result (hit: decoded pixels were cached)',
+      labelNames: ['result'],
+      registers: [this.registry],
       collect() {
         this.reset();
         this.inc({ result: 'hit' }, predictor.counters.imageCache.hits);
@@ -41,8 +61,10 @@ export class ApiMetrics {
     });
     // The log keeps its own running counts; a scrape reports them as they are.
     new Gauge({
-      name: 'adclick_prediction_log_entries', help: 'Prediction log entries since start, by outcome (logged, dropped: buffer full, failed: write failed)',
-      labelNames: ['outcome'], registers: [this.registry],
+      name: 'adclick_prediction_log_entries',
+      help: 'Prediction log entries since start, by outcome (logged, dropped: buffer full, failed: write failed)',
+      labelNames: ['outcome'],
+      registers: [this.registry],
       collect() {
         const stats = predictor.status().predictionLog;
         for (const outcome of LOG_OUTCOMES) this.set({ outcome }, stats?.[outcome] ?? 0);

@@ -31,11 +31,13 @@ export function createBaseApp(deps: AppDeps): AppOpenAPI {
     c.set('metrics', metrics);
     await next();
   });
-  app.use(bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    // The rest of the body is never read, so the connection cannot carry another request.
-    onError: (c) => c.json({ error: `request body is larger than ${MAX_BODY_BYTES} bytes (1 MB)` }, 413, { Connection: 'close' }),
-  }));
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      // The rest of the body is never read, so the connection cannot carry another request.
+      onError: (c) => c.json({ error: `request body is larger than ${MAX_BODY_BYTES} bytes (1 MB)` }, 413, { Connection: 'close' }),
+    }),
+  );
   app.use(authenticate);
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {

@@ -4,10 +4,16 @@ import type { AppOpenAPI } from './types';
 
 export function configureOpenApi(app: AppOpenAPI): void {
   app.openAPIRegistry.registerComponent('securitySchemes', BEARER_SCHEME, {
-    type: 'http', scheme: 'bearer', description: 'A token from API_TOKENS / API_TOKENS_FILE, or the generated $DATA_DIR/api-tokens.json (README, Security)',
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A token from API_TOKENS / API_TOKENS_FILE, or the generated $DATA_DIR/api-tokens.json (README, Security)',
   });
   app.doc('/openapi.json', {
     openapi: '3.0.0',
-    info: { title: 'Ad click-through-rate API', version: '1.0.0', description: 'Click predictions from the champion model, pipeline runs, and the model registry.' },
+    info: {
+      title: 'Ad click-through-rate API',
+      version: '1.0.0',
+      description: 'Click predictions from the champion model, pipeline runs, and the model registry.',
+    },
   });
 }

@@ -16,11 +16,12 @@ export function startServer(app: AppOpenAPI, hostname: string, port: number): Pr
       const host = hostname.includes(':') ? `[${hostname}]` : hostname;
       resolve({
         url: `http://${host}:${info.port}`,
-        close: () => new Promise<void>((done, fail) => {
-          server.close((error) => (error ? fail(error) : done()));
-          // Idle keep-alive connections would otherwise hold close() open.
-          if ('closeIdleConnections' in server) server.closeIdleConnections();
-        }),
+        close: () =>
+          new Promise<void>((done, fail) => {
+            server.close((error) => (error ? fail(error) : done()));
+            // Idle keep-alive connections would otherwise hold close() open.
+            if ('closeIdleConnections' in server) server.closeIdleConnections();
+          }),
       });
     });
     server.once('error', reject);

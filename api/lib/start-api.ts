@@ -22,23 +22,38 @@ export interface RunningApi {
 /** access: the tokens, when the caller resolved them earlier (to fail before starting anything else). */
 export async function startApi(config: Config, access?: ApiTokens): Promise<RunningApi> {
   // First: a refused configuration (e.g. no tokens on a network address) starts nothing.
-  const { tokens, generatedFile } = access ?? await resolveApiTokens(config);
+  const { tokens, generatedFile } = access ?? (await resolveApiTokens(config));
   const backend = await initTensorFlow(config.TF_BACKEND);
   const store = await openStore(config);
   const registry = new ModelRegistry(store);
-  const predictionLog = config.PREDICTION_LOG_SAMPLE_RATE > 0 ? new PredictionLog({
-    store, sampleRate: config.PREDICTION_LOG_SAMPLE_RATE, flushRecords: config.PREDICTION_LOG_FLUSH_RECORDS, flushSeconds: config.PREDICTION_LOG_FLUSH_SECONDS,
-    maxBuffered: config.PREDICTION_LOG_MAX_BUFFERED, includeInstances: config.PREDICTION_LOG_INSTANCES,
-  }) : undefined;
+  const predictionLog =
+    config.PREDICTION_LOG_SAMPLE_RATE > 0
+      ? new PredictionLog({
+          store,
+          sampleRate: config.PREDICTION_LOG_SAMPLE_RATE,
+          flushRecords: config.PREDICTION_LOG_FLUSH_RECORDS,
+          flushSeconds: config.PREDICTION_LOG_FLUSH_SECONDS,
+          maxBuffered: config.PREDICTION_LOG_MAX_BUFFERED,
+          includeInstances: config.PREDICTION_LOG_INSTANCES,
+        })
+      : undefined;
   const predictor = new ChampionPredictor({
-    store, registry, pollSeconds: config.SERVING_POLL_SECONDS, imageDeadlineMs: config.SERVING_IMAGE_DEADLINE_MS, predictionLog,
+    store,
+    registry,
+    pollSeconds: config.SERVING_POLL_SECONDS,
+    imageDeadlineMs: config.SERVING_IMAGE_DEADLINE_MS,
+    predictionLog,
   });
   await predictor.start();
   // Predictions must keep working while Temporal is down: only the runs endpoints need it.
   const temporal = await connectClient({ address: temporalAddress(config), namespace: config.TEMPORAL_NAMESPACE }, { lazy: true });
   const server = await startServer(createApp({ store, registry, predictor, temporal, config, tokens }), config.API_HOST, config.API_PORT);
   log.info('api listening', {
-    url: server.url, store: store.url, temporal: temporalAddress(config), tensorflow: backend, champion: predictor.status().champion,
+    url: server.url,
+    store: store.url,
+    temporal: temporalAddress(config),
+    tensorflow: backend,
+    champion: predictor.status().champion,
     tokens: generatedFile ?? `${tokens.size} configured`,
   });
   return {

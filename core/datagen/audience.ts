@@ -20,11 +20,22 @@ const HOURLY_TRAFFIC = [0.35, 0.22, 0.15, 0.12, 0.12, 0.18, 0.35, 0.6, 0.8, 0.9,
 
 /** Holidays bring shopping searches and video; summer brings video. */
 const SEASONAL_PLACEMENT: Readonly<Record<number, Partial<Record<Placement, number>>>> = {
-  1: { video: 1.3 }, 7: { video: 1.25 }, 8: { video: 1.2 }, 11: { search: 1.5, sidebar: 0.8 }, 12: { search: 1.35, video: 1.4, sidebar: 0.8 },
+  1: { video: 1.3 },
+  7: { video: 1.25 },
+  8: { video: 1.2 },
+  11: { search: 1.5, sidebar: 0.8 },
+  12: { search: 1.35, video: 1.4, sidebar: 0.8 },
 };
 const SEASONAL_INTEREST: Readonly<Record<number, Partial<Record<Category, number>>>> = {
-  1: { health: 1.6, finance: 1.3 }, 4: { home: 1.3 }, 5: { home: 1.3, travel: 1.2 }, 6: { travel: 1.6 }, 7: { travel: 1.7 },
-  8: { travel: 1.4, education: 1.5 }, 9: { education: 1.5 }, 11: { retail: 1.7, fashion: 1.4, tech: 1.3 }, 12: { retail: 1.8, fashion: 1.5, gaming: 1.4 },
+  1: { health: 1.6, finance: 1.3 },
+  4: { home: 1.3 },
+  5: { home: 1.3, travel: 1.2 },
+  6: { travel: 1.6 },
+  7: { travel: 1.7 },
+  8: { travel: 1.4, education: 1.5 },
+  9: { education: 1.5 },
+  11: { retail: 1.7, fashion: 1.4, tech: 1.3 },
+  12: { retail: 1.8, fashion: 1.5, gaming: 1.4 },
 };
 
 const BASE_PLACEMENT: Readonly<Record<(typeof PLACEMENTS)[number], number>> = { feed: 0.45, sidebar: 0.2, search: 0.2, video: 0.15 };
@@ -45,7 +56,10 @@ export function audienceFor(monthOfYear: number, drift: number): Audience {
   for (const p of DRIFT_PLACEMENTS) placements[p] = 0.15 * drift;
 
   const devices = Object.fromEntries(DEVICES.map((d) => [d, lerp(BASE_DEVICE[d], DRIFTED_DEVICE[d], drift)])) as Record<Device, number>;
-  const regions = Object.fromEntries(REGIONS.map((r, i) => [r, lerp(BASE_REGION[i]!, DRIFTED_REGIONS.includes(r) ? 1 / 3 : 0, drift)])) as Record<Region, number>;
+  const regions = Object.fromEntries(REGIONS.map((r, i) => [r, lerp(BASE_REGION[i]!, DRIFTED_REGIONS.includes(r) ? 1 / 3 : 0, drift)])) as Record<
+    Region,
+    number
+  >;
   const interestSeason = SEASONAL_INTEREST[monthOfYear] ?? {};
   const interests = Object.fromEntries(
     CATEGORIES.map((c) => [c, lerp((interestSeason[c] ?? 1) / CATEGORIES.length, DRIFTED_INTERESTS.includes(c) ? 0.5 : 0, drift)]),

@@ -11,7 +11,10 @@ export class CatalogAdvertisers<A extends { size: number }> {
   private readonly made = new Map<number, A>();
 
   /** make(index, random) draws one advertiser, including its size (a relative share of new ads). */
-  constructor(private readonly catalog: Random, private readonly make: (index: number, random: Random) => A) {}
+  constructor(
+    private readonly catalog: Random,
+    private readonly make: (index: number, random: Random) => A,
+  ) {}
 
   advertiser(index: number): A {
     let advertiser = this.made.get(index);

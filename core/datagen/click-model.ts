@@ -9,16 +9,42 @@ const BASE_LOGIT = -5.25;
 const SEASON_LOGIT = [-0.15, -0.1, -0.05, 0, 0, -0.05, -0.1, -0.05, 0, 0.05, 0.25, 0.35];
 
 export const PLACEMENT_LOGIT: Readonly<Record<Placement, number>> = {
-  feed: 0, sidebar: -0.9, search: 0.6, video: 0.25, ctv: -0.6, audio: -1.2, interstitial: 0.4,
+  feed: 0,
+  sidebar: -0.9,
+  search: 0.6,
+  video: 0.25,
+  ctv: -0.6,
+  audio: -1.2,
+  interstitial: 0.4,
 };
 const DEVICE_LOGIT: Readonly<Record<Device, number>> = { mobile: 0.1, desktop: 0, tablet: -0.2 };
 const REGION_LOGIT: Readonly<Record<Region, number>> = {
-  'us-east': 0.05, 'us-west': 0.1, 'us-central': 0, canada: 0, uk: -0.05, germany: -0.15,
-  france: -0.1, spain: 0.05, brazil: 0.15, india: 0.1, japan: -0.2, australia: 0,
+  'us-east': 0.05,
+  'us-west': 0.1,
+  'us-central': 0,
+  canada: 0,
+  uk: -0.05,
+  germany: -0.15,
+  france: -0.1,
+  spain: 0.05,
+  brazil: 0.15,
+  india: 0.1,
+  japan: -0.2,
+  australia: 0,
 };
 export const CATEGORY_LOGIT: Readonly<Record<Category, number>> = {
-  retail: 0.1, travel: 0, finance: -0.3, auto: -0.2, tech: 0, gaming: 0.2,
-  food: 0.15, health: -0.1, fashion: 0.1, home: 0, entertainment: 0.15, education: -0.2,
+  retail: 0.1,
+  travel: 0,
+  finance: -0.3,
+  auto: -0.2,
+  tech: 0,
+  gaming: 0.2,
+  food: 0.15,
+  health: -0.1,
+  fashion: 0.1,
+  home: 0,
+  entertainment: 0.15,
+  education: -0.2,
 };
 
 /** A user shown an ad of the category they are interested in is far likelier to click. */

@@ -3,8 +3,22 @@
 import type { Impression } from './impressions';
 
 export const FILE_COLUMNS = [
-  'impression_id', 'ad_id', 'timestamp', 'clicked', 'placement', 'device', 'region', 'hour_of_day',
-  'user_interest', 'user_age', 'user_sessions_30d', 'user_past_clicks_30d', 'advertiser', 'ad_category', 'headline', 'image_path',
+  'impression_id',
+  'ad_id',
+  'timestamp',
+  'clicked',
+  'placement',
+  'device',
+  'region',
+  'hour_of_day',
+  'user_interest',
+  'user_age',
+  'user_sessions_30d',
+  'user_past_clicks_30d',
+  'advertiser',
+  'ad_category',
+  'headline',
+  'image_path',
 ] as const;
 export type FileColumn = (typeof FILE_COLUMNS)[number];
 

@@ -5,8 +5,20 @@ import type { Category } from './values';
 
 /** Logit effect of each word that moves the click rate; every other word is neutral. */
 export const WORD_EFFECTS: Readonly<Record<string, number>> = {
-  free: 0.35, save: 0.3, limited: 0.25, exclusive: 0.25, new: 0.2, today: 0.2, deal: 0.2, bonus: 0.15,
-  fees: -0.3, subscription: -0.3, required: -0.25, conditions: -0.2, minimum: -0.2, terms: -0.2,
+  free: 0.35,
+  save: 0.3,
+  limited: 0.25,
+  exclusive: 0.25,
+  new: 0.2,
+  today: 0.2,
+  deal: 0.2,
+  bonus: 0.15,
+  fees: -0.3,
+  subscription: -0.3,
+  required: -0.25,
+  conditions: -0.2,
+  minimum: -0.2,
+  terms: -0.2,
 };
 
 const LIFTING = ['free', 'save', 'limited', 'exclusive', 'new', 'today', 'deal', 'bonus'];

@@ -38,7 +38,12 @@ export class ImpressionSampler {
   private readonly anyAd: WeightedIndex;
   private readonly adsByCategory = new Map<Category, { indices: number[]; pick: WeightedIndex }>();
 
-  constructor(month: string, private readonly ads: Ad[], drift: number, private readonly random: Random) {
+  constructor(
+    month: string,
+    private readonly ads: Ad[],
+    drift: number,
+    private readonly random: Random,
+  ) {
     const [year, monthOfYear] = month.split('-').map(Number) as [number, number];
     this.monthOfYear = monthOfYear;
     this.monthStart = Date.UTC(year, monthOfYear - 1, 1);
@@ -80,7 +85,16 @@ export class ImpressionSampler {
     const device = audience.device.draw(random);
     const region = audience.region.draw(random);
     const p = clickProbability(this.adTotals[adIndex]!, ad.category, {
-      monthOfYear: this.monthOfYear, driftLogit: audience.driftLogit, placement, device, region, hour, age, sessions, propensity: shownPropensity, interest,
+      monthOfYear: this.monthOfYear,
+      driftLogit: audience.driftLogit,
+      placement,
+      device,
+      region,
+      hour,
+      age,
+      sessions,
+      propensity: shownPropensity,
+      interest,
     });
     return {
       id: `${this.idPrefix}${String(index + 1).padStart(8, '0')}`,

@@ -25,7 +25,12 @@ export class RowDirt {
   private malformedLeft: number;
   private outOfRangeLeft: number;
 
-  constructor(rows: number, malformedFraction: number, outOfRangeFraction: number, private readonly random: Random) {
+  constructor(
+    rows: number,
+    malformedFraction: number,
+    outOfRangeFraction: number,
+    private readonly random: Random,
+  ) {
     this.rowsLeft = rows;
     this.malformedLeft = Math.round(rows * malformedFraction);
     this.outOfRangeLeft = Math.min(rows - this.malformedLeft, Math.round(rows * outOfRangeFraction));

@@ -1,10 +1,7 @@
 // The categorical values the generated data uses: ad categories (which double as user interests),
 // placements, devices and regions.
 
-export const CATEGORIES = [
-  'retail', 'travel', 'finance', 'auto', 'tech', 'gaming',
-  'food', 'health', 'fashion', 'home', 'entertainment', 'education',
-] as const;
+export const CATEGORIES = ['retail', 'travel', 'finance', 'auto', 'tech', 'gaming', 'food', 'health', 'fashion', 'home', 'entertainment', 'education'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 /** Interests close enough to a category that its ads still appeal, a little. */
@@ -31,10 +28,7 @@ export type Placement = (typeof PLACEMENTS)[number] | (typeof DRIFT_PLACEMENTS)[
 export const DEVICES = ['mobile', 'desktop', 'tablet'] as const;
 export type Device = (typeof DEVICES)[number];
 
-export const REGIONS = [
-  'us-east', 'us-west', 'us-central', 'canada', 'uk', 'germany',
-  'france', 'spain', 'brazil', 'india', 'japan', 'australia',
-] as const;
+export const REGIONS = ['us-east', 'us-west', 'us-central', 'canada', 'uk', 'germany', 'france', 'spain', 'brazil', 'india', 'japan', 'australia'] as const;
 export type Region = (typeof REGIONS)[number];
 
 export const IMAGE_FORMATS = ['png', 'jpeg', 'webp'] as const;

@@ -20,7 +20,11 @@ export interface WrittenBanners {
 
 /** look draws the pixel noise (from the catalogue, so an ad's banner is the same every month); dirt garbles the corrupt ones. */
 export async function writeBanners(
-  store: BlobStore, month: string, ads: Ad[], statuses: ImageStatus[], random: { look: Random; dirt: Random },
+  store: BlobStore,
+  month: string,
+  ads: Ad[],
+  statuses: ImageStatus[],
+  random: { look: Random; dirt: Random },
 ): Promise<WrittenBanners> {
   const result: WrittenBanners = { written: 0, byFormat: Object.fromEntries(IMAGE_FORMATS.map((f) => [f, 0])) as Record<ImageFormat, number> };
   await forEachConcurrently(ads, CONCURRENCY, async (ad, i) => {

@@ -30,11 +30,25 @@ export interface ImpressionPlan {
   outOfRangeRows: number;
 }
 
-export async function writeImpressions(store: BlobStore, plan: ImpressionPlan, ads: Ad[], imageStatuses: ImageStatus[], random: Random): Promise<WrittenImpressions> {
+export async function writeImpressions(
+  store: BlobStore,
+  plan: ImpressionPlan,
+  ads: Ad[],
+  imageStatuses: ImageStatus[],
+  random: Random,
+): Promise<WrittenImpressions> {
   const sampler = new ImpressionSampler(plan.month, ads, plan.drift, random.fork('impressions'));
   const dirt = new RowDirt(plan.impressions, plan.malformedRows, plan.outOfRangeRows, random.fork('row-dirt'));
   const statusOf = new Map(ads.map((ad, i) => [ad.id, imageStatuses[i]!]));
-  const written: WrittenImpressions = { files: [], clicks: 0, sumP: 0, emptyPastClicks: 0, rowDirt: dirt.counts, rowsWithMissingImage: 0, rowsWithCorruptImage: 0 };
+  const written: WrittenImpressions = {
+    files: [],
+    clicks: 0,
+    sumP: 0,
+    emptyPastClicks: 0,
+    rowDirt: dirt.counts,
+    rowsWithMissingImage: 0,
+    rowsWithCorruptImage: 0,
+  };
 
   const csvPlan = { month: plan.month, rows: plan.impressions, files: plan.files, gzip: plan.gzip, fileName: 'impressions', columns: FILE_COLUMNS };
   written.files = await writeMonthCsv(store, csvPlan, (index) => {

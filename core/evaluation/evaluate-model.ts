@@ -1,7 +1,11 @@
 // Metrics per slice of the holdout (TF Model Analysis' slicing).
 import { computeMetrics, type Metrics } from './metrics';
 
-export interface SliceMetrics { column: string; value: string; metrics: Metrics }
+export interface SliceMetrics {
+  column: string;
+  value: string;
+  metrics: Metrics;
+}
 
 /** Slices smaller than this, or without clicks, say little and are left out. */
 const MIN_SLICE_ROWS = 200;
@@ -19,7 +23,14 @@ export function metricsBySlice(labels: ArrayLike<number>, probabilities: ArrayLi
     for (const [value, rows] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
       const sliceLabels = rows.map((i) => labels[i]!);
       if (rows.length < MIN_SLICE_ROWS || !sliceLabels.includes(1)) continue;
-      out.push({ column, value, metrics: computeMetrics(sliceLabels, rows.map((i) => probabilities[i]!)) });
+      out.push({
+        column,
+        value,
+        metrics: computeMetrics(
+          sliceLabels,
+          rows.map((i) => probabilities[i]!),
+        ),
+      });
     }
   }
   return out;

@@ -1,6 +1,12 @@
 // Binary-classification metrics for click prediction (what TF Model Analysis reports): AUC, log
 // loss, calibration and a reliability table.
-export interface ReliabilityBin { lower: number; upper: number; count: number; meanPredicted: number; observedRate: number }
+export interface ReliabilityBin {
+  lower: number;
+  upper: number;
+  count: number;
+  meanPredicted: number;
+  observedRate: number;
+}
 
 export interface Metrics {
   count: number;
@@ -24,11 +30,15 @@ export function auc(labels: ArrayLike<number>, scores: ArrayLike<number>): numbe
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
   let positives = 0;
   let rankSum = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && scores[order[j + 1]!] === scores[order[i]!]) j++;
     const averageRank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) if (labels[order[k]!]! > 0.5) { positives++; rankSum += averageRank; }
+    for (let k = i; k <= j; k++)
+      if (labels[order[k]!]! > 0.5) {
+        positives++;
+        rankSum += averageRank;
+      }
     i = j + 1;
   }
   const negatives = n - positives;
@@ -54,7 +64,13 @@ export function reliabilityTable(labels: ArrayLike<number>, probabilities: Array
     if (slice.length === 0) continue;
     const predicted = slice.reduce((s, i) => s + probabilities[i]!, 0) / slice.length;
     const observed = slice.reduce((s, i) => s + labels[i]!, 0) / slice.length;
-    table.push({ lower: probabilities[slice[0]!]!, upper: probabilities[slice.at(-1)!]!, count: slice.length, meanPredicted: predicted, observedRate: observed });
+    table.push({
+      lower: probabilities[slice[0]!]!,
+      upper: probabilities[slice.at(-1)!]!,
+      count: slice.length,
+      meanPredicted: predicted,
+      observedRate: observed,
+    });
   }
   return table;
 }

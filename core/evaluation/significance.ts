@@ -20,7 +20,7 @@ function midranks(values: ArrayLike<number>, indices: number[]): Float64Array {
   const valueAt = (k: number) => values[indices[k]!]!;
   const order = Int32Array.from(indices, (_, k) => k).sort((x, y) => valueAt(x) - valueAt(y));
   const ranks = new Float64Array(order.length);
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j + 1 < order.length && valueAt(order[j + 1]!) === valueAt(order[i]!)) j++;
     for (let k = i; k <= j; k++) ranks[order[k]!] = (i + j) / 2 + 1;
@@ -49,9 +49,14 @@ function placements(labels: ArrayLike<number>, scores: ArrayLike<number>) {
 function covariance(a: Float64Array, b: Float64Array): number {
   const n = a.length;
   if (n < 2) return 0;
-  let meanA = 0, meanB = 0;
-  for (let i = 0; i < n; i++) { meanA += a[i]!; meanB += b[i]!; }
-  meanA /= n; meanB /= n;
+  let meanA = 0,
+    meanB = 0;
+  for (let i = 0; i < n; i++) {
+    meanA += a[i]!;
+    meanB += b[i]!;
+  }
+  meanA /= n;
+  meanB /= n;
   let sum = 0;
   for (let i = 0; i < n; i++) sum += (a[i]! - meanA) * (b[i]! - meanB);
   return sum / (n - 1);

@@ -46,7 +46,10 @@ export function selectCrosses(names: string[], cardinalities: number[], ids: Int
       if (z > MIN_Z) scored.push({ fields: [names[a]!, names[b]!], cardinality: cardinalities[a]! * cardinalities[b]!, z });
     }
   }
-  return scored.sort((x, y) => y.z - x.z).slice(0, MAX_CROSSES).map(({ fields, cardinality }) => ({ fields, cardinality }));
+  return scored
+    .sort((x, y) => y.z - x.z)
+    .slice(0, MAX_CROSSES)
+    .map(({ fields, cardinality }) => ({ fields, cardinality }));
 }
 
 /** The deviance an additive logistic model of the two columns leaves that the cross explains, as a
@@ -92,7 +95,8 @@ function additiveFit(n: Float64Array, y: Float64Array, rowsA: number, rowsB: num
   // One Newton step for each level of one factor, the other held fixed; cell(level, other) indexes the table.
   const step = (effects: Float64Array, others: number, cell: (level: number, other: number) => [number, number]) => {
     for (let level = 0; level < effects.length; level++) {
-      let gradient = 0, curvature = 1e-9;
+      let gradient = 0,
+        curvature = 1e-9;
       for (let other = 0; other < others; other++) {
         const [i, j] = cell(level, other);
         const q = p(i, j);

@@ -72,7 +72,11 @@ export function serializeDataset(dataset: EncodedDataset): Buffer {
   header.copy(headerPadded);
   const lengthPrefix = Buffer.alloc(4);
   lengthPrefix.writeUInt32LE(headerPadded.length);
-  return Buffer.concat([lengthPrefix, headerPadded, ...ARRAYS.map((name) => Buffer.from(dataset[name].buffer, dataset[name].byteOffset, dataset[name].byteLength))]);
+  return Buffer.concat([
+    lengthPrefix,
+    headerPadded,
+    ...ARRAYS.map((name) => Buffer.from(dataset[name].buffer, dataset[name].byteOffset, dataset[name].byteLength)),
+  ]);
 }
 
 export function parseDataset(bytes: Buffer): EncodedDataset {

@@ -17,7 +17,8 @@ export interface ParseRowOptions {
   defaultTimestamp?: number;
 }
 
-const isBlank = (value: RawValue): value is null | undefined | '' => value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
+const isBlank = (value: RawValue): value is null | undefined | '' =>
+  value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
 
 export function parseTimestamp(value: RawValue): number | undefined {
   if (isBlank(value)) return undefined;
@@ -39,7 +40,8 @@ function parseNumeric(column: Extract<ColumnSpec, { role: 'numeric' }>, value: R
 export function parseRow(spec: FeatureSpec, row: Record<string, RawValue>, options: ParseRowOptions): ParsedRow {
   const rawTimestamp = row[timestampColumn(spec)];
   const timestamp = isBlank(rawTimestamp) && options.defaultTimestamp !== undefined ? options.defaultTimestamp : parseTimestamp(rawTimestamp);
-  if (timestamp === undefined) return { ok: false, reason: `${timestampColumn(spec)} is not a timestamp: ${JSON.stringify(row[timestampColumn(spec)] ?? null)}` };
+  if (timestamp === undefined)
+    return { ok: false, reason: `${timestampColumn(spec)} is not a timestamp: ${JSON.stringify(row[timestampColumn(spec)] ?? null)}` };
   if (options.timeRange && (timestamp < options.timeRange.from || timestamp >= options.timeRange.to)) {
     return { ok: false, reason: `${timestampColumn(spec)} ${new Date(timestamp).toISOString()} is outside the month` };
   }
@@ -73,7 +75,8 @@ export function parseRow(spec: FeatureSpec, row: Record<string, RawValue>, optio
     if (isBlank(value)) features[column.name] = null;
     else {
       const path = String(value).trim();
-      if (path.includes('..') || path.startsWith('/')) return { ok: false, reason: `${column.name} must be a relative path inside the month folder: ${JSON.stringify(path)}` };
+      if (path.includes('..') || path.startsWith('/'))
+        return { ok: false, reason: `${column.name} must be a relative path inside the month folder: ${JSON.stringify(path)}` };
       features[column.name] = options.resolveImage ? options.resolveImage(path) : path;
     }
   }
@@ -84,7 +87,5 @@ export function parseRow(spec: FeatureSpec, row: Record<string, RawValue>, optio
 
 /** Columns a CSV header must have: label, timestamp, and every feature except optional ones. */
 export function requiredColumns(spec: FeatureSpec): string[] {
-  return spec.columns
-    .filter((c) => c.role !== 'id' && !((c.role === 'numeric' || c.role === 'categorical') && !c.required))
-    .map((c) => c.name);
+  return spec.columns.filter((c) => c.role !== 'id' && !((c.role === 'numeric' || c.role === 'categorical') && !c.required)).map((c) => c.name);
 }

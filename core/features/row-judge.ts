@@ -20,7 +20,11 @@ const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 export class RowJudge {
   private readonly options: ParseRowOptions;
 
-  private constructor(private readonly spec: FeatureSpec, private readonly header: string[], month: string) {
+  private constructor(
+    private readonly spec: FeatureSpec,
+    private readonly header: string[],
+    month: string,
+  ) {
     const monthFolder = rawPrefix(month);
     this.options = { requireLabel: true, timeRange: monthRange(month), resolveImage: (path) => `${monthFolder}${path}` };
   }

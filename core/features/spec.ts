@@ -57,7 +57,8 @@ export const featureSpecSchema = z
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);
     if (duplicate) ctx.addIssue({ code: 'custom', message: `column ${duplicate} appears twice` });
     for (const slice of spec.slices) {
-      if (!spec.columns.some((c) => c.name === slice && c.role === 'categorical')) ctx.addIssue({ code: 'custom', message: `slice ${slice} is not a categorical column` });
+      if (!spec.columns.some((c) => c.name === slice && c.role === 'categorical'))
+        ctx.addIssue({ code: 'custom', message: `slice ${slice} is not a categorical column` });
     }
   });
 

@@ -9,11 +9,19 @@ import { MAX_CROSSABLE_IDS, RowSample, selectCrosses, type Cross } from './cross
 
 /** `boundaries` (quantiles of the training split) also turn the value into a bucket id, so the linear
  *  part of the model can learn thresholds and curves; transforms saved before buckets have none. */
-export interface NumericTransform { name: string; log: boolean; mean: number; std: number; boundaries?: number[] }
-export type CategoricalTransform =
-  | { name: string; kind: 'vocabulary'; values: string[] }
-  | { name: string; kind: 'hash'; buckets: number };
-export interface TextTransform { name: string; maxTokens: number; vocabulary: string[] }
+export interface NumericTransform {
+  name: string;
+  log: boolean;
+  mean: number;
+  std: number;
+  boundaries?: number[];
+}
+export type CategoricalTransform = { name: string; kind: 'vocabulary'; values: string[] } | { name: string; kind: 'hash'; buckets: number };
+export interface TextTransform {
+  name: string;
+  maxTokens: number;
+  vocabulary: string[];
+}
 
 export interface FittedTransform {
   specName: string;
@@ -106,8 +114,13 @@ export class TransformFitter {
       if (typeof value !== 'number') continue;
       const m = this.moments.get(column.name) ?? { n: 0, min: Infinity, max: -Infinity, sum: 0, sumSq: 0, logSum: 0, logSumSq: 0 };
       const logged = Math.log1p(Math.max(value, 0));
-      m.n += 1; m.min = Math.min(m.min, value); m.max = Math.max(m.max, value);
-      m.sum += value; m.sumSq += value * value; m.logSum += logged; m.logSumSq += logged * logged;
+      m.n += 1;
+      m.min = Math.min(m.min, value);
+      m.max = Math.max(m.max, value);
+      m.sum += value;
+      m.sumSq += value * value;
+      m.logSum += logged;
+      m.logSumSq += logged * logged;
       this.moments.set(column.name, m);
       this.sample(column.name, value);
     }
@@ -151,13 +164,21 @@ export class TransformFitter {
       return Int32Array.from(candidates, (index) => all[index]!);
     });
     const labels = Uint8Array.from(rows, (example) => example.y);
-    return selectCrosses(candidates.map((i) => fields[i]!.name), candidates.map((i) => fields[i]!.cardinality), ids, labels);
+    return selectCrosses(
+      candidates.map((i) => fields[i]!.name),
+      candidates.map((i) => fields[i]!.cardinality),
+      ids,
+      labels,
+    );
   }
 
   private fitColumns(month: string): FittedTransform {
     if (this.rows === 0) throw new Error('Cannot fit the transform on an empty training split');
     const topValues = (name: string, limit: number) =>
-      [...(this.counts.get(name) ?? new Map<string, number>())].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit).map(([value]) => value);
+      [...(this.counts.get(name) ?? new Map<string, number>())]
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .slice(0, limit)
+        .map(([value]) => value);
     const image = imageColumn(this.spec);
     return {
       specName: this.spec.name,
@@ -173,9 +194,15 @@ export class TransformFitter {
         return { name: column.name, log, mean: mu, std, boundaries: quantileBoundaries(this.samples.get(column.name)!.values, NUMERIC_BUCKETS) };
       }),
       categorical: columnsOf(this.spec, 'categorical').map((column) =>
-        column.hashBuckets ? { name: column.name, kind: 'hash', buckets: column.hashBuckets } : { name: column.name, kind: 'vocabulary', values: topValues(column.name, column.vocabularySize) },
+        column.hashBuckets
+          ? { name: column.name, kind: 'hash', buckets: column.hashBuckets }
+          : { name: column.name, kind: 'vocabulary', values: topValues(column.name, column.vocabularySize) },
       ),
-      text: columnsOf(this.spec, 'text').map((column) => ({ name: column.name, maxTokens: column.maxTokens, vocabulary: topValues(column.name, column.vocabularySize) })),
+      text: columnsOf(this.spec, 'text').map((column) => ({
+        name: column.name,
+        maxTokens: column.maxTokens,
+        vocabulary: topValues(column.name, column.vocabularySize),
+      })),
       image: image ? { name: image.name, size: image.size } : undefined,
       fittedOn: { month, rows: this.rows, from: this.from, to: this.to },
     };
@@ -193,7 +220,11 @@ export class Encoder {
   }
 
   get widths(): { numeric: number; categorical: number; text: number } {
-    return { numeric: this.transform.numeric.length, categorical: idFields(this.transform).length, text: this.transform.text.reduce((sum, c) => sum + c.maxTokens, 0) };
+    return {
+      numeric: this.transform.numeric.length,
+      categorical: idFields(this.transform).length,
+      text: this.transform.text.reduce((sum, c) => sum + c.maxTokens, 0),
+    };
   }
 
   encode(example: Example, imageRow: (key: string) => number): EncodedExample {

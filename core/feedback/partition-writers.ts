@@ -19,7 +19,11 @@ export const partitionOf = (id: string, partitions: number) => fnv1a(id) % parti
 export class PartitionWriters {
   private readonly writers = new Map<number, JsonLinesWriter>();
 
-  constructor(private readonly store: BlobStore, private readonly prefix: string, private readonly partitions: number) {}
+  constructor(
+    private readonly store: BlobStore,
+    private readonly prefix: string,
+    private readonly partitions: number,
+  ) {}
 
   async write(id: string, row: unknown): Promise<void> {
     const partition = partitionOf(id, this.partitions);

@@ -9,7 +9,12 @@ import { isCorruptGzip, readJsonLines } from '../storage/lines';
 import type { LoggedPrediction } from './log-entry';
 import { partitionKey, partitionOf, PartitionWriters } from './partition-writers';
 
-export interface JoinedPrediction { id: string; modelVersion: number; probability: number; label: 0 | 1 }
+export interface JoinedPrediction {
+  id: string;
+  modelVersion: number;
+  probability: number;
+  label: 0 | 1;
+}
 
 export interface JoinCounts {
   /** Log entries read. */

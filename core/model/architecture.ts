@@ -57,7 +57,12 @@ const concat = (parts: Symbolic[], axis = -1) => (parts.length > 1 ? apply(tf.la
  *  id column offset into one shared table, see idOffsets), `crosses` [pairs] (cell ids, see
  *  crossCells), `text_<column>` [maxTokens] per text column, and with an image `image_embedding` [16]
  *  and `image_present` [1]. Output: one logit. */
-export function buildHead(transform: FittedTransform, baseRate: number, shape: HeadShape = DEFAULT_HEAD_SHAPE, seeds = seededInitializers(1)): { head: tf.LayersModel; linear: tf.LayersModel } {
+export function buildHead(
+  transform: FittedTransform,
+  baseRate: number,
+  shape: HeadShape = DEFAULT_HEAD_SHAPE,
+  seeds = seededInitializers(1),
+): { head: tf.LayersModel; linear: tf.LayersModel } {
   const { fieldSize } = shape;
   const inputs: Symbolic[] = [];
   const linearInputs: Symbolic[] = [];
@@ -81,7 +86,9 @@ export function buildHead(transform: FittedTransform, baseRate: number, shape: H
     linearInputs.push(input);
     fields.push(apply(tf.layers.embedding({ inputDim: tableRows, outputDim: fieldSize, embeddingsInitializer: seeds.embedding(), name: 'emb_fields' }), input));
     // One weight per id: the linear model's one-hot terms.
-    wide.push(apply(tf.layers.flatten(), apply(tf.layers.embedding({ inputDim: tableRows, outputDim: 1, embeddingsInitializer: 'zeros', name: 'emb_wide' }), input)));
+    wide.push(
+      apply(tf.layers.flatten(), apply(tf.layers.embedding({ inputDim: tableRows, outputDim: 1, embeddingsInitializer: 'zeros', name: 'emb_wide' }), input)),
+    );
   }
   const crosses = transform.crosses ?? [];
   if (crosses.length > 0) {
@@ -90,14 +97,22 @@ export function buildHead(transform: FittedTransform, baseRate: number, shape: H
     inputs.push(input);
     linearInputs.push(input);
     const cells = crosses.reduce((sum, cross) => sum + cross.cardinality, 0);
-    wide.push(apply(tf.layers.flatten(), apply(tf.layers.embedding({ inputDim: cells, outputDim: 1, embeddingsInitializer: 'zeros', name: 'emb_wide_crosses' }), input)));
+    wide.push(
+      apply(
+        tf.layers.flatten(),
+        apply(tf.layers.embedding({ inputDim: cells, outputDim: 1, embeddingsInitializer: 'zeros', name: 'emb_wide_crosses' }), input),
+      ),
+    );
   }
   for (const column of transform.text) {
     const input = tf.input({ shape: [column.maxTokens], name: `text_${column.name}`, dtype: 'int32' });
     inputs.push(input);
     linearInputs.push(input);
     const tokens = (width: number, name: string, embeddingsInitializer: ReturnType<typeof tf.initializers.zeros> | 'zeros') =>
-      apply(tf.layers.globalAveragePooling1d({}), apply(tf.layers.embedding({ inputDim: textCardinality(column), outputDim: width, name, embeddingsInitializer }), input));
+      apply(
+        tf.layers.globalAveragePooling1d({}),
+        apply(tf.layers.embedding({ inputDim: textCardinality(column), outputDim: width, name, embeddingsInitializer }), input),
+      );
     fields.push(asField(tokens(fieldSize, `emb_text_${column.name}`, seeds.embedding())));
     wide.push(tokens(1, `emb_wide_text_${column.name}`, 'zeros'));
   }
@@ -114,10 +129,14 @@ export function buildHead(transform: FittedTransform, baseRate: number, shape: H
   // learned scale on zero-initialised weights would never move off zero); the bias starts at the base
   // click rate, so early epochs are already calibrated.
   const linearTerms: Symbolic[] = [];
-  if (wide.length > 0) linearTerms.push(apply(tf.layers.dense({ units: 1, useBias: false, kernelInitializer: 'ones', trainable: false, name: 'wide_sum' }), concat(wide)));
+  if (wide.length > 0)
+    linearTerms.push(apply(tf.layers.dense({ units: 1, useBias: false, kernelInitializer: 'ones', trainable: false, name: 'wide_sum' }), concat(wide)));
   if (raw.length > 0) linearTerms.push(apply(tf.layers.dense({ units: 1, useBias: false, kernelInitializer: 'zeros', name: 'wide_numeric' }), concat(raw)));
   const prior = Math.log(baseRate / (1 - baseRate));
-  const linearLogit = apply(tf.layers.dense({ units: 1, kernelInitializer: 'ones', biasInitializer: tf.initializers.constant({ value: prior }), name: 'linear_logit' }), concat(linearTerms));
+  const linearLogit = apply(
+    tf.layers.dense({ units: 1, kernelInitializer: 'ones', biasInitializer: tf.initializers.constant({ value: prior }), name: 'linear_logit' }),
+    concat(linearTerms),
+  );
 
   const fieldMatrix = concat(fields, 1);
   // All pairwise dot products at once: [fields × fields], symmetric, so the top layers see each pair twice.
@@ -131,7 +150,10 @@ export function buildHead(transform: FittedTransform, baseRate: number, shape: H
   // Zero until the joint phase wakes it (wakeDeepPart): until then the model is exactly its linear part.
   const deepLogit = apply(tf.layers.dense({ units: 1, useBias: false, kernelInitializer: 'zeros', name: DEEP_LOGIT }), hidden);
   const logit = apply(tf.layers.add({ name: 'logit' }), [linearLogit, deepLogit]);
-  return { head: tf.model({ inputs, outputs: logit, name: 'click_head' }), linear: tf.model({ inputs: linearInputs, outputs: linearLogit, name: 'linear_part' }) };
+  return {
+    head: tf.model({ inputs, outputs: logit, name: 'click_head' }),
+    linear: tf.model({ inputs: linearInputs, outputs: linearLogit, name: 'linear_part' }),
+  };
 }
 
 const DEEP_LOGIT = 'deep_logit';

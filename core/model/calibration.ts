@@ -23,14 +23,21 @@ export function fitPlatt(logits: ArrayLike<number>, labels: ArrayLike<number>, i
   if (positives === 0 || positives === labels.length) return { method: 'platt', slope, intercept, fittedOn: { rows: labels.length, positives } };
   for (let step = 0; step < iterations; step++) {
     // Gradient and Hessian of the negative log-likelihood, with a tiny ridge so the Hessian stays invertible.
-    let g0 = 0, g1 = 0, h00 = 1e-6, h01 = 0, h11 = 1e-6;
+    let g0 = 0,
+      g1 = 0,
+      h00 = 1e-6,
+      h01 = 0,
+      h11 = 1e-6;
     for (let i = 0; i < labels.length; i++) {
       const z = logits[i]!;
       const p = sigmoid(slope * z + intercept);
       const error = p - (labels[i]! > 0.5 ? 1 : 0);
       const weight = Math.max(p * (1 - p), 1e-12);
-      g0 += error * z; g1 += error;
-      h00 += weight * z * z; h01 += weight * z; h11 += weight;
+      g0 += error * z;
+      g1 += error;
+      h00 += weight * z * z;
+      h01 += weight * z;
+      h11 += weight;
     }
     const determinant = h00 * h11 - h01 * h01;
     const dSlope = (h11 * g0 - h01 * g1) / determinant;

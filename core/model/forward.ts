@@ -9,7 +9,14 @@ import { crossCells, IMAGE_EMBEDDING, idOffsets, type ClickModel } from './archi
 export type PixelSource = (row: number) => Uint8Array;
 
 /** `linearOnly` runs just the model's linear part (the first training phase): no image tower, no deep layers. */
-export function forwardLogits(model: ClickModel, transform: FittedTransform, batch: EncodedDataset, pixels: PixelSource | undefined, training: boolean, linearOnly = false): tf.Tensor1D {
+export function forwardLogits(
+  model: ClickModel,
+  transform: FittedTransform,
+  batch: EncodedDataset,
+  pixels: PixelSource | undefined,
+  training: boolean,
+  linearOnly = false,
+): tf.Tensor1D {
   const network = linearOnly && model.linear ? model.linear : model.head;
   const inputs = network.inputNames.map((name) => headInput(name, model, transform, batch, pixels, training));
   const logits = network.apply(inputs, { training }) as tf.Tensor2D;
@@ -17,7 +24,14 @@ export function forwardLogits(model: ClickModel, transform: FittedTransform, bat
 }
 
 /** One head input by its name; models saved before the shared id table take `cat_<column>` inputs. */
-function headInput(name: string, model: ClickModel, transform: FittedTransform, batch: EncodedDataset, pixels: PixelSource | undefined, training: boolean): tf.Tensor {
+function headInput(
+  name: string,
+  model: ClickModel,
+  transform: FittedTransform,
+  batch: EncodedDataset,
+  pixels: PixelSource | undefined,
+  training: boolean,
+): tf.Tensor {
   const { rows, widths } = batch;
   if (name === 'numeric') return tf.tensor2d(batch.numeric, [rows, widths.numeric]);
   if (name === 'ids') {
@@ -38,14 +52,19 @@ function headInput(name: string, model: ClickModel, transform: FittedTransform, 
     for (const column of transform.text) {
       if (`text_${column.name}` === name) {
         const tokens = new Int32Array(rows * column.maxTokens);
-        for (let r = 0; r < rows; r++) tokens.set(batch.text.subarray(r * widths.text + offset, r * widths.text + offset + column.maxTokens), r * column.maxTokens);
+        for (let r = 0; r < rows; r++)
+          tokens.set(batch.text.subarray(r * widths.text + offset, r * widths.text + offset + column.maxTokens), r * column.maxTokens);
         return tf.tensor2d(tokens, [rows, column.maxTokens], 'int32');
       }
       offset += column.maxTokens;
     }
   }
   const usable = transform.image && model.imageTower && pixels;
-  if (name === 'image_present') return tf.tensor2d(Float32Array.from(batch.image, (row) => (usable && row >= 0 ? 1 : 0)), [rows, 1]);
+  if (name === 'image_present')
+    return tf.tensor2d(
+      Float32Array.from(batch.image, (row) => (usable && row >= 0 ? 1 : 0)),
+      [rows, 1],
+    );
   if (name === 'image_embedding') {
     if (!usable) return tf.zeros([rows, IMAGE_EMBEDDING]);
     return imageEmbeddings(model.imageTower!, transform.image!.size, batch.image, pixels, training);
@@ -61,7 +80,10 @@ function imageEmbeddings(tower: tf.LayersModel, size: number, imageRows: Int32Ar
   const slots = new Int32Array(rows);
   for (let r = 0; r < rows; r++) {
     const image = imageRows[r]!;
-    if (image < 0) { slots[r] = -1; continue; }
+    if (image < 0) {
+      slots[r] = -1;
+      continue;
+    }
     if (!slotOf.has(image)) slotOf.set(image, slotOf.size);
     slots[r] = slotOf.get(image)!;
   }

@@ -19,16 +19,25 @@ export function buildLogisticHead(transform: FittedTransform, baseRate: number):
     inputs.push(input);
     const rows = ids.reduce((sum, field) => sum + field.cardinality, 0);
     // A one-wide embedding is exactly one weight per one-hot value; the fixed sum adds them up.
-    term([
-      tf.layers.embedding({ inputDim: rows, outputDim: 1, embeddingsInitializer: 'zeros', name: 'emb_ids' }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: 1, useBias: false, kernelInitializer: 'ones', trainable: false, name: 'id_sum' }),
-    ], input);
+    term(
+      [
+        tf.layers.embedding({ inputDim: rows, outputDim: 1, embeddingsInitializer: 'zeros', name: 'emb_ids' }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 1, useBias: false, kernelInitializer: 'ones', trainable: false, name: 'id_sum' }),
+      ],
+      input,
+    );
   }
   for (const column of transform.text) {
     const input = tf.input({ shape: [column.maxTokens], name: `text_${column.name}`, dtype: 'int32' });
     inputs.push(input);
-    term([tf.layers.embedding({ inputDim: textCardinality(column), outputDim: 1, embeddingsInitializer: 'zeros', name: `emb_text_${column.name}` }), tf.layers.globalAveragePooling1d({})], input);
+    term(
+      [
+        tf.layers.embedding({ inputDim: textCardinality(column), outputDim: 1, embeddingsInitializer: 'zeros', name: `emb_text_${column.name}` }),
+        tf.layers.globalAveragePooling1d({}),
+      ],
+      input,
+    );
   }
   const prior = Math.log(baseRate / (1 - baseRate));
   // A learned scale on the sum is still a linear model; the layer is there for its bias.

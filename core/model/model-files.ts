@@ -27,16 +27,20 @@ export interface LoadedModel {
 }
 
 async function saveLayers(store: BlobStore, prefix: string, model: tf.LayersModel): Promise<void> {
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    const weights = artifacts.weightData instanceof ArrayBuffer ? artifacts.weightData : tf.io.concatenateArrayBuffers(artifacts.weightData as ArrayBuffer[]);
-    await store.put(`${prefix}/weights.bin`, Buffer.from(weights));
-    await putJson(store, `${prefix}/model.json`, {
-      format: artifacts.format, generatedBy: artifacts.generatedBy, convertedBy: null,
-      modelTopology: artifacts.modelTopology,
-      weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
-    });
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const weights = artifacts.weightData instanceof ArrayBuffer ? artifacts.weightData : tf.io.concatenateArrayBuffers(artifacts.weightData as ArrayBuffer[]);
+      await store.put(`${prefix}/weights.bin`, Buffer.from(weights));
+      await putJson(store, `${prefix}/model.json`, {
+        format: artifacts.format,
+        generatedBy: artifacts.generatedBy,
+        convertedBy: null,
+        modelTopology: artifacts.modelTopology,
+        weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
+      });
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
 }
 
 async function loadLayers(store: BlobStore, prefix: string): Promise<tf.LayersModel> {

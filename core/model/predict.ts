@@ -29,7 +29,13 @@ export function predictProbabilities(model: ClickModel, transform: FittedTransfo
 }
 
 /** Raw examples → click probabilities with a model and its own encoder: evaluation and serving share it. */
-export function predictExamples(model: ClickModel, encoder: Encoder, examples: Example[], imageRow: (key: string) => number, pixels: PixelSource | undefined): Float32Array {
+export function predictExamples(
+  model: ClickModel,
+  encoder: Encoder,
+  examples: Example[],
+  imageRow: (key: string) => number,
+  pixels: PixelSource | undefined,
+): Float32Array {
   const builder = new DatasetBuilder(encoder.widths);
   for (const example of examples) builder.push(encoder.encode(example, imageRow), example.y);
   return predictProbabilities(model, encoder.transform, builder.build(), pixels);

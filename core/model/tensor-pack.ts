@@ -1,11 +1,17 @@
 // Packs named float tensors into one buffer (JSON manifest + float32 data), for checkpoints.
 import * as tf from '@tensorflow/tfjs';
 
-interface Manifest { entries: { name: string; shape: number[]; dtype: 'float32' | 'int32' }[] }
+interface Manifest {
+  entries: { name: string; shape: number[]; dtype: 'float32' | 'int32' }[];
+}
 
 export async function packTensors(named: { name: string; tensor: tf.Tensor }[]): Promise<Buffer> {
-  const manifest: Manifest = { entries: named.map(({ name, tensor }) => ({ name, shape: tensor.shape, dtype: tensor.dtype === 'int32' ? 'int32' : 'float32' })) };
-  const datas = await Promise.all(named.map(async ({ tensor }) => Buffer.from((tensor.dtype === 'int32' ? await tensor.data() : await tensor.toFloat().data()).buffer)));
+  const manifest: Manifest = {
+    entries: named.map(({ name, tensor }) => ({ name, shape: tensor.shape, dtype: tensor.dtype === 'int32' ? 'int32' : 'float32' })),
+  };
+  const datas = await Promise.all(
+    named.map(async ({ tensor }) => Buffer.from((tensor.dtype === 'int32' ? await tensor.data() : await tensor.toFloat().data()).buffer)),
+  );
   const header = Buffer.from(JSON.stringify(manifest));
   const length = Buffer.alloc(4);
   length.writeUInt32LE(header.length);

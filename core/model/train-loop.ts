@@ -30,7 +30,14 @@ export interface TrainOptions {
 
 export type Phase = 'linear' | 'joint';
 
-export interface EpochRecord { epoch: number; phase: Phase; trainLoss: number; validationLoss: number; attempt: number; seconds: number }
+export interface EpochRecord {
+  epoch: number;
+  phase: Phase;
+  trainLoss: number;
+  validationLoss: number;
+  attempt: number;
+  seconds: number;
+}
 
 export interface TrainState {
   /** Epochs completed so far, over both phases. */
@@ -66,7 +73,14 @@ export interface TrainRun {
 }
 
 export const freshTrainState = (options: Pick<TrainOptions, 'linear'>): TrainState => ({
-  epoch: 0, bestEpoch: 0, bestLoss: Infinity, phase: options.linear ? 'linear' : 'joint', phaseStartedAt: 0, phaseBestLoss: Infinity, phaseBestEpoch: 0, history: [],
+  epoch: 0,
+  bestEpoch: 0,
+  bestLoss: Infinity,
+  phase: options.linear ? 'linear' : 'joint',
+  phaseStartedAt: 0,
+  phaseBestLoss: Infinity,
+  phaseBestEpoch: 0,
+  history: [],
 });
 
 export function trainableVariables(model: ClickModel): tf.Variable[] {
@@ -110,11 +124,17 @@ async function runEpoch(run: TrainRun, state: TrainState): Promise<TrainState> {
   for (let start = 0; start < train.rows; start += options.batchSize) {
     const batch = takeRows(train, order.subarray(start, Math.min(start + options.batchSize, train.rows)));
     if (options.idDropout > 0) dropIds(batch, droppable, options.idDropout, dropout);
-    const loss = tf.tidy(() => optimizer.minimize(() => {
-      const logits = forwardLogits(model, transform, batch, pixels, true, state.phase === 'linear');
-      const data = tf.losses.sigmoidCrossEntropy(tf.tensor1d(batch.label), logits) as tf.Scalar;
-      return penalties.reduce((total, p) => total.add(tf.addN(p.tables.map((v) => v.square().sum())).mul(p.l2)) as tf.Scalar, data);
-    }, true, variables)!);
+    const loss = tf.tidy(() =>
+      optimizer.minimize(
+        () => {
+          const logits = forwardLogits(model, transform, batch, pixels, true, state.phase === 'linear');
+          const data = tf.losses.sigmoidCrossEntropy(tf.tensor1d(batch.label), logits) as tf.Scalar;
+          return penalties.reduce((total, p) => total.add(tf.addN(p.tables.map((v) => v.square().sum())).mul(p.l2)) as tf.Scalar, data);
+        },
+        true,
+        variables,
+      )!,
+    );
     lossSum += (await loss.data())[0]! * batch.rows;
     loss.dispose();
     if (run.shouldStop?.()) throw new Error('training cancelled');
@@ -131,18 +151,36 @@ async function runEpoch(run: TrainRun, state: TrainState): Promise<TrainState> {
     phaseBestEpoch: phaseImproved ? epoch : state.phaseBestEpoch,
     bestEpoch: improved ? epoch : state.bestEpoch,
     bestLoss: improved ? validationLoss : state.bestLoss,
-    history: [...state.history, { epoch, phase: state.phase, trainLoss: lossSum / train.rows, validationLoss, attempt: run.attempt, seconds: (performance.now() - started) / 1000 }],
+    history: [
+      ...state.history,
+      { epoch, phase: state.phase, trainLoss: lossSum / train.rows, validationLoss, attempt: run.attempt, seconds: (performance.now() - started) / 1000 },
+    ],
   };
   await run.onEpoch(next, improved);
   return next;
 }
 
 /** Mean log loss of the raw (uncalibrated) model, batch by batch, yielding so heartbeats get through. */
-export async function meanLogLoss(model: ClickModel, transform: FittedTransform, data: EncodedDataset, pixels: PixelSource | undefined, linearOnly = false, batchSize = 4096): Promise<number> {
+export async function meanLogLoss(
+  model: ClickModel,
+  transform: FittedTransform,
+  data: EncodedDataset,
+  pixels: PixelSource | undefined,
+  linearOnly = false,
+  batchSize = 4096,
+): Promise<number> {
   let sum = 0;
   for (let start = 0; start < data.rows; start += batchSize) {
     const batch = sliceDataset(data, start, Math.min(start + batchSize, data.rows));
-    const loss = tf.tidy(() => tf.losses.sigmoidCrossEntropy(tf.tensor1d(batch.label), forwardLogits(model, transform, batch, pixels, false, linearOnly), undefined, 0, tf.Reduction.SUM));
+    const loss = tf.tidy(() =>
+      tf.losses.sigmoidCrossEntropy(
+        tf.tensor1d(batch.label),
+        forwardLogits(model, transform, batch, pixels, false, linearOnly),
+        undefined,
+        0,
+        tf.Reduction.SUM,
+      ),
+    );
     sum += (await loss.data())[0]!;
     loss.dispose();
     await new Promise((resolve) => setImmediate(resolve));

@@ -14,7 +14,11 @@ export function tuningTrials(base: TrainOptions, trials: number): TrainOptions[]
   const random = new Random(base.seed);
   return Array.from({ length: Math.max(1, trials) }, (_, trial) => {
     // Draw for every trial, trial 0 included, so trial k's options do not depend on how many trials run.
-    const draw = { learningRate: base.learningRate * 2 ** random.uniform(-1.5, 1.5), embeddingL2: base.embeddingL2 * 10 ** random.uniform(-1, 1), shape: random.pick(SHAPES) };
+    const draw = {
+      learningRate: base.learningRate * 2 ** random.uniform(-1.5, 1.5),
+      embeddingL2: base.embeddingL2 * 10 ** random.uniform(-1, 1),
+      shape: random.pick(SHAPES),
+    };
     return trial === 0 ? base : { ...base, ...draw, seed: base.seed + trial };
   });
 }

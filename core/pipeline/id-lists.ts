@@ -30,7 +30,12 @@ export function idShardCount(files: { key: string; size: number }[], csvBytesPer
 export class IdListWriters {
   private readonly writers = new Map<number, JsonLinesWriter>();
 
-  constructor(private readonly store: BlobStore, private readonly month: string, private readonly part: number, private readonly shards: number) {}
+  constructor(
+    private readonly store: BlobStore,
+    private readonly month: string,
+    private readonly part: number,
+    private readonly shards: number,
+  ) {}
 
   async write(entry: IdEntry): Promise<void> {
     if (this.shards === 0) return;

@@ -29,7 +29,14 @@ export const RAW_SAMPLE_BYTES = MAX_RAW_CHARS * 4;
 
 /** "user_age is not a number: \"abc\"" → "user_age is not a number", for counting reasons by kind. */
 export function reasonKind(reason: string): string {
-  const withoutValues = reason.replace(/ \d{4}-\d\d-\d\dT[\d:.]+Z/g, '').split(':')[0]!.replace(/\[[^\]]*\]/g, '');
+  const withoutValues = reason
+    .replace(/ \d{4}-\d\d-\d\dT[\d:.]+Z/g, '')
+    .split(':')[0]!
+    .replace(/\[[^\]]*\]/g, '');
   // Numbers become N, except a suffix such as the 8 in "UTF-8".
-  return withoutValues.replace(/(?<![\w-])\d+/g, 'N').replace(/\s+/g, ' ').trim().slice(0, 120);
+  return withoutValues
+    .replace(/(?<![\w-])\d+/g, 'N')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 120);
 }

@@ -2,9 +2,17 @@
 
 /** The champion changed between the caller's decision and the write; exactly one racing promotion wins. */
 export class ConcurrentPromotionError extends Error {
-  constructor(readonly version: number, readonly expectedCurrent: number | null | undefined, readonly actualCurrent: number | null) {
-    super(`Cannot promote v${version}: the champion is ${actualCurrent === null ? 'none' : `v${actualCurrent}`}` +
-      (expectedCurrent === undefined ? ' and another promotion changed it first' : `, not ${expectedCurrent === null ? 'none' : `v${expectedCurrent}`} as expected`));
+  constructor(
+    readonly version: number,
+    readonly expectedCurrent: number | null | undefined,
+    readonly actualCurrent: number | null,
+  ) {
+    super(
+      `Cannot promote v${version}: the champion is ${actualCurrent === null ? 'none' : `v${actualCurrent}`}` +
+        (expectedCurrent === undefined
+          ? ' and another promotion changed it first'
+          : `, not ${expectedCurrent === null ? 'none' : `v${expectedCurrent}`} as expected`),
+    );
     this.name = 'ConcurrentPromotionError';
   }
 }

@@ -7,7 +7,10 @@ import { historyEntrySchema, type HistoryEntry } from './types';
 export type HistoryDraft = Omit<HistoryEntry, 'sequence'>;
 
 export class HistoryLog {
-  constructor(private readonly store: BlobStore, private readonly layout: RegistryLayout) {}
+  constructor(
+    private readonly store: BlobStore,
+    private readonly layout: RegistryLayout,
+  ) {}
 
   /** Every entry, in sequence order. */
   async entries(): Promise<HistoryEntry[]> {

@@ -7,8 +7,15 @@ import { registryLayout, type RegistryLayout } from './layout';
 import { registerVersion } from './registration';
 import { VersionRecords } from './version-records';
 import {
-  championAliasSchema, fileNameSchema,
-  type Champion, type ChampionAlias, type HistoryEntry, type ModelVersion, type PromoteOptions, type RegisterInput, type RejectOptions,
+  championAliasSchema,
+  fileNameSchema,
+  type Champion,
+  type ChampionAlias,
+  type HistoryEntry,
+  type ModelVersion,
+  type PromoteOptions,
+  type RegisterInput,
+  type RejectOptions,
 } from './types';
 
 const DEFAULT_ACTOR = 'pipeline';
@@ -18,7 +25,10 @@ export class ModelRegistry {
   private readonly records: VersionRecords;
   private readonly log: HistoryLog;
 
-  constructor(private readonly store: BlobStore, prefix = 'registry') {
+  constructor(
+    private readonly store: BlobStore,
+    prefix = 'registry',
+  ) {
     this.layout = registryLayout(prefix);
     this.records = new VersionRecords(store, this.layout);
     this.log = new HistoryLog(store, this.layout);
@@ -30,8 +40,12 @@ export class ModelRegistry {
     const current = await this.champion();
     // Recorded on every path (new, resumed, idempotent repeat): the log keeps it once.
     await this.log.record({
-      at: record.metadata.createdAt, event: 'registered', version: record.version, previousChampion: current?.version ?? null,
-      reason: `trained on ${record.metadata.dataMonth} with spec ${record.metadata.specName}`, actor: input.actor ?? DEFAULT_ACTOR,
+      at: record.metadata.createdAt,
+      event: 'registered',
+      version: record.version,
+      previousChampion: current?.version ?? null,
+      reason: `trained on ${record.metadata.dataMonth} with spec ${record.metadata.specName}`,
+      actor: input.actor ?? DEFAULT_ACTOR,
     });
     return asSeen(record, current);
   }
@@ -74,19 +88,26 @@ export class ModelRegistry {
     const [target, current] = await Promise.all([this.get(version), this.champion()]);
     if (!target) throw new VersionNotFoundError(version);
     if (current?.version === version) {
-      if (options.requireChange && options.expectedCurrent !== undefined && options.expectedCurrent !== version) throw new ConcurrentPromotionError(version, options.expectedCurrent, version);
+      if (options.requireChange && options.expectedCurrent !== undefined && options.expectedCurrent !== version)
+        throw new ConcurrentPromotionError(version, options.expectedCurrent, version);
       return this.settlePromotion(current);
     }
     if (target.status === 'rejected' && !options.force) {
-      throw new InvalidTransitionError(`v${version} was rejected (${target.rejection?.reasons.join('; ')}); promote it with force to roll back to it deliberately`);
+      throw new InvalidTransitionError(
+        `v${version} was rejected (${target.rejection?.reasons.join('; ')}); promote it with force to roll back to it deliberately`,
+      );
     }
     const currentVersion = current?.version ?? null;
     if (options.expectedCurrent !== undefined && options.expectedCurrent !== currentVersion) {
       throw new ConcurrentPromotionError(version, options.expectedCurrent, currentVersion);
     }
     const alias: ChampionAlias = {
-      version, since: (options.at ?? new Date()).toISOString(), reason: options.reason, previous: currentVersion,
-      revision: (current?.revision ?? 0) + 1, actor: options.actor ?? DEFAULT_ACTOR,
+      version,
+      since: (options.at ?? new Date()).toISOString(),
+      reason: options.reason,
+      previous: currentVersion,
+      revision: (current?.revision ?? 0) + 1,
+      actor: options.actor ?? DEFAULT_ACTOR,
     };
     const written = await putJson(this.store, this.layout.championAlias, alias, { ifGeneration: current?.generation ?? '0' }).catch(async (error: unknown) => {
       if (!(error instanceof PreconditionFailedError)) throw error;
@@ -103,11 +124,16 @@ export class ModelRegistry {
     const rejection = { reasons, at: (options.at ?? new Date()).toISOString(), actor: options.actor ?? DEFAULT_ACTOR };
     // Already rejected: keep the first reasons, so a retried activity changes nothing.
     const record = await this.records.update(version, (found) =>
-      (found.status === 'rejected' || found.status === 'registering' ? undefined : { ...found, status: 'rejected', rejection }));
+      found.status === 'rejected' || found.status === 'registering' ? undefined : { ...found, status: 'rejected', rejection },
+    );
     if (!record || record.status === 'registering' || !record.rejection) throw new VersionNotFoundError(version);
     await this.log.record({
-      at: record.rejection.at, event: 'rejected', version, previousChampion: current?.version ?? null,
-      reason: record.rejection.reasons.join('; '), actor: record.rejection.actor,
+      at: record.rejection.at,
+      event: 'rejected',
+      version,
+      previousChampion: current?.version ?? null,
+      reason: record.rejection.reasons.join('; '),
+      actor: record.rejection.actor,
     });
     return asSeen(record, current);
   }
@@ -126,10 +152,17 @@ export class ModelRegistry {
   private async settlePromotion(champion: Champion): Promise<Champion> {
     const previous = champion.previous;
     await this.log.record({
-      at: champion.since, event: previous !== null && champion.version < previous ? 'rolled-back' : 'promoted', version: champion.version,
-      previousChampion: previous, reason: champion.reason, actor: champion.actor, revision: champion.revision,
+      at: champion.since,
+      event: previous !== null && champion.version < previous ? 'rolled-back' : 'promoted',
+      version: champion.version,
+      previousChampion: previous,
+      reason: champion.reason,
+      actor: champion.actor,
+      revision: champion.revision,
     });
-    await this.records.update(champion.version, (record) => (record.status === 'registering' || record.status === 'champion' ? undefined : { ...record, status: 'champion' }));
+    await this.records.update(champion.version, (record) =>
+      record.status === 'registering' || record.status === 'champion' ? undefined : { ...record, status: 'champion' },
+    );
     if (previous !== null) await this.records.update(previous, (record) => (record.status === 'champion' ? { ...record, status: 'retired' } : undefined));
     return champion;
   }

@@ -5,15 +5,12 @@ import { BlobNotFoundError, getJsonIfExists, PreconditionFailedError, putJson, t
 import { copyWithDigest } from './copy-file';
 import type { RegistryLayout } from './layout';
 import type { Versioned, VersionRecords } from './version-records';
-import {
-  idempotencyPointerSchema, sourceFileSchema, versionMetadataSchema,
-  type ModelVersion, type RegisterInput, type RegisteringRecord,
-} from './types';
+import { idempotencyPointerSchema, sourceFileSchema, versionMetadataSchema, type ModelVersion, type RegisterInput, type RegisteringRecord } from './types';
 
-const filesSchema = z.array(sourceFileSchema).min(1).refine(
-  (files) => new Set(files.map((file) => file.name)).size === files.length,
-  'file names must be unique within a version',
-);
+const filesSchema = z
+  .array(sourceFileSchema)
+  .min(1)
+  .refine((files) => new Set(files.map((file) => file.name)).size === files.length, 'file names must be unique within a version');
 
 export interface RegistrationParts {
   store: BlobStore;
@@ -30,7 +27,10 @@ export async function registerVersion(parts: RegistrationParts, input: RegisterI
     const earlier = await resume(parts, idempotencyKey);
     if (earlier) return earlier;
   }
-  await requireSources(parts.store, files.map((file) => file.sourceKey));
+  await requireSources(
+    parts.store,
+    files.map((file) => file.sourceKey),
+  );
   const claim = await parts.records.claim({ status: 'registering', metadata, files, idempotencyKey });
   if (idempotencyKey !== undefined && !(await pointTo(parts, idempotencyKey, claim.record.version))) {
     // A concurrent registration with the same key got there first: give our number back, return its version.
@@ -55,10 +55,12 @@ async function resume(parts: RegistrationParts, idempotencyKey: string): Promise
 
 async function publish(parts: RegistrationParts, claim: Versioned<RegisteringRecord>): Promise<ModelVersion> {
   const { record, generation } = claim;
-  const files = await Promise.all(record.files.map(async (file) => ({
-    ...file,
-    ...(await copyWithDigest(parts.store, file.sourceKey, parts.layout.versionFile(record.version, file.name))),
-  })));
+  const files = await Promise.all(
+    record.files.map(async (file) => ({
+      ...file,
+      ...(await copyWithDigest(parts.store, file.sourceKey, parts.layout.versionFile(record.version, file.name))),
+    })),
+  );
   const published: ModelVersion = { ...record, status: 'candidate', files };
   if (await parts.records.replace(record.version, published, generation)) return published;
   // Another attempt of the same idempotent registration published it first (same sources, same bytes).

@@ -10,7 +10,10 @@ export interface Versioned<T> {
 }
 
 export class VersionRecords {
-  constructor(private readonly store: BlobStore, private readonly layout: RegistryLayout) {}
+  constructor(
+    private readonly store: BlobStore,
+    private readonly layout: RegistryLayout,
+  ) {}
 
   async read(version: number): Promise<Versioned<VersionRecord> | undefined> {
     const key = this.layout.versionRecord(version);

@@ -117,11 +117,19 @@ export class ChampionPredictor {
     let next: ServingModel;
     try {
       next = await ServingModel.load(this.options.store, registry, champion, {
-        cacheSize: this.options.imageCacheSize ?? 2048, deadlineMs: this.options.imageDeadlineMs ?? 500, counts: this.counters.imageCache,
+        cacheSize: this.options.imageCacheSize ?? 2048,
+        deadlineMs: this.options.imageDeadlineMs ?? 500,
+        counts: this.counters.imageCache,
       });
     } catch (error) {
       this.lastError = { message: `loading v${champion.version} failed: ${(error as Error).message}`, at: new Date().toISOString() };
-      log.error('serving model load failed', { event: 'serving-model-load-failed', version: champion.version, serving: this.current?.version ?? null, error: (error as Error).message, ...servedBy });
+      log.error('serving model load failed', {
+        event: 'serving-model-load-failed',
+        version: champion.version,
+        serving: this.current?.version ?? null,
+        error: (error as Error).message,
+        ...servedBy,
+      });
       throw error;
     }
     const previous = this.current;
@@ -132,8 +140,13 @@ export class ChampionPredictor {
     if (previous) this.counters.swaps += 1;
     log.info(previous ? 'serving model swapped' : 'serving model loaded', {
       event: previous ? 'serving-model-swapped' : 'serving-model-loaded',
-      version: next.version, previousVersion: previous?.version ?? null, at: next.loadedAt.toISOString(),
-      championSince: champion.since, aliasGeneration: champion.generation, loadSeconds: Number(((performance.now() - started) / 1000).toFixed(3)), ...servedBy,
+      version: next.version,
+      previousVersion: previous?.version ?? null,
+      at: next.loadedAt.toISOString(),
+      championSince: champion.since,
+      aliasGeneration: champion.generation,
+      loadSeconds: Number(((performance.now() - started) / 1000).toFixed(3)),
+      ...servedBy,
     });
   }
 }

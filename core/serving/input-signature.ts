@@ -44,7 +44,14 @@ function describe(column: FeatureSpec['columns'][number], transform: FittedTrans
     case 'timestamp':
       return { ...base, type: 'string (ISO 8601) or number (epoch ms)', required: false, description: 'when the ad is shown; defaults to now' };
     case 'numeric':
-      return { ...base, type: 'number', required: column.required, description: 'a number', ...(column.min === undefined ? {} : { min: column.min }), ...(column.max === undefined ? {} : { max: column.max }) };
+      return {
+        ...base,
+        type: 'number',
+        required: column.required,
+        description: 'a number',
+        ...(column.min === undefined ? {} : { min: column.min }),
+        ...(column.max === undefined ? {} : { max: column.max }),
+      };
     case 'categorical': {
       const fitted = transform.categorical.find((c) => c.name === column.name);
       const learned = fitted?.kind === 'vocabulary' ? { vocabularySize: fitted.values.length, values: fitted.values.slice(0, VALUES_LISTED) } : {};
@@ -54,7 +61,12 @@ function describe(column: FeatureSpec['columns'][number], transform: FittedTrans
     case 'text':
       return { ...base, type: 'string', required: false, description: `free text; the first ${column.maxTokens} words count` };
     case 'image':
-      return { ...base, type: 'string', required: false, description: `the ad image's bucket key, under ${IMAGE_KEY_PREFIX}; without it the model scores "no image"` };
+      return {
+        ...base,
+        type: 'string',
+        required: false,
+        description: `the ad image's bucket key, under ${IMAGE_KEY_PREFIX}; without it the model scores "no image"`,
+      };
     default:
       return { ...base, type: 'string', required: false, description: '' };
   }

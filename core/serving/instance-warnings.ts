@@ -19,7 +19,8 @@ export class InstanceWarnings {
     const warnings: string[] = [];
     for (const { name, values } of this.vocabularies) {
       const value = example.f[name];
-      if (typeof value === 'string' && !values.has(value)) warnings.push(`${name} ${JSON.stringify(value)} was not seen in training; scored as an unknown ${name}`);
+      if (typeof value === 'string' && !values.has(value))
+        warnings.push(`${name} ${JSON.stringify(value)} was not seen in training; scored as an unknown ${name}`);
     }
     const when = new Date(example.t).toISOString();
     if (example.t > now + FUTURE_SLACK_MS) warnings.push(`the time ${when} is in the future`);

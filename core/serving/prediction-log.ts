@@ -72,7 +72,11 @@ export class PredictionLog {
         return;
       }
       this.buffer.push({
-        requestId, ...(id === undefined ? {} : { id }), modelVersion: served.modelVersion, probability: served.probabilities[i]!, at,
+        requestId,
+        ...(id === undefined ? {} : { id }),
+        modelVersion: served.modelVersion,
+        probability: served.probabilities[i]!,
+        at,
         ...(this.options.includeInstances ? { instance } : {}),
       });
     });

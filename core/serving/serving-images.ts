@@ -13,14 +13,20 @@ const FETCH_CONCURRENCY = 16;
 export type ImageLookup = { ok: true; pixels: Uint8Array } | { ok: false; problem: string };
 
 /** Running counts of cache lookups, kept by whoever owns them (the predictor, across its models). */
-export interface ImageCacheCounts { hits: number; misses: number }
+export interface ImageCacheCounts {
+  hits: number;
+  misses: number;
+}
 
 export class ServingImages {
   private readonly cache: LruCache<string, Promise<Uint8Array>>;
 
   /** `deadlineMs`: how long a request waits for one image before it is scored without it. */
   constructor(
-    private readonly store: BlobStore, private readonly size: number, capacity: number, private readonly deadlineMs: number,
+    private readonly store: BlobStore,
+    private readonly size: number,
+    capacity: number,
+    private readonly deadlineMs: number,
     private readonly counts: ImageCacheCounts = { hits: 0, misses: 0 },
   ) {
     this.cache = new LruCache(capacity);

@@ -25,7 +25,11 @@ export interface Prediction {
 }
 
 /** Decoded images kept per loaded model, and how long a request waits for one. */
-export interface ImageOptions { cacheSize: number; deadlineMs: number; counts?: ImageCacheCounts }
+export interface ImageOptions {
+  cacheSize: number;
+  deadlineMs: number;
+  counts?: ImageCacheCounts;
+}
 
 type ParsedInstance = { example: Example; warnings: string[] } | InstanceProblem;
 
@@ -39,11 +43,18 @@ export class ServingModel {
   private retired = false;
   private disposed = false;
 
-  private constructor(readonly champion: Champion, readonly spec: FeatureSpec, private readonly loaded: LoadedModel, store: BlobStore, images: ImageOptions) {
+  private constructor(
+    readonly champion: Champion,
+    readonly spec: FeatureSpec,
+    private readonly loaded: LoadedModel,
+    store: BlobStore,
+    images: ImageOptions,
+  ) {
     this.encoder = new Encoder(loaded.transform);
     this.knownColumns = new Set(spec.columns.map((column) => column.name));
     this.warnings = new InstanceWarnings(loaded.transform);
-    if (loaded.transform.image && loaded.model.imageTower) this.images = new ServingImages(store, loaded.transform.image.size, images.cacheSize, images.deadlineMs, images.counts);
+    if (loaded.transform.image && loaded.model.imageTower)
+      this.images = new ServingImages(store, loaded.transform.image.size, images.cacheSize, images.deadlineMs, images.counts);
   }
 
   /** Loads every file of the champion and runs one prediction: a model that cannot serve is never swapped in. */
@@ -103,7 +114,13 @@ export class ServingModel {
       pixels = (row) => table[row]!;
     }
 
-    const probabilities = predictExamples(this.loaded.model, this.encoder, rows.map((row) => row.example), imageRow, pixels);
+    const probabilities = predictExamples(
+      this.loaded.model,
+      this.encoder,
+      rows.map((row) => row.example),
+      imageRow,
+      pixels,
+    );
     return rows.map((row, i) => ({ clickProbability: probabilities[i]!, ...(row.warnings.length > 0 ? { warnings: row.warnings } : {}) }));
   }
 
@@ -133,7 +150,15 @@ export class ServingModel {
     const { widths } = this.encoder;
     const builder = new DatasetBuilder(widths);
     const withImage = Boolean(this.images);
-    builder.push({ numeric: new Array<number>(widths.numeric).fill(0), categorical: new Array<number>(widths.categorical).fill(0), text: new Array<number>(widths.text).fill(0), image: withImage ? 0 : -1 }, 0);
+    builder.push(
+      {
+        numeric: new Array<number>(widths.numeric).fill(0),
+        categorical: new Array<number>(widths.categorical).fill(0),
+        text: new Array<number>(widths.text).fill(0),
+        image: withImage ? 0 : -1,
+      },
+      0,
+    );
     const size = this.loaded.transform.image?.size ?? 0;
     const blank = new Uint8Array(size * size * 3);
     const [probability] = predictProbabilities(this.loaded.model, this.loaded.transform, builder.build(), withImage ? () => blank : undefined);

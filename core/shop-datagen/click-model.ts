@@ -22,20 +22,50 @@ import { RELEVANT_PAGES, type Browser, type Country, type OperatingSystem, type 
 const BASE_LOGIT = -5.45;
 
 const PAGE_LOGIT: Readonly<Record<PageCategory, number>> = {
-  news: -0.3, tech: 0, fashion: 0.1, sports: -0.1, home: 0.05, beauty: 0.1, food: 0, deals: 0.35, reviews: 0.15,
+  news: -0.3,
+  tech: 0,
+  fashion: 0.1,
+  sports: -0.1,
+  home: 0.05,
+  beauty: 0.1,
+  food: 0,
+  deals: 0.35,
+  reviews: 0.15,
   kids: 0,
 };
 const SLOT_LOGIT: Readonly<Record<SlotSize, number>> = { '300x250': 0, '728x90': -0.35, '160x600': -0.25, '320x50': -0.45, '300x600': 0.3, '970x250': 0.15 };
 const OS_LOGIT: Readonly<Record<OperatingSystem, number>> = { android: 0.05, ios: 0.12, windows: 0, macos: -0.05, linux: -0.3, other: -0.2 };
 const BROWSER_LOGIT: Readonly<Record<Browser, number>> = { chrome: 0, safari: 0.05, firefox: -0.1, edge: -0.12, samsung: 0.1, other: -0.2 };
 const COUNTRY_LOGIT: Readonly<Record<Country, number>> = {
-  us: 0.1, gb: 0.05, de: -0.1, fr: -0.05, ca: 0.05, au: 0, br: 0.2, in: 0.15, jp: -0.25, mx: 0.1, es: 0,
+  us: 0.1,
+  gb: 0.05,
+  de: -0.1,
+  fr: -0.05,
+  ca: 0.05,
+  au: 0,
+  br: 0.2,
+  in: 0.15,
+  jp: -0.25,
+  mx: 0.1,
+  es: 0,
 };
 const SEGMENT_LOGIT: Readonly<Record<Segment, number>> = {
-  bargain_hunter: 0.1, brand_loyal: 0.2, new_visitor: -0.25, researcher: -0.1, impulse_buyer: 0.4, lapsed: -0.35,
+  bargain_hunter: 0.1,
+  brand_loyal: 0.2,
+  new_visitor: -0.25,
+  researcher: -0.1,
+  impulse_buyer: 0.4,
+  lapsed: -0.35,
 };
 export const PRODUCT_LOGIT: Readonly<Record<ProductType, number>> = {
-  electronics: 0, apparel: 0.1, beauty: 0.05, home: -0.05, sports: 0, toys: 0.1, grocery: -0.15, books: -0.1,
+  electronics: 0,
+  apparel: 0.1,
+  beauty: 0.05,
+  home: -0.05,
+  sports: 0,
+  toys: 0.1,
+  grocery: -0.15,
+  books: -0.1,
 };
 
 /** Interaction: some shoppers click far more on some pages. */

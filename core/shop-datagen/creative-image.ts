@@ -54,5 +54,7 @@ export function renderCreative(look: CreativeLook, random: Random): Buffer {
 }
 
 export function encodeCreative(pixels: Buffer): Promise<Buffer> {
-  return sharp(pixels, { raw: { width: CANVAS_SIZE, height: CANVAS_SIZE, channels: 3 } }).png().toBuffer();
+  return sharp(pixels, { raw: { width: CANVAS_SIZE, height: CANVAS_SIZE, channels: 3 } })
+    .png()
+    .toBuffer();
 }

@@ -2,8 +2,26 @@
 import type { ShopEvent } from './events';
 
 export const EVENT_COLUMNS = [
-  'event_time', 'event_id', 'site', 'page_category', 'slot_size', 'campaign_id', 'merchant', 'product_type', 'ad_title', 'item_price',
-  'discount_pct', 'creative', 'os', 'browser', 'country', 'user_segment', 'visit_depth', 'hours_since_last_visit', 'cart_items', 'is_click',
+  'event_time',
+  'event_id',
+  'site',
+  'page_category',
+  'slot_size',
+  'campaign_id',
+  'merchant',
+  'product_type',
+  'ad_title',
+  'item_price',
+  'discount_pct',
+  'creative',
+  'os',
+  'browser',
+  'country',
+  'user_segment',
+  'visit_depth',
+  'hours_since_last_visit',
+  'cart_items',
+  'is_click',
 ] as const;
 type EventColumn = (typeof EVENT_COLUMNS)[number];
 

@@ -6,8 +6,20 @@ import type { Campaign } from './campaigns';
 import { campaignLogitTotal, shopClickProbability, type ShopContext } from './click-model';
 import type { Site } from './sites';
 import {
-  BROWSER_SHARE, COUNTRY_SHARE, DESKTOP_SLOT_SHARE, MOBILE_OS, MOBILE_SLOT_SHARE, OPERATING_SYSTEMS, OS_SHARE, PAGE_CATEGORIES, PAGE_SHARE,
-  RELEVANT_PAGES, SEGMENT_SHARE, type Browser, type OperatingSystem, type PageCategory,
+  BROWSER_SHARE,
+  COUNTRY_SHARE,
+  DESKTOP_SLOT_SHARE,
+  MOBILE_OS,
+  MOBILE_SLOT_SHARE,
+  OPERATING_SYSTEMS,
+  OS_SHARE,
+  PAGE_CATEGORIES,
+  PAGE_SHARE,
+  RELEVANT_PAGES,
+  SEGMENT_SHARE,
+  type Browser,
+  type OperatingSystem,
+  type PageCategory,
 } from './values';
 
 export interface ShopEvent extends Omit<ShopContext, 'siteEffect'> {

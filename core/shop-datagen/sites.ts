@@ -14,9 +14,16 @@ const SITE_COUNT = 40;
 const SITE_EFFECT_SD = 0.25;
 const WORDS = ['daily', 'smart', 'happy', 'urban', 'modern', 'weekend', 'family', 'pocket', 'bright', 'quick', 'good', 'open'];
 const TOPICS: Readonly<Record<PageCategory, readonly string[]>> = {
-  news: ['news', 'herald', 'times'], tech: ['gadgets', 'tech', 'bytes'], fashion: ['style', 'closet', 'runway'], sports: ['sports', 'score', 'field'],
-  home: ['nest', 'living', 'garden'], beauty: ['glow', 'beauty', 'skin'], food: ['kitchen', 'recipes', 'plate'], deals: ['deals', 'coupons', 'bargains'],
-  reviews: ['reviews', 'verdict', 'tested'], kids: ['parents', 'kids', 'playroom'],
+  news: ['news', 'herald', 'times'],
+  tech: ['gadgets', 'tech', 'bytes'],
+  fashion: ['style', 'closet', 'runway'],
+  sports: ['sports', 'score', 'field'],
+  home: ['nest', 'living', 'garden'],
+  beauty: ['glow', 'beauty', 'skin'],
+  food: ['kitchen', 'recipes', 'plate'],
+  deals: ['deals', 'coupons', 'bargains'],
+  reviews: ['reviews', 'verdict', 'tested'],
+  kids: ['parents', 'kids', 'playroom'],
 };
 
 export function buildSites(random: Random): { sites: Site[]; pick: WeightedIndex } {

@@ -6,8 +6,15 @@ import type { ProductType } from './values';
 
 /** Logit effect of each word that moves the click rate; every other word is neutral. */
 export const TITLE_WORD_EFFECTS: Readonly<Record<string, number>> = {
-  bestseller: 0.3, shipping: 0.3, sale: 0.25, bundle: 0.2, rated: 0.2,
-  preorder: -0.35, refurbished: -0.3, imported: -0.15, subscription: -0.25,
+  bestseller: 0.3,
+  shipping: 0.3,
+  sale: 0.25,
+  bundle: 0.2,
+  rated: 0.2,
+  preorder: -0.35,
+  refurbished: -0.3,
+  imported: -0.15,
+  subscription: -0.25,
 };
 
 const LIFTING_PHRASES = ['Bestseller', 'Free shipping', 'On sale', 'Bundle and save', 'Top rated'];

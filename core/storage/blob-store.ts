@@ -35,7 +35,10 @@ export class BlobNotFoundError extends Error {
 }
 
 export class PreconditionFailedError extends Error {
-  constructor(readonly url: string, readonly expectedGeneration: string) {
+  constructor(
+    readonly url: string,
+    readonly expectedGeneration: string,
+  ) {
     super(`Object ${url} is not at generation ${expectedGeneration}: someone else wrote it first`);
     this.name = 'PreconditionFailedError';
   }

@@ -34,7 +34,10 @@ export class CsvRecordReader {
   /** The most input held at once: stays near maxRecordBytes plus one chunk. */
   peakBufferedBytes = 0;
 
-  constructor(source: AsyncIterable<Buffer>, private readonly maxRecordBytes: number) {
+  constructor(
+    source: AsyncIterable<Buffer>,
+    private readonly maxRecordBytes: number,
+  ) {
     this.source = source[Symbol.asyncIterator]();
   }
 

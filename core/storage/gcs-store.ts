@@ -26,9 +26,10 @@ export class GcsStore implements BlobStore {
   /** Creates the bucket if it is missing (local GCS servers start empty). */
   async ensureBucket(): Promise<void> {
     const [exists] = await this.bucket.exists();
-    if (!exists) await this.bucket.create().catch((error: unknown) => {
-      if (errorCode(error) !== 409) throw error;
-    });
+    if (!exists)
+      await this.bucket.create().catch((error: unknown) => {
+        if (errorCode(error) !== 409) throw error;
+      });
   }
 
   async put(key: string, body: Buffer | string | Readable, options: PutOptions = {}): Promise<BlobInfo> {

@@ -33,11 +33,12 @@ export class LocalStore implements BlobStore {
       // A failed or aborted write removes its temp file (finally) and never reaches the key.
       await pipeline(source, createWriteStream(temp));
       if (options.ifGeneration === undefined) await fs.rename(temp, target);
-      else await this.withLock(target, async () => {
-        const current = (await this.stat(key))?.generation ?? '0';
-        if (current !== options.ifGeneration) throw new PreconditionFailedError(this.keyUrl(key), options.ifGeneration!);
-        await fs.rename(temp, target);
-      });
+      else
+        await this.withLock(target, async () => {
+          const current = (await this.stat(key))?.generation ?? '0';
+          if (current !== options.ifGeneration) throw new PreconditionFailedError(this.keyUrl(key), options.ifGeneration!);
+          await fs.rename(temp, target);
+        });
     } finally {
       await fs.rm(temp, { force: true });
     }

@@ -30,7 +30,8 @@ export async function initTensorFlow(choice: BackendChoice = 'auto'): Promise<Lo
   if (loaded) return loaded;
   const failures: string[] = [];
   const gpu = choice === 'gpu' || choice === 'auto' ? probeNvidiaGpu() : undefined;
-  if (choice === 'gpu' && !gpu?.usable) throw new Error(`TF_BACKEND=gpu but this machine has no usable GPU: ${gpu && !gpu.usable ? gpu.cause : ''}; set TF_BACKEND=native to train on the CPU`);
+  if (choice === 'gpu' && !gpu?.usable)
+    throw new Error(`TF_BACKEND=gpu but this machine has no usable GPU: ${gpu && !gpu.usable ? gpu.cause : ''}; set TF_BACKEND=native to train on the CPU`);
   for (const candidate of candidates) {
     if (choice !== 'auto' && choice !== candidate.choice) continue;
     // Without a usable GPU the GPU addon would still load, and run on the CPU under the GPU's name.
@@ -53,7 +54,11 @@ export async function initTensorFlow(choice: BackendChoice = 'auto'): Promise<Lo
     loaded = 'js-cpu';
   }
   if (!loaded) throw new Error(`TF_BACKEND=${choice} could not be loaded: ${failures.join('; ')}`);
-  log.info('tensorflow backend', { backend: loaded, tfjs: tf.version.tfjs, ...(loaded === 'tensorflow-gpu' && gpu?.usable ? { gpu: gpu.devices, driver: gpu.driver } : {}) });
+  log.info('tensorflow backend', {
+    backend: loaded,
+    tfjs: tf.version.tfjs,
+    ...(loaded === 'tensorflow-gpu' && gpu?.usable ? { gpu: gpu.devices, driver: gpu.driver } : {}),
+  });
   return loaded;
 }
 

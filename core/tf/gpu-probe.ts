@@ -13,11 +13,18 @@ export function probeNvidiaGpu(root = '/', libraryPath = process.env.LD_LIBRARY_
   const at = (file: string) => path.join(root, file);
   if (!existsSync(at(DRIVER_FILE))) return { usable: false, cause: `no NVIDIA kernel driver is loaded (${DRIVER_FILE} is missing)` };
   const driver = readFileSync(at(DRIVER_FILE), 'utf8').split('\n')[0]!.trim();
-  const devices = readdirSync(at('/dev')).filter((name) => /^nvidia\d+$/.test(name)).map((name) => `/dev/${name}`);
+  const devices = readdirSync(at('/dev'))
+    .filter((name) => /^nvidia\d+$/.test(name))
+    .map((name) => `/dev/${name}`);
   if (devices.length === 0) {
-    return { usable: false, cause: 'the NVIDIA driver is loaded but no /dev/nvidiaN device is visible (in a container: run it with the NVIDIA Container Toolkit and a GPU reservation)' };
+    return {
+      usable: false,
+      cause:
+        'the NVIDIA driver is loaded but no /dev/nvidiaN device is visible (in a container: run it with the NVIDIA Container Toolkit and a GPU reservation)',
+    };
   }
-  if (!cudaDriverLibraryFound(root, libraryPath)) return { usable: false, cause: `${CUDA_DRIVER_LIBRARY} (the CUDA driver library) is not on the library path` };
+  if (!cudaDriverLibraryFound(root, libraryPath))
+    return { usable: false, cause: `${CUDA_DRIVER_LIBRARY} (the CUDA driver library) is not on the library path` };
   return { usable: true, driver, devices };
 }
 
@@ -25,5 +32,8 @@ export function probeNvidiaGpu(root = '/', libraryPath = process.env.LD_LIBRARY_
 function cudaDriverLibraryFound(root: string, libraryPath: string): boolean {
   const cache = path.join(root, 'etc/ld.so.cache');
   if (existsSync(cache) && readFileSync(cache).includes(CUDA_DRIVER_LIBRARY)) return true;
-  return libraryPath.split(':').filter(Boolean).some((dir) => existsSync(path.join(root, dir, CUDA_DRIVER_LIBRARY)));
+  return libraryPath
+    .split(':')
+    .filter(Boolean)
+    .some((dir) => existsSync(path.join(root, dir, CUDA_DRIVER_LIBRARY)));
 }

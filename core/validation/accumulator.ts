@@ -26,7 +26,8 @@ export function histogramEdgesFor(column: Extract<ColumnSpec, { role: 'numeric' 
   const fromSchema = options.binsFrom && schemaFeature(options.binsFrom, column.name, 'numeric');
   if (fromSchema) return fromSchema.histogramEdges;
   const { min = -Infinity, max = Infinity } = column;
-  const steps = column.min !== undefined && column.max !== undefined ? equalWidthEdges(column.min, column.max, options.numericBins ?? DEFAULT_NUMERIC_BINS) : [];
+  const steps =
+    column.min !== undefined && column.max !== undefined ? equalWidthEdges(column.min, column.max, options.numericBins ?? DEFAULT_NUMERIC_BINS) : [];
   const bounds = [column.min, column.max].filter((edge) => edge !== undefined);
   const edges = [...new Set([...DEFAULT_EDGES.filter((edge) => edge > min && edge < max), ...steps, ...bounds])].sort((a, b) => a - b);
   return edges.length > 1 ? edges : [edges[0]!, edges[0]! + 1];
@@ -35,11 +36,16 @@ export function histogramEdgesFor(column: Extract<ColumnSpec, { role: 'numeric' 
 function columnAccumulator(column: ColumnSpec, options: StatisticsOptions): ColumnAccumulator | undefined {
   const maxDistinct = options.maxDistinct ?? DEFAULT_MAX_DISTINCT;
   switch (column.role) {
-    case 'numeric': return new NumericAccumulator(column.name, histogramEdgesFor(column, options));
-    case 'categorical': return new CategoricalAccumulator(column.name, maxDistinct);
-    case 'text': return new TextAccumulator(column.name, maxDistinct);
-    case 'image': return new ImageAccumulator(column.name);
-    default: return undefined;
+    case 'numeric':
+      return new NumericAccumulator(column.name, histogramEdgesFor(column, options));
+    case 'categorical':
+      return new CategoricalAccumulator(column.name, maxDistinct);
+    case 'text':
+      return new TextAccumulator(column.name, maxDistinct);
+    case 'image':
+      return new ImageAccumulator(column.name);
+    default:
+      return undefined;
   }
 }
 
@@ -53,7 +59,10 @@ export class StatisticsAccumulator {
   // Keyed by day number, formatted once at the end rather than per example.
   private readonly perDay = new Map<number, number>();
 
-  constructor(private readonly spec: FeatureSpec, options: StatisticsOptions = {}) {
+  constructor(
+    private readonly spec: FeatureSpec,
+    options: StatisticsOptions = {},
+  ) {
     this.maxDistinct = options.maxDistinct ?? DEFAULT_MAX_DISTINCT;
     for (const column of spec.columns) {
       const accumulator = columnAccumulator(column, options);

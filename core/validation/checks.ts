@@ -15,7 +15,11 @@ const severityFor = (value: number, warn: number, block: number): Severity | und
 export function tooFewExamples(stats: FeatureStatistics, t: ValidationThresholds): Anomaly | undefined {
   if (stats.examples >= t.minExamples) return undefined;
   return {
-    feature: '(all)', kind: 'too-few-examples', severity: 'blocking', value: stats.examples, threshold: t.minExamples,
+    feature: '(all)',
+    kind: 'too-few-examples',
+    severity: 'blocking',
+    value: stats.examples,
+    threshold: t.minExamples,
     message: `The month has ${stats.examples} examples, fewer than the ${t.minExamples} needed to validate and train on it`,
   };
 }
@@ -26,7 +30,11 @@ export function labelAnomalies(stats: FeatureStatistics, previous: FeatureStatis
   const found: Anomaly[] = [];
   if (rate < t.labelRateMin || rate > t.labelRateMax) {
     found.push({
-      feature: name, kind: 'label-rate', severity: 'blocking', value: rate, threshold: rate < t.labelRateMin ? t.labelRateMin : t.labelRateMax,
+      feature: name,
+      kind: 'label-rate',
+      severity: 'blocking',
+      value: rate,
+      threshold: rate < t.labelRateMin ? t.labelRateMin : t.labelRateMax,
       message: `${name}: positive rate ${percent(rate)} (${positives} of ${stats.examples}) is outside the plausible band ${percent(t.labelRateMin)}–${percent(t.labelRateMax)}`,
     });
   }
@@ -34,7 +42,11 @@ export function labelAnomalies(stats: FeatureStatistics, previous: FeatureStatis
   const ratio = before && rate > 0 ? Math.max(rate / before, before / rate) : undefined;
   if (before && ratio !== undefined && ratio > t.labelRateChangeWarn) {
     found.push({
-      feature: name, kind: 'label-rate-change', severity: 'warning', value: ratio, threshold: t.labelRateChangeWarn,
+      feature: name,
+      kind: 'label-rate-change',
+      severity: 'warning',
+      value: ratio,
+      threshold: t.labelRateChangeWarn,
       message: `${name}: positive rate ${percent(rate)} against ${percent(before)} last month, a ${decimal(ratio)}× change (warning above ${t.labelRateChangeWarn}×)`,
     });
   }
@@ -46,7 +58,11 @@ export function missingValues(schema: FeatureSchema, stats: ColumnStatistics, re
   const fraction = total === 0 ? 0 : stats.missing / total;
   if (fraction <= schema.maxMissingFraction) return undefined;
   return {
-    feature: stats.name, kind: 'missing-values', severity: required ? 'blocking' : 'warning', value: fraction, threshold: schema.maxMissingFraction,
+    feature: stats.name,
+    kind: 'missing-values',
+    severity: required ? 'blocking' : 'warning',
+    value: fraction,
+    threshold: schema.maxMissingFraction,
     message: `${stats.name}: ${percent(fraction)} of values missing (${stats.missing} of ${total}), above the ${percent(schema.maxMissingFraction)} the schema allows${required ? ' for this required feature' : ''}`,
   };
 }
@@ -60,7 +76,11 @@ export function outOfDomain(schema: NumericSchema, stats: NumericStatistics, t: 
   const severity = severityFor(fraction, t.outOfDomainWarn, t.outOfDomainBlock);
   if (!severity) return undefined;
   return {
-    feature: stats.name, kind: 'out-of-domain', severity, value: fraction, threshold: severity === 'blocking' ? t.outOfDomainBlock : t.outOfDomainWarn,
+    feature: stats.name,
+    kind: 'out-of-domain',
+    severity,
+    value: fraction,
+    threshold: severity === 'blocking' ? t.outOfDomainBlock : t.outOfDomainWarn,
     message: `${stats.name}: ${percent(fraction)} of values outside the schema domain [${decimal(min)}, ${decimal(max)}] (observed ${decimal(stats.min)} to ${decimal(stats.max)}); warning above ${percent(t.outOfDomainWarn)}, blocking above ${percent(t.outOfDomainBlock)}`,
   };
 }
@@ -75,9 +95,16 @@ export function unseenValues(schema: CategoricalSchema, stats: CategoricalStatis
   const blockAt = Math.max(t.unseenBlock, schema.maxUnseenFraction);
   const severity = severityFor(fraction, schema.maxUnseenFraction, blockAt);
   if (!severity) return undefined;
-  const examples = unseen.slice(0, 5).map(([value, n]) => `${JSON.stringify(value)} (${n})`).join(', ');
+  const examples = unseen
+    .slice(0, 5)
+    .map(([value, n]) => `${JSON.stringify(value)} (${n})`)
+    .join(', ');
   return {
-    feature: stats.name, kind: 'unseen-values', severity, value: fraction, threshold: severity === 'blocking' ? blockAt : schema.maxUnseenFraction,
+    feature: stats.name,
+    kind: 'unseen-values',
+    severity,
+    value: fraction,
+    threshold: severity === 'blocking' ? blockAt : schema.maxUnseenFraction,
     message: `${stats.name}: ${percent(fraction)} of values (${unseenCount} of ${stats.count}) are not in the schema domain${examples ? `, e.g. ${examples}` : ''}; the schema allows ${percent(schema.maxUnseenFraction)}, blocking above ${percent(blockAt)}`,
   };
 }
@@ -89,9 +116,16 @@ export function imageFailures(stats: ImageStatistics, t: ValidationThresholds): 
   const fraction = (checks.missing + checks.corrupt) / total;
   const severity = severityFor(fraction, t.imageFailureWarn, t.imageFailureBlock);
   if (!severity) return undefined;
-  const reasons = Object.entries(checks.unreadableReasons ?? {}).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([reason, n]) => `${reason} (${n})`);
+  const reasons = Object.entries(checks.unreadableReasons ?? {})
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([reason, n]) => `${reason} (${n})`);
   return {
-    feature: stats.name, kind: 'image-failures', severity, value: fraction, threshold: severity === 'blocking' ? t.imageFailureBlock : t.imageFailureWarn,
+    feature: stats.name,
+    kind: 'image-failures',
+    severity,
+    value: fraction,
+    threshold: severity === 'blocking' ? t.imageFailureBlock : t.imageFailureWarn,
     message: `${stats.name}: ${percent(fraction)} of the month's ${total} images failed (${checks.missing} missing, ${checks.corrupt} unreadable${reasons.length ? `: ${reasons.join(', ')}` : ''}); warning above ${percent(t.imageFailureWarn)}, blocking above ${percent(t.imageFailureBlock)}`,
   };
 }
@@ -100,14 +134,22 @@ export function driftAnomaly(drift: DriftMeasurement): Anomaly | undefined {
   if (drift.level === 'ok') return undefined;
   const measure = drift.kind === 'jensen-shannon' ? 'Jensen–Shannon divergence' : 'L-infinity distance';
   return {
-    feature: drift.feature, kind: 'drift', severity: drift.level, value: drift.value, threshold: drift.threshold,
+    feature: drift.feature,
+    kind: 'drift',
+    severity: drift.level,
+    value: drift.value,
+    threshold: drift.threshold,
     message: `${drift.feature}: drifted from last month, ${measure} ${drift.value.toFixed(3)} above ${drift.threshold} (${drift.detail})`,
   };
 }
 
 export function schemaMismatch(stats: ColumnStatistics, schema: FeatureSchema | undefined): Anomaly {
   return {
-    feature: stats.name, kind: 'schema-mismatch', severity: 'warning', value: 0, threshold: 0,
+    feature: stats.name,
+    kind: 'schema-mismatch',
+    severity: 'warning',
+    value: 0,
+    threshold: 0,
     message: schema
       ? `${stats.name}: the schema expects a ${schema.type} feature, the data has a ${stats.role} one; re-infer the schema`
       : `${stats.name}: not in the schema (a new ${stats.role} feature?); its values were not checked; re-infer the schema`,

@@ -20,7 +20,10 @@ export class NumericAccumulator implements ColumnAccumulator {
   private max = -Infinity;
   private readonly histogram;
 
-  constructor(private readonly name: string, edges: readonly number[]) {
+  constructor(
+    private readonly name: string,
+    edges: readonly number[],
+  ) {
     this.histogram = emptyHistogram(edges);
   }
 
@@ -42,9 +45,15 @@ export class NumericAccumulator implements ColumnAccumulator {
   result(): ColumnStatistics {
     const seen = this.count > 0;
     return withNumericSummary({
-      role: 'numeric', name: this.name, count: this.count, missing: this.missing,
-      sum: this.sum, sumOfSquares: this.sumOfSquares, zeros: this.zeros,
-      min: seen ? this.min : null, max: seen ? this.max : null,
+      role: 'numeric',
+      name: this.name,
+      count: this.count,
+      missing: this.missing,
+      sum: this.sum,
+      sumOfSquares: this.sumOfSquares,
+      zeros: this.zeros,
+      min: seen ? this.min : null,
+      max: seen ? this.max : null,
       histogram: { ...this.histogram, edges: [...this.histogram.edges], counts: [...this.histogram.counts] },
     });
   }
@@ -55,7 +64,10 @@ export class CategoricalAccumulator implements ColumnAccumulator {
   private missing = 0;
   private readonly counter;
 
-  constructor(private readonly name: string, maxDistinct: number) {
+  constructor(
+    private readonly name: string,
+    maxDistinct: number,
+  ) {
     this.counter = new BoundedCounter(maxDistinct);
   }
 
@@ -79,7 +91,10 @@ export class TextAccumulator implements ColumnAccumulator {
   private tokens = 0;
   private readonly counter;
 
-  constructor(private readonly name: string, maxDistinct: number) {
+  constructor(
+    private readonly name: string,
+    maxDistinct: number,
+  ) {
     this.counter = new BoundedCounter(maxDistinct);
   }
 
@@ -96,7 +111,14 @@ export class TextAccumulator implements ColumnAccumulator {
   }
 
   result(): ColumnStatistics {
-    return withTextSummary({ role: 'text', name: this.name, count: this.count, missing: this.missing, tokens: this.tokens, tokenCounts: this.counter.result() });
+    return withTextSummary({
+      role: 'text',
+      name: this.name,
+      count: this.count,
+      missing: this.missing,
+      tokens: this.tokens,
+      tokenCounts: this.counter.result(),
+    });
   }
 }
 

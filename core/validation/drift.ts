@@ -13,7 +13,8 @@ interface Distance {
 }
 
 function numericDrift(current: NumericStatistics, previous: NumericStatistics): Distance | undefined {
-  if (current.mean === null || current.std === null || previous.mean === null || previous.std === null || previous.min === null || previous.max === null) return undefined;
+  if (current.mean === null || current.std === null || previous.mean === null || previous.std === null || previous.min === null || previous.max === null)
+    return undefined;
   // Month one counted with finer edges that the schema's nest in, so re-binning it is exact.
   const before = sameEdges(current.histogram.edges, previous.histogram.edges)
     ? previous.histogram
@@ -52,11 +53,13 @@ export function measureDrift(current: FeatureStatistics, previous: FeatureStatis
     const earlier = previous.features.find((f) => f.name === feature.name);
     if (feature.role === 'numeric' && earlier?.role === 'numeric') {
       const distance = numericDrift(feature, earlier);
-      if (distance) measurements.push({ feature: feature.name, kind: 'jensen-shannon', ...distance, ...level(distance.value, thresholds.jsWarn, thresholds.jsBlock) });
+      if (distance)
+        measurements.push({ feature: feature.name, kind: 'jensen-shannon', ...distance, ...level(distance.value, thresholds.jsWarn, thresholds.jsBlock) });
     }
     if (feature.role === 'categorical' && earlier?.role === 'categorical') {
       const distance = categoricalDrift(feature, earlier);
-      if (distance) measurements.push({ feature: feature.name, kind: 'l-infinity', ...distance, ...level(distance.value, thresholds.lInfWarn, thresholds.lInfBlock) });
+      if (distance)
+        measurements.push({ feature: feature.name, kind: 'l-infinity', ...distance, ...level(distance.value, thresholds.lInfWarn, thresholds.lInfBlock) });
     }
   }
   return measurements;

@@ -107,11 +107,13 @@ export function quantileEdges(histogram: Histogram, bins: number, lo: number, hi
   const total = masses(histogram).reduce((a, b) => a + b, 0);
   if (total === 0) return [];
   let below = histogram.underflow;
-  const candidates = histogram.edges.map((edge, i) => {
-    const fraction = below / total;
-    below += histogram.counts[i] ?? 0;
-    return { edge, fraction };
-  }).filter((c) => c.edge > lo && c.edge < hi && c.fraction > 0 && c.fraction < 1);
+  const candidates = histogram.edges
+    .map((edge, i) => {
+      const fraction = below / total;
+      below += histogram.counts[i] ?? 0;
+      return { edge, fraction };
+    })
+    .filter((c) => c.edge > lo && c.edge < hi && c.fraction > 0 && c.fraction < 1);
   if (candidates.length === 0) return [];
   const picked = new Set<number>();
   for (let k = 1; k < bins; k++) {

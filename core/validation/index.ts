@@ -3,9 +3,16 @@
 export { StatisticsAccumulator, histogramEdgesFor, DEFAULT_MAX_DISTINCT, DEFAULT_NUMERIC_BINS, type StatisticsOptions } from './accumulator';
 export { mergeStatistics, withImageChecks } from './merge';
 export {
-  parseStatistics, categoricalFrequencies, statisticsFormat,
-  type FeatureStatistics, type ColumnStatistics, type NumericStatistics, type CategoricalStatistics,
-  type TextStatistics, type ImageStatistics, type ImageChecks,
+  parseStatistics,
+  categoricalFrequencies,
+  statisticsFormat,
+  type FeatureStatistics,
+  type ColumnStatistics,
+  type NumericStatistics,
+  type CategoricalStatistics,
+  type TextStatistics,
+  type ImageStatistics,
+  type ImageChecks,
 } from './statistics';
 export { parseSchema, schemaFormat, type Schema, type FeatureSchema } from './schema';
 export { inferSchema, defaultSchemaInferenceOptions, type SchemaInferenceOptions } from './infer-schema';

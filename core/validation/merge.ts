@@ -2,10 +2,7 @@
 // step's checks are attached once they are known.
 import { mergeValueCounts } from './bounded-counts';
 import { mergeHistograms } from './histogram';
-import {
-  withCategoricalSummary, withNumericSummary, withTextSummary,
-  type ColumnStatistics, type FeatureStatistics, type ImageChecks,
-} from './statistics';
+import { withCategoricalSummary, withNumericSummary, withTextSummary, type ColumnStatistics, type FeatureStatistics, type ImageChecks } from './statistics';
 
 const nullableMin = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.min(a, b));
 const nullableMax = (a: number | null, b: number | null) => (a === null ? b : b === null ? a : Math.max(a, b));
@@ -28,9 +25,13 @@ function mergeColumn(a: ColumnStatistics, b: ColumnStatistics, maxDistinct: numb
   const present = { name: a.name, count: a.count + b.count, missing: a.missing + b.missing };
   if (a.role === 'numeric' && b.role === 'numeric') {
     return withNumericSummary({
-      role: 'numeric', ...present,
-      sum: a.sum + b.sum, sumOfSquares: a.sumOfSquares + b.sumOfSquares, zeros: a.zeros + b.zeros,
-      min: nullableMin(a.min, b.min), max: nullableMax(a.max, b.max),
+      role: 'numeric',
+      ...present,
+      sum: a.sum + b.sum,
+      sumOfSquares: a.sumOfSquares + b.sumOfSquares,
+      zeros: a.zeros + b.zeros,
+      min: nullableMin(a.min, b.min),
+      max: nullableMax(a.max, b.max),
       histogram: mergeHistograms(a.histogram, b.histogram),
     });
   }

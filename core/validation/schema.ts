@@ -14,10 +14,16 @@ const numeric = z.object({
   type: z.literal('numeric'),
   ...base,
   /** Values outside [min, max] are anomalies; null when the first month had no values. */
-  domain: z.object({ min: z.number(), max: z.number() }).refine((d) => d.min < d.max, 'domain min must be below max').nullable(),
+  domain: z
+    .object({ min: z.number(), max: z.number() })
+    .refine((d) => d.min < d.max, 'domain min must be below max')
+    .nullable(),
   /** Every month's histogram uses these edges, so months compare bin by bin. Inferred outer edges
    *  are the domain's, so a histogram's underflow and overflow are exactly the out-of-domain values. */
-  histogramEdges: z.array(z.number()).min(2).refine((e) => e.every((x, i) => i === 0 || x > e[i - 1]!), 'histogram edges must increase'),
+  histogramEdges: z
+    .array(z.number())
+    .min(2)
+    .refine((e) => e.every((x, i) => i === 0 || x > e[i - 1]!), 'histogram edges must increase'),
 });
 
 const categorical = z.object({

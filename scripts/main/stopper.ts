@@ -2,7 +2,10 @@
 // included) or at the end of `--once`. Prints one line saying what stopped.
 import { log } from '../../core/log';
 
-interface Part { name: string; stop: () => Promise<void> }
+interface Part {
+  name: string;
+  stop: () => Promise<void>;
+}
 
 export class Stopper {
   private readonly parts: Part[] = [];

@@ -20,8 +20,18 @@ export const dirtySpec = {
 export const DIRTY_HEADER = 'event_key,seen_at,channel,note,score,bought';
 
 export const DIRT_KINDS = [
-  'unclosedQuotes', 'shortRow', 'longRow', 'badNumber', 'outOfRange', 'badLabel', 'badTimestamp',
-  'outOfMonth', 'strayQuote', 'invalidUtf8', 'missingChannel', 'duplicateId',
+  'unclosedQuotes',
+  'shortRow',
+  'longRow',
+  'badNumber',
+  'outOfRange',
+  'badLabel',
+  'badTimestamp',
+  'outOfMonth',
+  'strayQuote',
+  'invalidUtf8',
+  'missingChannel',
+  'duplicateId',
 ] as const;
 export type DirtKind = (typeof DIRT_KINDS)[number] | 'overLong';
 
@@ -88,11 +98,20 @@ export async function writeDirtyMonth(store: BlobStore, options: DirtyMonthOptio
       // Clean rows stay single-line here so each dirty record is exactly one quarantined line.
       fields[3] = words(random.int(1, 4));
       if (kind === 'unclosedQuotes') {
-        for (let burst = random.int(1, 4); burst > 0; burst--) emit([id + (burst > 1 ? `-${burst}` : ''), ...fields.slice(1, 3), `"${words(3)}`, ...fields.slice(4)].join(',') + eol, 1, kind);
+        for (let burst = random.int(1, 4); burst > 0; burst--)
+          emit([id + (burst > 1 ? `-${burst}` : ''), ...fields.slice(1, 3), `"${words(3)}`, ...fields.slice(4)].join(',') + eol, 1, kind);
         continue;
       }
       if (kind === 'invalidUtf8') {
-        emit(Buffer.concat([Buffer.from(`${fields.slice(0, 3).join(',')},caf`), Buffer.from(random.pick([[0xe9], [0xff, 0xfe], [0xc3, 0x28]])), Buffer.from(`,${fields.slice(4).join(',')}${eol}`)]), 1, kind);
+        emit(
+          Buffer.concat([
+            Buffer.from(`${fields.slice(0, 3).join(',')},caf`),
+            Buffer.from(random.pick([[0xe9], [0xff, 0xfe], [0xc3, 0x28]])),
+            Buffer.from(`,${fields.slice(4).join(',')}${eol}`),
+          ]),
+          1,
+          kind,
+        );
         continue;
       }
       if (kind === 'duplicateId' && cleanIdList.length > 0) fields[0] = random.pick(cleanIdList);

@@ -29,7 +29,10 @@ export async function serveWithPredictionLog(store: BlobStore, options: Partial<
   return { url: api.url, token: api.token, log, predictor: api.predictor, stop: api.stop };
 }
 
-export interface Served { modelVersion: number; predictions: { clickProbability: number }[] }
+export interface Served {
+  modelVersion: number;
+  predictions: { clickProbability: number }[];
+}
 
 export function postPredict(api: PredictingApi, instances: unknown[]): Promise<{ status: number; body: Served }> {
   return apiCaller(api.url, api.token)<Served>('POST', '/v1/predict', { instances });

@@ -26,7 +26,9 @@ export interface TinyChampionApi {
 
 /** The real app over HTTP serving the store's champion; `afterServerClosed` runs in stop between the server and the predictor. */
 export async function serveChampion(
-  store: BlobStore, predictorOptions: Partial<ChampionPredictorOptions> = {}, afterServerClosed: () => Promise<void> = async () => undefined,
+  store: BlobStore,
+  predictorOptions: Partial<ChampionPredictorOptions> = {},
+  afterServerClosed: () => Promise<void> = async () => undefined,
 ): Promise<Omit<TinyChampionApi, 'version'>> {
   const registry = new ModelRegistry(store);
   const predictor = new ChampionPredictor({ store, registry, pollSeconds: 0, ...predictorOptions });

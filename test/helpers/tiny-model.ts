@@ -26,9 +26,21 @@ const DEVICES = ['mobile', 'desktop', 'tablet'];
 /** A prediction instance for the default spec; override or blank any field. */
 export function tinyInstance(overrides: Record<string, string | number | null> = {}): Record<string, string | number | null> {
   return {
-    timestamp: '2026-10-14T09:30:00Z', ad_id: 'ad-00001', advertiser: 'advertiser-1', ad_category: 'travel', placement: 'feed', device: 'mobile',
-    region: 'region-3', user_interest: 'travel', hour_of_day: 9, user_age: 34, user_sessions_30d: 12, user_past_clicks_30d: 3,
-    headline: 'Cheap flights to Lisbon', image_path: TEST_IMAGE_KEY, ...overrides,
+    timestamp: '2026-10-14T09:30:00Z',
+    ad_id: 'ad-00001',
+    advertiser: 'advertiser-1',
+    ad_category: 'travel',
+    placement: 'feed',
+    device: 'mobile',
+    region: 'region-3',
+    user_interest: 'travel',
+    hour_of_day: 9,
+    user_age: 34,
+    user_sessions_30d: 12,
+    user_past_clicks_30d: 3,
+    headline: 'Cheap flights to Lisbon',
+    image_path: TEST_IMAGE_KEY,
+    ...overrides,
   };
 }
 
@@ -42,17 +54,30 @@ function syntheticExamples(count: number): Example[] {
       t: Date.UTC(2026, 9, 1 + (i % 28), i % 24),
       y: next() < 0.1 ? 1 : 0,
       f: {
-        ad_id: `ad-${String(ad).padStart(5, '0')}`, advertiser: `advertiser-${ad % 7}`, ad_category: pick(CATEGORIES), placement: pick(PLACEMENTS),
-        device: pick(DEVICES), region: `region-${Math.floor(next() * 10)}`, user_interest: pick(CATEGORIES), hour_of_day: i % 24,
-        user_age: 18 + Math.floor(next() * 60), user_sessions_30d: Math.floor(next() * 200), user_past_clicks_30d: next() < 0.2 ? null : Math.floor(next() * 20),
-        headline: `${pick(['cheap', 'new', 'best'])} ${pick(CATEGORIES)} deals today`, image_path: imageKey(ad),
+        ad_id: `ad-${String(ad).padStart(5, '0')}`,
+        advertiser: `advertiser-${ad % 7}`,
+        ad_category: pick(CATEGORIES),
+        placement: pick(PLACEMENTS),
+        device: pick(DEVICES),
+        region: `region-${Math.floor(next() * 10)}`,
+        user_interest: pick(CATEGORIES),
+        hour_of_day: i % 24,
+        user_age: 18 + Math.floor(next() * 60),
+        user_sessions_30d: Math.floor(next() * 200),
+        user_past_clicks_30d: next() < 0.2 ? null : Math.floor(next() * 20),
+        headline: `${pick(['cheap', 'new', 'best'])} ${pick(CATEGORIES)} deals today`,
+        image_path: imageKey(ad),
       },
     };
   });
 }
 
 /** Saves a freshly initialised model under a new prefix, registers it, and promotes it unless told not to. */
-export async function registerTinyModel(store: BlobStore, registry: ModelRegistry, options: { promote?: boolean; reason?: string } = {}): Promise<ModelVersion> {
+export async function registerTinyModel(
+  store: BlobStore,
+  registry: ModelRegistry,
+  options: { promote?: boolean; reason?: string } = {},
+): Promise<ModelVersion> {
   const fitter = new TransformFitter(defaultFeatureSpec);
   const examples = syntheticExamples(300);
   for (const example of examples) fitter.add(example);
@@ -67,7 +92,13 @@ export async function registerTinyModel(store: BlobStore, registry: ModelRegistr
     const names = await saveClickModel(store, prefix, { model, transform, spec: defaultFeatureSpec, card });
     const registered = await registry.register({
       files: names.map((name) => ({ name, sourceKey: `${prefix}/${name}` })),
-      metadata: { dataMonth: TINY_MONTH, specName: defaultFeatureSpec.name, metrics: {}, codeVersion: 'test', lineage: { artifacts: { model: `${store.url}/${prefix}` } } },
+      metadata: {
+        dataMonth: TINY_MONTH,
+        specName: defaultFeatureSpec.name,
+        metrics: {},
+        codeVersion: 'test',
+        lineage: { artifacts: { model: `${store.url}/${prefix}` } },
+      },
       actor: 'test',
     });
     if (options.promote !== false) await registry.promote(registered.version, { reason: options.reason ?? 'tiny test model', actor: 'test' });
@@ -80,7 +111,9 @@ export async function registerTinyModel(store: BlobStore, registry: ModelRegistr
 
 /** A real 64×64 PNG banner in the bucket. */
 export async function putTestImage(store: BlobStore, key = TEST_IMAGE_KEY): Promise<string> {
-  const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 220, g: 60, b: 40 } } }).png().toBuffer();
+  const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 220, g: 60, b: 40 } } })
+    .png()
+    .toBuffer();
   await store.put(key, png, { contentType: 'image/png' });
   return key;
 }

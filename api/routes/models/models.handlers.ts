@@ -46,7 +46,8 @@ export const promote: AppRouteHandler<PromoteRoute> = async (c) => {
     return c.json({ champion, changed: true }, 200);
   } catch (error) {
     if (error instanceof VersionNotFoundError) return c.json({ error: error.message }, 404);
-    if (error instanceof ConcurrentPromotionError) return c.json({ error: error.message, details: { expectedCurrent: error.expectedCurrent ?? null, actualCurrent: error.actualCurrent } }, 409);
+    if (error instanceof ConcurrentPromotionError)
+      return c.json({ error: error.message, details: { expectedCurrent: error.expectedCurrent ?? null, actualCurrent: error.actualCurrent } }, 409);
     if (error instanceof InvalidTransitionError) return c.json({ error: error.message }, 422);
     throw error;
   }

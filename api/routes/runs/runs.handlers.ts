@@ -22,7 +22,8 @@ export const start: AppRouteHandler<StartRoute> = async (c) => {
     });
     return c.json({ month, workflowId, runId: handle.firstExecutionRunId }, 202);
   } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) return c.json({ error: `the run for ${month} is already running (workflow ${workflowId})`, details: { workflowId } }, 409);
+    if (error instanceof WorkflowExecutionAlreadyStartedError)
+      return c.json({ error: `the run for ${month} is already running (workflow ${workflowId})`, details: { workflowId } }, 409);
     throw error;
   }
 };
@@ -34,8 +35,12 @@ export const getOne: AppRouteHandler<GetOneRoute> = async (c) => {
   const { handle, description } = found;
   const status = description.status.name;
   const base = {
-    month, workflowId: description.workflowId, runId: description.runId, status,
-    startTime: description.startTime.toISOString(), closeTime: description.closeTime?.toISOString() ?? null,
+    month,
+    workflowId: description.workflowId,
+    runId: description.runId,
+    status,
+    startTime: description.startTime.toISOString(),
+    closeTime: description.closeTime?.toISOString() ?? null,
     stage: description.typedSearchAttributes.get(PipelineStage) ?? null,
   };
   if (status === 'RUNNING') {

@@ -5,34 +5,46 @@ import { MONTH_PATTERN } from '../../../core/features/month';
 
 const monthSchema = z.string().regex(MONTH_PATTERN, 'must be a month as YYYY-MM').openapi({ example: '2026-10' });
 
-export const startRunSchema = z.object({
-  month: monthSchema,
-  force: z.boolean().optional().openapi({ description: 'Redo every stage even if an earlier run of this month finished it' }),
-}, { error: 'the body must be a JSON object with a month' });
+export const startRunSchema = z.object(
+  {
+    month: monthSchema,
+    force: z.boolean().optional().openapi({ description: 'Redo every stage even if an earlier run of this month finished it' }),
+  },
+  { error: 'the body must be a JSON object with a month' },
+);
 
 const monthParams = z.object({ month: monthSchema.openapi({ param: { name: 'month', in: 'path' } }) });
 
 const startedSchema = z.object({ month: z.string(), workflowId: z.string(), runId: z.string() }).openapi('RunStarted');
 
-export const progressSchema = z.object({
-  month: z.string(),
-  stage: z.string(),
-  completed: z.array(z.string()),
-  reused: z.array(z.string()),
-  summary: z.record(z.string(), z.unknown()),
-}).openapi('RunProgress');
+export const progressSchema = z
+  .object({
+    month: z.string(),
+    stage: z.string(),
+    completed: z.array(z.string()),
+    reused: z.array(z.string()),
+    summary: z.record(z.string(), z.unknown()),
+  })
+  .openapi('RunProgress');
 
-export const runStatusSchema = z.object({
-  month: z.string(),
-  workflowId: z.string(),
-  runId: z.string(),
-  status: z.string().openapi({ example: 'RUNNING', description: 'Temporal execution status: RUNNING, COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT…' }),
-  startTime: z.string(),
-  closeTime: z.string().nullable(),
-  stage: z.string().nullable().openapi({ description: 'The stage the run reached (its PipelineStage search attribute)' }),
-  progress: progressSchema.nullable().openapi({ description: 'The progress query (running) or the result (completed); null otherwise or when no worker answered' }),
-  failure: z.object({ message: z.string(), causes: z.array(z.string()) }).optional().openapi({ description: 'Why a run that did not complete stopped: the innermost cause first' }),
-}).openapi('RunStatus');
+export const runStatusSchema = z
+  .object({
+    month: z.string(),
+    workflowId: z.string(),
+    runId: z.string(),
+    status: z.string().openapi({ example: 'RUNNING', description: 'Temporal execution status: RUNNING, COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT…' }),
+    startTime: z.string(),
+    closeTime: z.string().nullable(),
+    stage: z.string().nullable().openapi({ description: 'The stage the run reached (its PipelineStage search attribute)' }),
+    progress: progressSchema
+      .nullable()
+      .openapi({ description: 'The progress query (running) or the result (completed); null otherwise or when no worker answered' }),
+    failure: z
+      .object({ message: z.string(), causes: z.array(z.string()) })
+      .optional()
+      .openapi({ description: 'Why a run that did not complete stopped: the innermost cause first' }),
+  })
+  .openapi('RunStatus');
 
 export const start = createRoute({
   path: '/v1/runs',
@@ -71,7 +83,10 @@ export const cancel = createRoute({
   ...access('operator'),
   request: { params: monthParams },
   responses: {
-    202: { content: { 'application/json': { schema: startedSchema.extend({ status: z.literal('cancel-requested') }) } }, description: 'Cancellation requested; the run stops at its next checkpoint' },
+    202: {
+      content: { 'application/json': { schema: startedSchema.extend({ status: z.literal('cancel-requested') }) } },
+      description: 'Cancellation requested; the run stops at its next checkpoint',
+    },
     400: errorResponse('Not a month'),
     ...accessErrors,
     404: errorResponse('No run of that month was ever started'),

@@ -23,10 +23,13 @@ export const metadata: AppRouteHandler<MetadataRoute> = async (c) => {
   const tensor = (name: string, dtype: string) => ({ dtype, tensor_shape: { dim: [{ size: '-1', name: '' }], unknown_rank: false }, name });
   const inputs = Object.fromEntries(signature.inputs.map((input) => [input.name, tensor(input.name, dtypeOf(input))]));
   const outputs = { [signature.output.name]: tensor(signature.output.name, 'DT_FLOAT') };
-  return c.json({
-    model_spec: { name: SERVED_MODEL_NAME, signature_name: '', version: String(champion.version) },
-    metadata: { signature_def: { signature_def: { serving_default: { inputs, outputs, method_name: 'tensorflow/serving/predict' } } } },
-  }, 200);
+  return c.json(
+    {
+      model_spec: { name: SERVED_MODEL_NAME, signature_name: '', version: String(champion.version) },
+      metadata: { signature_def: { signature_def: { serving_default: { inputs, outputs, method_name: 'tensorflow/serving/predict' } } } },
+    },
+    200,
+  );
 };
 
 export const predict: AppRouteHandler<PredictRoute> = async (c) => {
