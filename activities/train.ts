@@ -75,6 +75,14 @@ export function createTrainingActivities(deps: { store: BlobStore }) {
     }
     const keys = monthArtifacts(input.month).training(kind.trial);
     const info = activityInfo();
+    const attemptOf = `${info.workflowExecution?.workflowId}/${info.workflowExecution?.runId}/${info.activityId}`;
+    // An earlier attempt that finished but whose completion never reached Temporal (an outage) left its report.
+    const finished = await getJsonIfExists<TrainResult & { attemptOf?: string }>(store, keys.report);
+    if (finished?.attemptOf === attemptOf) {
+      log.info('training already finished by an earlier attempt', { trial: kind.trial, report: keys.report, attempt: info.attempt });
+      delete finished.attemptOf;
+      return finished;
+    }
     const [fitted, spec, train, validation] = await Promise.all([
       getJson<FittedTransform>(store, input.transformKey),
       getJson<FeatureSpec>(store, input.specKey),
@@ -94,7 +102,6 @@ export function createTrainingActivities(deps: { store: BlobStore }) {
     };
 
     // Resume from whichever knows the later epoch: the last heartbeat, or the pointer in the bucket.
-    const attemptOf = `${info.workflowExecution?.workflowId}/${info.workflowExecution?.runId}/${info.activityId}`;
     const pointer = await getJsonIfExists<TrainProgress>(store, keys.progress);
     const candidates = [info.heartbeatDetails as TrainProgress | undefined, pointer].filter(
       (p): p is TrainProgress => p?.attemptOf === attemptOf && p.state.epoch > 0,
@@ -166,7 +173,7 @@ export function createTrainingActivities(deps: { store: BlobStore }) {
       examplesPerSecond: seconds > 0 ? ((state.epoch - resumedFromEpoch) * train.rows) / seconds : 0,
       backend: card.backend,
     };
-    await putJson(store, keys.report, result);
+    await putJson(store, keys.report, { ...result, attemptOf });
     disposeClickModel(model);
     Object.values(optimizers).forEach((optimizer) => optimizer.dispose());
     return result;

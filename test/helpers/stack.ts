@@ -32,8 +32,8 @@ export interface TestStack {
 }
 
 /** A client plus one pipeline worker and (unless told not to) one training worker on fresh task queues, all running. */
-export async function startWorkers(store: BlobStore, options: { training?: boolean } = {}): Promise<TestStack> {
-  const address = inject('temporalAddress');
+export async function startWorkers(store: BlobStore, options: { training?: boolean; temporalAddress?: string } = {}): Promise<TestStack> {
+  const address = options.temporalAddress ?? inject('temporalAddress');
   const connection = await NativeConnection.connect({ address });
   const queues = { pipeline: `pipeline-${randomUUID()}`, training: `training-${randomUUID()}` };
   bundle ??= bundleWorkflowCode({ workflowsPath, logger: Runtime.instance().logger });
