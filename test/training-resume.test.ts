@@ -1,10 +1,12 @@
-// A training worker killed mid-run (SIGKILL: no clean shutdown) loses nothing: the retried attempt,
-// on another worker, resumes from the last checkpoint its heartbeat named and does not redo epochs.
+// A training worker killed mid-run (SIGKILL: no clean shutdown), right after an epoch's checkpoint, loses
+// nothing: the retried attempt, on another worker, resumes from the pointer in the bucket and redoes no epoch.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { defaultPayloadConverter } from '@temporalio/common';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { loadConfig } from '../core/config';
 import { generateMonth } from '../core/datagen/generate-month';
+import { monthArtifacts } from '../core/pipeline/layout';
+import { getJsonIfExists } from '../core/storage/blob-store';
 import type { TrainProgress, TrainResult } from '../activities/train';
 import { startMonth, testSettings } from './helpers/pipeline';
 import { freshGcsStore, startTrainingWorker, startWorkers, type TestStack } from './helpers/stack';
@@ -38,20 +40,20 @@ it('resumes from its checkpoint after the training worker is killed', async () =
     workerErrors += chunk.toString();
   });
   const defaults = testSettings(stack);
-  // Both phases (linear, then joint) run all their epochs: 3 + 3.
-  const settings = testSettings(stack, { training: { ...defaults.training, maxEpochs: 3, patience: 3, batchSize: 256 }, trainingHeartbeatTimeoutSeconds: 5 });
+  // Both phases (linear, then joint) run all their epochs: 3 + 3; the heartbeat timeout is the product's default.
+  const settings = testSettings(stack, { training: { ...defaults.training, maxEpochs: 3, patience: 3, batchSize: 256 } });
+  expect(settings.trainingHeartbeatTimeoutSeconds).toBe(loadConfig({}).TRAIN_HEARTBEAT_TIMEOUT_SECONDS);
   const handle = await startMonth(stack, MONTH, settings);
 
-  // Wait until the worker has heartbeated a checkpoint after its second epoch, then kill it.
+  // Kill the moment the bucket's pointer names epoch 2: before any throttled heartbeat can have carried it.
+  const pointerKey = monthArtifacts(MONTH).training(0).progress;
   let killedAfter = 0;
-  for (let tries = 0; tries < 450 && killedAfter === 0 && doomed.exitCode === null; tries++) {
-    const { raw } = await handle.describe();
-    const details = raw.pendingActivities?.find((a) => a.activityType?.name === 'trainModel')?.heartbeatDetails?.payloads?.[0];
-    const progress = details ? defaultPayloadConverter.fromPayload<TrainProgress | undefined>(details) : undefined;
+  for (let tries = 0; tries < 6000 && killedAfter === 0 && doomed.exitCode === null; tries++) {
+    const progress = await getJsonIfExists<TrainProgress>(store, pointerKey);
     if (progress && progress.state.epoch >= 2) {
       doomed.kill('SIGKILL');
       killedAfter = progress.state.epoch;
-    } else await new Promise((resolve) => setTimeout(resolve, 200));
+    } else await new Promise((resolve) => setTimeout(resolve, 50));
   }
   expect(killedAfter, `the training worker never reported epoch 2; its stderr:\n${workerErrors.slice(-2000)}`).toBeGreaterThanOrEqual(2);
   expect(killedAfter).toBeLessThan(6);
