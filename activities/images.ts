@@ -1,5 +1,6 @@
 // Images belong to ads, not impressions: decode, check and resize each unique image once, and pack
-// them into one pixel table that training and evaluation index into.
+// them into one pixel table that training and evaluation index into. Runs started before images were
+// processed in parts (image-parts.ts) replay this one-activity version.
 import { log } from '@temporalio/activity';
 import { throttledHeartbeat } from '../core/temporal/heartbeats';
 import { BlobNotFoundError, getJson, listAll, putJson, type BlobStore } from '../core/storage/blob-store';
@@ -16,6 +17,8 @@ export interface ImageSummary {
   ok: number;
   missing: number;
   corrupt: number;
+  /** Images decoded this run; the others came from the content cache or a finished part (absent before parts). */
+  decoded?: number;
 }
 
 const CONCURRENCY = 8;

@@ -4,6 +4,7 @@ import { createDedupeActivities } from './dedupe-ids';
 import { createEvaluationActivities } from './evaluate';
 import { createFeedbackActivities } from './feedback';
 import { createImageActivities } from './images';
+import { createImagePartActivities } from './image-parts';
 import { createIngestActivities } from './ingest';
 import { createPromotionActivities } from './promote';
 import { createSplitActivities } from './split-csv';
@@ -25,6 +26,7 @@ export function createPipelineActivities(deps: ActivityDeps) {
     ...createSplitActivities(deps),
     ...createDedupeActivities(deps),
     ...createImageActivities(deps),
+    ...createImagePartActivities(deps),
     ...createValidationActivities(deps),
     ...createTransformActivities(deps),
     ...createEvaluationActivities(deps),

@@ -1,6 +1,7 @@
 // The ingest stage, run as a child of the monthly pipeline so a month's many parts and shards stay out
 // of the parent's history: plan → cut big files into parts → ingest every part in parallel → drop
 // duplicate ids month-wide (per id shard, then per part that lost rows) → decode the month's images.
+import { patched } from '@temporalio/workflow';
 import type { FileIngestResult } from '../activities/ingest';
 import type { DuplicatesDropped, IdListRef } from '../activities/dedupe-ids';
 import type { ImageSummary } from '../activities/images';
@@ -66,7 +67,10 @@ export async function ingestSteps(input: IngestMonthInput, options: { dropDuplic
     ),
   );
   const dropped = options.dropDuplicateIds ? await dropDuplicateIds(month, parts) : [];
-  const images = await data.processImages({ month, specKey: plan.specKey });
+  // Runs started before images were processed in parts decoded them in one activity, and replay so.
+  const images = patched('image-parts')
+    ? await processImagesInParts(month, plan.specKey, settings.imagesPerPart ?? DEFAULT_IMAGES_PER_PART)
+    : await data.processImages({ month, specKey: plan.specKey });
 
   const counts = [...parts.map((p) => p.reasons), ...dropped.map((d) => d.reasons)];
   const quarantineReasons: Record<string, number> = {};
@@ -107,4 +111,32 @@ async function dropDuplicateIds(month: string, parts: FileIngestResult[]): Promi
       return data.dropDuplicates({ month, part, file, examples, duplicates });
     }),
   );
+}
+
+const DEFAULT_IMAGES_PER_PART = 4096;
+// Parts in flight at once: each holds up to imagesPerPart decoded images on its worker.
+const IMAGE_PARTS_IN_FLIGHT = 8;
+
+/** Plan the month's distinct images into parts, decode the parts on any pipeline workers, then index the shards. */
+async function processImagesInParts(month: string, specKey: string, imagesPerPart: number): Promise<ImageSummary | null> {
+  const plan = await data.planImages({ month, specKey, imagesPerPart });
+  if (!plan) return null;
+  const parts = Array.from({ length: plan.parts }, (_, part) => part);
+  const results = await withLimit(parts, IMAGE_PARTS_IN_FLIGHT, (part) => data.processImagePart({ month, part, size: plan.size }));
+  const summary = await data.indexImages({ month, size: plan.size, parts: plan.parts });
+  return { ...summary, decoded: results.reduce((total, r) => total + r.decoded, 0) };
+}
+
+/** Runs run(item) for every item with at most `limit` in flight, results in item order (deterministic: workflow code). */
+async function withLimit<T, R>(items: T[], limit: number, run: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await run(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
 }

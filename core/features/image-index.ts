@@ -4,4 +4,6 @@ export interface ImageIndex {
   /** Bucket keys of the images that decoded; row i of the pixel table is keys[i]. */
   keys: string[];
   checks: { referenced: number; ok: number; missing: number; corrupt: number; failures: { key: string; reason: string }[] };
+  /** The pixel table's shards in row order (one per image part); absent: one table at the month's pixelsKey. */
+  shards?: { key: string; rows: number }[];
 }

@@ -1,7 +1,9 @@
 // Reading a month's ingested examples back, shard by shard, and the time-based split.
 import type { Example } from '../features/example';
 import { monthRange } from '../features/month';
-import { getJsonIfExists, listAll, type BlobStore } from '../storage/blob-store';
+import { getJson, getJsonIfExists, listAll, type BlobStore } from '../storage/blob-store';
+import { shardedPixelSource } from '../images/pixel-table';
+import { forEachConcurrently } from '../concurrency';
 import { readJsonLines } from '../storage/lines';
 import { monthArtifacts } from './layout';
 import type { ImageIndex } from '../features/image-index';
@@ -29,7 +31,9 @@ export async function listExampleShards(store: BlobStore, month: string): Promis
 /** The month's image table where the image step writes it, when it did. */
 export async function monthImages(store: BlobStore, month: string): Promise<MonthData['images']> {
   const keys = monthArtifacts(month);
-  return (await store.stat(keys.imageIndex)) ? { indexKey: keys.imageIndex, pixelsKey: keys.imagePixels } : null;
+  const index = await getJsonIfExists<ImageIndex>(store, keys.imageIndex);
+  if (!index) return null;
+  return { indexKey: keys.imageIndex, pixelsKey: index.shards ? keys.imagePixelsShardPrefix : keys.imagePixels };
 }
 
 export async function* readExamples(store: BlobStore, shards: string[]): AsyncIterable<Example> {
@@ -50,8 +54,16 @@ export function splitDays(month: string, holdoutDays: number, validationDays: nu
 /** The month's pixel table as a PixelSource (row → size×size×3 bytes), or undefined without images. */
 export async function loadPixels(store: BlobStore, images: MonthData['images'], size: number | undefined): Promise<PixelSource | undefined> {
   if (!size || !images) return undefined;
-  const table = new Uint8Array(await store.get(images.pixelsKey));
   const bytes = size * size * 3;
+  const { shards } = await getJson<ImageIndex>(store, images.indexKey);
+  if (shards) {
+    const tables = new Array<Uint8Array>(shards.length);
+    await forEachConcurrently(shards, 4, async (shard, i) => {
+      tables[i] = new Uint8Array(await store.get(shard.key));
+    });
+    return shardedPixelSource(tables, bytes);
+  }
+  const table = new Uint8Array(await store.get(images.pixelsKey));
   return (row) => table.subarray(row * bytes, (row + 1) * bytes);
 }
 

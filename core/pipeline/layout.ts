@@ -21,7 +21,13 @@ export function monthArtifacts(month: string) {
     imageRefs: (part: number) => `${root}/images/refs-${pad(part)}.json`,
     imageRefsPrefix: `${root}/images/refs-`,
     imageIndex: `${root}/images/index.json`,
+    /** The single pixel table of runs before images were processed in parts. */
     imagePixels: `${root}/images/pixels.u8`,
+    /** Image part n: the keys it decodes (plan), its pixel rows (shard) and what it found (result). */
+    imagePlan: (part: number) => `${root}/images/plan-${pad(part)}.json`,
+    imagePixelsShard: (part: number) => `${root}/images/pixels-${pad(part)}.u8`,
+    imagePixelsShardPrefix: `${root}/images/pixels-`,
+    imagePartResult: (part: number) => `${root}/images/part-${pad(part)}.json`,
     splitPart: (file: string, part: number) => `${root}/split/${file.replace(/[^A-Za-z0-9._-]+/g, '_')}/part-${pad(part)}.csv`,
     statistics: `${root}/statistics.json`,
     validationReport: `${root}/validation-report.json`,
@@ -45,6 +51,12 @@ export function monthArtifacts(month: string) {
     stage: (name: string) => `${root}/stages/${name}.json`,
   };
 }
+
+/** Decoded images by content (sha256 of the file) and size, shared by every month: an unchanged ad is decoded once. */
+export const imageCacheKeys = (size: number, contentSha256: string) => ({
+  pixels: `cache/images/${size}px/${contentSha256}.rgb`,
+  unreadable: `cache/images/${size}px/${contentSha256}.unreadable.json`,
+});
 
 export const schemaKeys = {
   current: 'schema/current.json',

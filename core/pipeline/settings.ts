@@ -13,6 +13,8 @@ export interface IngestSettings {
   maxRecordBytes?: number;
   /** CSV bytes per hash shard of ids when looking for duplicate ids across the month. */
   idShardBytes?: number;
+  /** Distinct images per image part (one activity, one pixel shard); settings frozen before parts use 4096. */
+  imagesPerPart?: number;
 }
 
 export interface FeedbackSettings {
@@ -58,6 +60,7 @@ export function pipelineSettings(config: Config, codeVersion: string): PipelineS
       rowsPerPart: config.INGEST_ROWS_PER_PART,
       maxRecordBytes: config.INGEST_MAX_RECORD_BYTES,
       idShardBytes: config.INGEST_ID_SHARD_BYTES,
+      imagesPerPart: config.INGEST_IMAGES_PER_PART,
     },
     holdoutDays: config.HOLDOUT_DAYS,
     validationDays: config.VALIDATION_DAYS,
