@@ -88,7 +88,8 @@ export function createEvaluationActivities(deps: { store: BlobStore }) {
       const split = holdoutStart(input.month, input.holdoutDays);
       const { examples, images } = await monthData(store, input.month, input.ingested);
       const { index, rowOf } = await loadImageRows(store, images);
-      const pixels = await loadPixels(store, images, index?.size);
+      const beat = throttledHeartbeat();
+      const pixels = await loadPixels(store, images, index?.size, () => beat({ loading: 'pixels' }));
       const registry = new ModelRegistry(store);
       const current = await registry.champion();
       // In this order: candidate, then the baseline and the champion when there are.
@@ -104,7 +105,6 @@ export function createEvaluationActivities(deps: { store: BlobStore }) {
       const sliceValues: Record<string, string[]> = Object.fromEntries(spec.slices.map((column) => [column, []]));
       // Each model encodes with its own transform: a champion keeps the preprocessing it was trained with.
       const encoders = models.map((loaded) => new Encoder(loaded.transform));
-      const beat = throttledHeartbeat();
       let chunk: Example[] = [];
       const flush = () => {
         models.forEach((loaded, m) => {

@@ -17,6 +17,7 @@ import { predictLogits } from '../core/model/predict';
 import { freshTrainState, runTraining, type Phase, type TrainOptions, type TrainState } from '../core/model/train-loop';
 import { loadPixels, monthImages, type MonthData } from '../core/pipeline/examples';
 import { monthArtifacts } from '../core/pipeline/layout';
+import { throttledHeartbeat } from '../core/temporal/heartbeats';
 import { loadedBackend } from '../core/tf/backend';
 
 export interface TrainInput {
@@ -92,7 +93,8 @@ export function createTrainingActivities(deps: { store: BlobStore }) {
     // The baseline is a logistic regression: no image.
     const transform = kind.trial === 'baseline' ? { ...fitted, image: undefined } : fitted;
     const images = input.images === undefined ? await monthImages(store, input.month) : input.images;
-    const pixels = await loadPixels(store, images, transform.image?.size);
+    // Loading a big pixel table takes a while: keep the previous attempt's details alive meanwhile.
+    const pixels = await loadPixels(store, images, transform.image?.size, throttledHeartbeatOf(info.heartbeatDetails));
     const baseRate = Math.min(Math.max(train.label.reduce((a, b) => a + b, 0) / train.rows, 1e-4), 0.5);
     const model = kind.build(transform, baseRate);
     const options = input.options;
@@ -196,4 +198,10 @@ export function createTrainingActivities(deps: { store: BlobStore }) {
       );
     },
   };
+}
+
+/** A heartbeat at most once a second that always carries the same details. */
+function throttledHeartbeatOf(details: unknown): () => void {
+  const beat = throttledHeartbeat();
+  return () => beat(details);
 }

@@ -52,7 +52,13 @@ export function splitDays(month: string, holdoutDays: number, validationDays: nu
 }
 
 /** The month's pixel table as a PixelSource (row → size×size×3 bytes), or undefined without images. */
-export async function loadPixels(store: BlobStore, images: MonthData['images'], size: number | undefined): Promise<PixelSource | undefined> {
+export async function loadPixels(
+  store: BlobStore,
+  images: MonthData['images'],
+  size: number | undefined,
+  /** Called after each shard is read: a big table takes long enough to need heartbeats. */
+  onShard: () => void = () => {},
+): Promise<PixelSource | undefined> {
   if (!size || !images) return undefined;
   const bytes = size * size * 3;
   const { shards } = await getJson<ImageIndex>(store, images.indexKey);
@@ -60,6 +66,7 @@ export async function loadPixels(store: BlobStore, images: MonthData['images'], 
     const tables = new Array<Uint8Array>(shards.length);
     await forEachConcurrently(shards, 4, async (shard, i) => {
       tables[i] = new Uint8Array(await store.get(shard.key));
+      onShard();
     });
     return shardedPixelSource(tables, bytes);
   }
