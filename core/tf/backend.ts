@@ -6,6 +6,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { log } from '../log';
 import { probeNvidiaGpu } from './gpu-probe';
+import { registerNativeStepKernel } from './step-kernel';
 
 export type BackendChoice = 'auto' | 'gpu' | 'native' | 'js';
 export type LoadedBackend = 'tensorflow-gpu' | 'tensorflow-cpu' | 'js-cpu';
@@ -42,6 +43,7 @@ export async function initTensorFlow(choice: BackendChoice = 'auto'): Promise<Lo
     try {
       candidate.load();
       await tf.setBackend('tensorflow');
+      registerNativeStepKernel();
       loaded = candidate.name;
       break;
     } catch (error) {
