@@ -16,6 +16,10 @@ import { createValidationActivities } from './validate';
 
 export interface ActivityDeps {
   store: BlobStore;
+  /** Bytes of encoded rows per dataset shard the transform writes (DATASET_SHARD_BYTES). */
+  datasetShardBytes?: number;
+  /** Bytes of encoded rows a training keeps in memory; a bigger split streams by shard (TRAIN_DATASET_MEMORY_BYTES). */
+  datasetMemoryBytes?: number;
 }
 
 export function createPipelineActivities(deps: ActivityDeps) {

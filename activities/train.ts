@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { activityInfo, ApplicationFailure, Context, heartbeat, log } from '@temporalio/activity';
 import { getJson, getJsonIfExists, putJson, type BlobStore } from '../core/storage/blob-store';
-import { parseDataset } from '../core/features/dataset';
+import { openDataset } from '../core/features/dataset-shards';
 import type { FittedTransform } from '../core/features/transform';
 import type { FeatureSpec } from '../core/features/spec';
 import { buildClickModel, disposeClickModel, type ClickModel } from '../core/model/architecture';
@@ -13,7 +13,7 @@ import { fitPlatt, type Calibration } from '../core/model/calibration';
 import { restoreCheckpoint, saveCheckpoint } from '../core/model/checkpoint';
 import { buildLogisticHead } from '../core/model/logistic-head';
 import { saveClickModel } from '../core/model/model-files';
-import { predictLogits } from '../core/model/predict';
+import { predictSourceLogits } from '../core/model/predict';
 import { freshTrainState, runTraining, type Phase, type TrainOptions, type TrainState } from '../core/model/train-loop';
 import { loadPixels, monthImages, type MonthData } from '../core/pipeline/examples';
 import { monthArtifacts } from '../core/pipeline/layout';
@@ -58,14 +58,18 @@ export interface TrainProgress {
   attemptOf: string;
 }
 
+/** Encoded rows a training holds in memory (train and validation together); a bigger month streams by shard. */
+export const DEFAULT_DATASET_MEMORY_BYTES = 4 * 1024 ** 3;
+
 interface Kind {
   trial: number | 'baseline';
   name: string;
   build: (transform: FittedTransform, baseRate: number) => ClickModel;
 }
 
-export function createTrainingActivities(deps: { store: BlobStore }) {
+export function createTrainingActivities(deps: { store: BlobStore; datasetMemoryBytes?: number }) {
   const { store } = deps;
+  const datasetMemoryBytes = deps.datasetMemoryBytes ?? DEFAULT_DATASET_MEMORY_BYTES;
 
   async function trainAndSave(input: TrainInput, kind: Kind): Promise<TrainResult> {
     if (!input.validationKey) {
@@ -84,18 +88,19 @@ export function createTrainingActivities(deps: { store: BlobStore }) {
       delete finished.attemptOf;
       return finished;
     }
+    // Each split is read within half the memory budget: one that fits is kept, a bigger one streams by shard.
     const [fitted, spec, train, validation] = await Promise.all([
       getJson<FittedTransform>(store, input.transformKey),
       getJson<FeatureSpec>(store, input.specKey),
-      store.get(input.trainKey).then(parseDataset),
-      store.get(input.validationKey).then(parseDataset),
+      openDataset(store, input.trainKey, datasetMemoryBytes / 2),
+      openDataset(store, input.validationKey, datasetMemoryBytes / 2),
     ]);
     // The baseline is a logistic regression: no image.
     const transform = kind.trial === 'baseline' ? { ...fitted, image: undefined } : fitted;
     const images = input.images === undefined ? await monthImages(store, input.month) : input.images;
     // Loading a big pixel table takes a while: keep the previous attempt's details alive meanwhile.
     const pixels = await loadPixels(store, images, transform.image?.size, throttledHeartbeatOf(info.heartbeatDetails));
-    const baseRate = Math.min(Math.max(train.label.reduce((a, b) => a + b, 0) / train.rows, 1e-4), 0.5);
+    const baseRate = Math.min(Math.max(train.positives / train.rows, 1e-4), 0.5);
     const model = kind.build(transform, baseRate);
     const options = input.options;
     const optimizers: Record<Phase, tf.Optimizer> = {
@@ -149,7 +154,8 @@ export function createTrainingActivities(deps: { store: BlobStore }) {
     if (state.bestEpoch === 0) throw new Error('Training finished without a completed epoch');
     await restoreCheckpoint(store, keys.checkpoint(state.bestEpoch), model);
     // Platt scaling on the validation days: the evaluation holdout stays unseen.
-    model.calibration = fitPlatt(predictLogits(model, transform, validation, pixels), validation.label);
+    const scored = await predictSourceLogits(model, transform, validation, pixels);
+    model.calibration = fitPlatt(scored.logits, scored.labels);
     const card = {
       kind: kind.name,
       trainedOn: input.month,

@@ -66,6 +66,16 @@ const schema = z.object({
   INGEST_MAX_RECORD_BYTES: z.coerce.number().int().min(256).default(DEFAULT_MAX_RECORD_BYTES),
   INGEST_ID_SHARD_BYTES: z.coerce.number().int().min(1).default(DEFAULT_ID_SHARD_BYTES),
   INGEST_IMAGES_PER_PART: z.coerce.number().int().min(1).default(4096),
+  DATASET_SHARD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024 * 1024),
+  TRAIN_DATASET_MEMORY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(4 * 1024 ** 3),
   HOLDOUT_DAYS: z.coerce.number().int().min(1).max(20).default(7),
   VALIDATION_DAYS: z.coerce.number().int().min(1).max(7).default(4),
   TRAIN_MAX_EPOCHS: z.coerce.number().int().min(1).default(8),

@@ -10,6 +10,7 @@ import { buildClickModel, crossCells, linearVariables } from '../core/model/arch
 import { applyCalibration, fitPlatt } from '../core/model/calibration';
 import { buildLogisticHead } from '../core/model/logistic-head';
 import { forwardLogits } from '../core/model/forward';
+import { inMemorySource } from '../core/features/dataset-shards';
 import { predictLogits, predictProbabilities } from '../core/model/predict';
 import { freshTrainState, runTraining, trainableVariables, type TrainOptions } from '../core/model/train-loop';
 import { bestTrial, tuningTrials } from '../core/model/tuning';
@@ -145,8 +146,8 @@ describe('training', () => {
     const state = await runTraining({
       model,
       transform,
-      train: trainSet,
-      validation: validationSet,
+      train: inMemorySource(trainSet),
+      validation: inMemorySource(validationSet),
       options: trainOptions,
       attempt: 1,
       optimizers,

@@ -25,7 +25,14 @@ export async function startWorkers(kinds: WorkerKind[], config: Config = loadCon
   await ensureSearchAttributes(client);
   await client.connection.close();
   const connection = await NativeConnection.connect({ address });
-  const common = { connection, namespace: config.TEMPORAL_NAMESPACE, store, shutdownGraceSeconds: config.WORKER_SHUTDOWN_GRACE_SECONDS };
+  const common = {
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    store,
+    shutdownGraceSeconds: config.WORKER_SHUTDOWN_GRACE_SECONDS,
+    datasetShardBytes: config.DATASET_SHARD_BYTES,
+    datasetMemoryBytes: config.TRAIN_DATASET_MEMORY_BYTES,
+  };
   const workers: Worker[] = [];
   if (kinds.includes('pipeline')) workers.push(await buildPipelineWorker({ ...common, taskQueue: config.PIPELINE_TASK_QUEUE }));
   if (kinds.includes('training')) workers.push(await buildTrainingWorker({ ...common, taskQueue: config.TRAINING_TASK_QUEUE }));

@@ -114,27 +114,3 @@ export function sliceDataset(dataset: EncodedDataset, start: number, end: number
     label: dataset.label.subarray(start, end),
   };
 }
-
-/** Rows picked by index (for shuffled batches). */
-export function takeRows(dataset: EncodedDataset, indices: ArrayLike<number>): EncodedDataset {
-  const { widths } = dataset;
-  const n = indices.length;
-  const out: EncodedDataset = {
-    rows: n,
-    widths,
-    numeric: new Float32Array(n * widths.numeric),
-    categorical: new Int32Array(n * widths.categorical),
-    text: new Int32Array(n * widths.text),
-    image: new Int32Array(n),
-    label: new Float32Array(n),
-  };
-  for (let i = 0; i < n; i++) {
-    const r = indices[i]!;
-    out.numeric.set(dataset.numeric.subarray(r * widths.numeric, (r + 1) * widths.numeric), i * widths.numeric);
-    out.categorical.set(dataset.categorical.subarray(r * widths.categorical, (r + 1) * widths.categorical), i * widths.categorical);
-    out.text.set(dataset.text.subarray(r * widths.text, (r + 1) * widths.text), i * widths.text);
-    out.image[i] = dataset.image[r]!;
-    out.label[i] = dataset.label[r]!;
-  }
-  return out;
-}

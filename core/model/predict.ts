@@ -2,6 +2,7 @@
 // one). Training, evaluation and serving all predict through here.
 import * as tf from '@tensorflow/tfjs';
 import { DatasetBuilder, type EncodedDataset } from '../features/dataset';
+import type { DatasetSource } from '../features/dataset-shards';
 import type { Example } from '../features/example';
 import type { Encoder, FittedTransform } from '../features/transform';
 import { applyCalibration } from './calibration';
@@ -20,6 +21,30 @@ export function predictLogits(model: ClickModel, transform: FittedTransform, dat
     logits.dispose();
   }
   return out;
+}
+
+/** Raw logits and labels of a streamed dataset, chunk by chunk, yielding between chunks so heartbeats get through. */
+export async function predictSourceLogits(
+  model: ClickModel,
+  transform: FittedTransform,
+  source: DatasetSource,
+  pixels: PixelSource | undefined,
+): Promise<{ logits: Float32Array; labels: Float32Array }> {
+  const logits = new Float32Array(source.rows);
+  const labels = new Float32Array(source.rows);
+  let at = 0;
+  for await (const chunk of source.chunks()) {
+    for (let start = 0; start < chunk.rows; start += PREDICT_BATCH) {
+      const batch = sliceDataset(chunk, start, Math.min(start + PREDICT_BATCH, chunk.rows));
+      const output = tf.tidy(() => forwardLogits(model, transform, batch, pixels, false));
+      logits.set((await output.data()) as Float32Array, at + start);
+      output.dispose();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    labels.set(chunk.label, at);
+    at += chunk.rows;
+  }
+  return { logits, labels };
 }
 
 /** Click probabilities for every row: the calibrated ones when the model carries a calibration. */

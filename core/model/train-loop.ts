@@ -2,10 +2,11 @@
 // and a checkpoint callback per epoch so an interrupted run resumes where it stopped.
 import * as tf from '@tensorflow/tfjs';
 import type { EncodedDataset } from '../features/dataset';
+import type { DatasetSource } from '../features/dataset-shards';
 import type { FittedTransform } from '../features/transform';
 import { Random } from '../random';
 import { linearVariables, wakeDeepPart, type ClickModel, type HeadShape } from './architecture';
-import { forwardLogits, sliceDataset, takeRows, type PixelSource } from './forward';
+import { forwardLogits, sliceDataset, type PixelSource } from './forward';
 
 export interface TrainOptions {
   /** Epochs per phase, at most. */
@@ -57,8 +58,9 @@ export interface TrainState {
 export interface TrainRun {
   model: ClickModel;
   transform: FittedTransform;
-  train: EncodedDataset;
-  validation: EncodedDataset;
+  /** Streamed batch by batch: never more of the month in memory than the source's budget. */
+  train: DatasetSource;
+  validation: DatasetSource;
   pixels?: PixelSource;
   options: TrainOptions;
   attempt: number;
@@ -118,11 +120,9 @@ async function runEpoch(run: TrainRun, state: TrainState): Promise<TrainState> {
   ].filter((p) => p.tables.length > 0 && p.l2 > 0);
   const optimizer = run.optimizers[state.phase];
   const droppable = droppableColumns(transform);
-  const order = shuffledIndices(train.rows, options.seed + epoch);
   const dropout = new Random(options.seed * 7919 + epoch);
   let lossSum = 0;
-  for (let start = 0; start < train.rows; start += options.batchSize) {
-    const batch = takeRows(train, order.subarray(start, Math.min(start + options.batchSize, train.rows)));
+  for await (const batch of train.batches(options.seed + epoch, options.batchSize)) {
     if (options.idDropout > 0) dropIds(batch, droppable, options.idDropout, dropout);
     const loss = tf.tidy(() =>
       optimizer.minimize(
@@ -164,10 +164,23 @@ async function runEpoch(run: TrainRun, state: TrainState): Promise<TrainState> {
 export async function meanLogLoss(
   model: ClickModel,
   transform: FittedTransform,
-  data: EncodedDataset,
+  data: DatasetSource,
   pixels: PixelSource | undefined,
   linearOnly = false,
   batchSize = 4096,
+): Promise<number> {
+  let sum = 0;
+  for await (const chunk of data.chunks()) sum += await chunkLogLoss(model, transform, chunk, pixels, linearOnly, batchSize);
+  return sum / Math.max(data.rows, 1);
+}
+
+async function chunkLogLoss(
+  model: ClickModel,
+  transform: FittedTransform,
+  data: EncodedDataset,
+  pixels: PixelSource | undefined,
+  linearOnly: boolean,
+  batchSize: number,
 ): Promise<number> {
   let sum = 0;
   for (let start = 0; start < data.rows; start += batchSize) {
@@ -185,7 +198,7 @@ export async function meanLogLoss(
     loss.dispose();
     await new Promise((resolve) => setImmediate(resolve));
   }
-  return sum / Math.max(data.rows, 1);
+  return sum;
 }
 
 /** Id columns with many values (ads, campaigns…): the ones whose values next month brings new. Small
@@ -202,15 +215,4 @@ function dropIds(batch: EncodedDataset, columns: number[], rate: number, random:
   for (let r = 0; r < batch.rows; r++) {
     for (const c of columns) if (random.next() < rate) batch.categorical[r * width + c] = 0;
   }
-}
-
-function shuffledIndices(n: number, seed: number): Int32Array {
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  const random = new Random(seed);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random.next() * (i + 1));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
-  return order;
 }

@@ -32,7 +32,10 @@ export function monthArtifacts(month: string) {
     statistics: `${root}/statistics.json`,
     validationReport: `${root}/validation-report.json`,
     transform: `${root}/transform.json`,
+    /** One file per split, as runs before dataset shards wrote it. */
     dataset: (split: 'train' | 'validation') => `${root}/dataset/${split}.bin`,
+    datasetManifest: (split: 'train' | 'validation') => `${root}/dataset/${split}.json`,
+    datasetShard: (split: 'train' | 'validation', shard: number) => `${root}/dataset/${split}/shard-${pad(shard)}.bin`,
     /** Each tuning trial, and the logistic-regression baseline, trains under its own prefix. */
     training: (run: number | 'baseline') => {
       const prefix = `${root}/train/${run === 'baseline' ? 'baseline' : `trial-${pad(run)}`}`;

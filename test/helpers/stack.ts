@@ -32,13 +32,17 @@ export interface TestStack {
 }
 
 /** A client plus one pipeline worker and (unless told not to) one training worker on fresh task queues, all running. */
-export async function startWorkers(store: BlobStore, options: { training?: boolean; temporalAddress?: string } = {}): Promise<TestStack> {
+export async function startWorkers(
+  store: BlobStore,
+  options: { training?: boolean; temporalAddress?: string; datasetShardBytes?: number; datasetMemoryBytes?: number } = {},
+): Promise<TestStack> {
   const address = options.temporalAddress ?? inject('temporalAddress');
   const connection = await NativeConnection.connect({ address });
   const queues = { pipeline: `pipeline-${randomUUID()}`, training: `training-${randomUUID()}` };
   bundle ??= bundleWorkflowCode({ workflowsPath, logger: Runtime.instance().logger });
   const workflowBundle = await bundle;
-  const common = { connection, namespace: 'default', store, workflowBundle, shutdownGraceSeconds: 2 };
+  const { datasetShardBytes, datasetMemoryBytes } = options;
+  const common = { connection, namespace: 'default', store, workflowBundle, shutdownGraceSeconds: 2, datasetShardBytes, datasetMemoryBytes };
   const workers: Worker[] = [await buildPipelineWorker({ ...common, taskQueue: queues.pipeline })];
   if (options.training !== false) workers.push(await buildTrainingWorker({ ...common, taskQueue: queues.training }));
   const running = workers.map((worker) => worker.run());

@@ -1,0 +1,161 @@
+// A split's encoded dataset as shards of bounded size in the bucket, with a manifest: the transform
+// writes it shard by shard, training reads it through a DatasetSource that never holds more than its
+// memory budget (when the whole split fits the budget, it is read once and kept, and batches are drawn
+// exactly as from one array).
+import { getJson, putJson, type BlobStore } from '../storage/blob-store';
+import { Random } from '../random';
+import { DatasetBuilder, parseDataset, serializeDataset, takeRows, type EncodedDataset } from './dataset';
+import type { EncodedExample } from './transform';
+
+export interface DatasetManifest {
+  format: 'adclick-dataset-shards/1';
+  rows: number;
+  positives: number;
+  widths: EncodedDataset['widths'];
+  shards: { key: string; rows: number }[];
+}
+
+export interface DatasetSource {
+  rows: number;
+  positives: number;
+  widths: EncodedDataset['widths'];
+  /** Every row once, in stored order, a chunk (at most one shard) at a time. */
+  chunks(): AsyncIterable<EncodedDataset>;
+  /** Every row once, in an order drawn from seed, in batches of at most batchSize. */
+  batches(seed: number, batchSize: number): AsyncIterable<EncodedDataset>;
+}
+
+/** Bytes one encoded row takes (every array is 4 bytes per value). */
+export const rowBytes = (widths: EncodedDataset['widths']) => 4 * (widths.numeric + widths.categorical + widths.text + 2);
+
+export class ShardedDatasetWriter {
+  private builder: DatasetBuilder;
+  private readonly shards: DatasetManifest['shards'] = [];
+  private rows = 0;
+  private positives = 0;
+  private readonly shardRows: number;
+
+  constructor(
+    private readonly store: BlobStore,
+    private readonly keys: { manifest: string; shard: (n: number) => string },
+    private readonly widths: EncodedDataset['widths'],
+    shardBytes: number,
+  ) {
+    this.shardRows = Math.max(1, Math.floor(shardBytes / rowBytes(widths)));
+    this.builder = new DatasetBuilder(widths);
+  }
+
+  async push(example: EncodedExample, label: number): Promise<void> {
+    this.builder.push(example, label);
+    this.rows += 1;
+    this.positives += label;
+    if (this.rows % this.shardRows === 0) await this.flush();
+  }
+
+  /** Writes the last shard and the manifest; returns the manifest's key. */
+  async finish(): Promise<{ key: string; manifest: DatasetManifest }> {
+    if (this.rows % this.shardRows !== 0 || this.rows === 0) await this.flush();
+    const manifest: DatasetManifest = {
+      format: 'adclick-dataset-shards/1',
+      rows: this.rows,
+      positives: this.positives,
+      widths: this.widths,
+      shards: this.shards,
+    };
+    await putJson(this.store, this.keys.manifest, manifest);
+    return { key: this.keys.manifest, manifest };
+  }
+
+  private async flush(): Promise<void> {
+    const shard = this.builder.build();
+    this.builder = new DatasetBuilder(this.widths);
+    const key = this.keys.shard(this.shards.length);
+    await this.store.put(key, serializeDataset(shard), { contentType: 'application/octet-stream' });
+    this.shards.push({ key, rows: shard.rows });
+  }
+}
+
+/** The dataset a transform wrote: shards behind a manifest, or (runs before shards) one file. */
+export async function openDataset(store: BlobStore, key: string, budgetBytes: number): Promise<DatasetSource> {
+  if (!key.endsWith('.json')) return inMemorySource(parseDataset(await store.get(key)));
+  const manifest = await getJson<DatasetManifest>(store, key);
+  const load = async (shard: { key: string }) => parseDataset(await store.get(shard.key));
+  if (manifest.rows * rowBytes(manifest.widths) <= budgetBytes) {
+    const shards: EncodedDataset[] = [];
+    for (const shard of manifest.shards) shards.push(await load(shard));
+    return inMemorySource(concatDatasets(shards, manifest.widths), manifest.positives);
+  }
+  return {
+    rows: manifest.rows,
+    positives: manifest.positives,
+    widths: manifest.widths,
+    async *chunks() {
+      for (const shard of manifest.shards) yield await load(shard);
+    },
+    async *batches(seed, batchSize) {
+      // Shards in a random order, as many at a time as the budget holds, their rows shuffled together.
+      const random = new Random(seed);
+      const order = shuffledIndices(manifest.shards.length, random);
+      const perGroup = Math.max(1, Math.floor(budgetBytes / (rowBytes(manifest.widths) * Math.max(...manifest.shards.map((s) => s.rows)))));
+      for (let first = 0; first < order.length; first += perGroup) {
+        const group: EncodedDataset[] = [];
+        for (const index of order.subarray(first, first + perGroup)) group.push(await load(manifest.shards[index]!));
+        yield* shuffledBatches(concatDatasets(group, manifest.widths), random, batchSize);
+      }
+    },
+  };
+}
+
+/** A dataset held in memory as a source: batches are drawn exactly as training always drew them. */
+export function inMemorySource(dataset: EncodedDataset, positives = dataset.label.reduce((a, b) => a + b, 0)): DatasetSource {
+  return {
+    rows: dataset.rows,
+    positives,
+    widths: dataset.widths,
+    async *chunks() {
+      yield dataset;
+    },
+    async *batches(seed, batchSize) {
+      yield* shuffledBatches(dataset, new Random(seed), batchSize);
+    },
+  };
+}
+
+function* shuffledBatches(dataset: EncodedDataset, random: Random, batchSize: number): Generator<EncodedDataset> {
+  const order = shuffledIndices(dataset.rows, random);
+  for (let start = 0; start < dataset.rows; start += batchSize) yield takeRows(dataset, order.subarray(start, Math.min(start + batchSize, dataset.rows)));
+}
+
+export function shuffledIndices(n: number, random: Random): Int32Array {
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random.next() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order;
+}
+
+function concatDatasets(parts: EncodedDataset[], widths: EncodedDataset['widths']): EncodedDataset {
+  if (parts.length === 1) return parts[0]!;
+  const rows = parts.reduce((total, p) => total + p.rows, 0);
+  const out: EncodedDataset = {
+    rows,
+    widths,
+    numeric: new Float32Array(rows * widths.numeric),
+    categorical: new Int32Array(rows * widths.categorical),
+    text: new Int32Array(rows * widths.text),
+    image: new Int32Array(rows),
+    label: new Float32Array(rows),
+  };
+  let at = 0;
+  for (const part of parts) {
+    out.numeric.set(part.numeric, at * widths.numeric);
+    out.categorical.set(part.categorical, at * widths.categorical);
+    out.text.set(part.text, at * widths.text);
+    out.image.set(part.image, at);
+    out.label.set(part.label, at);
+    at += part.rows;
+  }
+  return out;
+}
