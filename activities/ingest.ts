@@ -6,7 +6,7 @@ import { ApplicationFailure, log } from '@temporalio/activity';
 import { boundError } from '../core/bounded-text';
 import { readCsvRows } from '../core/features/csv-rows';
 import { loadSpecForMonth } from '../core/features/load-spec';
-import { UnreadableHeaderError } from '../core/features/row-judge';
+import { ingestRules, UnreadableHeaderError } from '../core/features/row-judge';
 import { columnsOf, imageColumn, parseFeatureSpec } from '../core/features/spec';
 import { DEFAULT_ID_SHARD_BYTES, idShardCount, IdListWriters } from '../core/pipeline/id-lists';
 import { monthArtifacts, rawPrefix } from '../core/pipeline/layout';
@@ -121,7 +121,7 @@ async function ingestOneFile(store: BlobStore, input: IngestFileInput): Promise<
     const beat = throttledHeartbeat();
     const bytes = onEachChunk(readMaybeGzipped(store, input.file), () => beat({ bytesRead: reader.bytesRead, rows: result.rows }));
     const reader = new CsvRecordReader(bytes, maxRecordBytes);
-    for await (const row of readCsvRows(reader, { spec, month: input.month, file: source, maxRecordBytes })) {
+    for await (const row of readCsvRows(reader, { spec, rules: ingestRules(input.month), file: source, maxRecordBytes })) {
       result.rows += 1;
       if (row.ok) {
         const ordinal = result.accepted++;
