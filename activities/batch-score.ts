@@ -21,8 +21,8 @@ import { isCorruptGzip, JsonLinesWriter, readMaybeGzipped, StreamingWriter } fro
 import { onEachChunk, stopIfCancelled, throttledHeartbeat } from '../core/temporal/heartbeats';
 import { cutCsvIntoParts, type CsvPart } from './split-csv';
 
-/** Rows per forward pass: a batch's examples and tensors are all a part holds in memory. */
-export const DEFAULT_SCORE_BATCH_ROWS = 2048;
+/** Rows per forward pass (BATCH_SCORE_ROWS): a batch's examples and tensors are all a part holds in memory. */
+const DEFAULT_SCORE_BATCH_ROWS = 2048;
 // Batch jobs wait for every image (no serving deadline), keeping this many decoded per loaded model.
 const IMAGE_CACHE = 4096;
 const IMAGE_WAIT_MS = 120_000;
@@ -91,7 +91,8 @@ export function createBatchScoreActivities(deps: { store: BlobStore }) {
   return {
     /** The version must be registered and the folder must hold CSVs; neither failure is retryable. */
     async planBatchScore(input: { prefix: string; version: number }): Promise<ScoredFile[]> {
-      if (!(await registry.get(input.version))) throw ApplicationFailure.nonRetryable(`model version v${input.version} is not in the registry`, 'UnknownVersion');
+      if (!(await registry.get(input.version)))
+        throw ApplicationFailure.nonRetryable(`model version v${input.version} is not in the registry`, 'UnknownVersion');
       const files = (await listAll(store, input.prefix)).filter((b) => isCsvKey(b.key));
       if (files.length === 0) throw ApplicationFailure.nonRetryable(`No CSV files under ${store.url}/${input.prefix}`, 'NoData');
       log.info('batch score planned', { prefix: input.prefix, version: input.version, files: files.length });
@@ -110,7 +111,8 @@ export function createBatchScoreActivities(deps: { store: BlobStore }) {
       const keys = batchScoreKeys(input.prefix, input.version).part(input.source, input.part);
       const identity = `${input.source}#${input.sourceGeneration}:${input.firstLine}-${input.nextFirstLine ?? 'end'}`;
       const done = await getJsonIfExists<PartScore>(store, keys.counts);
-      if (done?.identity === identity) return { ...done, reused: true };
+      const outputs = await Promise.all([store.stat(keys.predictions), store.stat(keys.quarantine)]);
+      if (done?.identity === identity && outputs.every(Boolean)) return { ...done, reused: true };
       return failReadably(input.source, () => models.use(input.version, (model) => scoreOnePart(store, model, input, keys, identity)));
     },
 
@@ -135,7 +137,10 @@ export function createBatchScoreActivities(deps: { store: BlobStore }) {
         warnings: addCounts(input.parts.map((part) => part.warnings)),
         summaryKey: keys.summary,
       };
-      await putJson(store, keys.summary, { ...summary, partKeys: input.parts.map(({ source, part, predictions, quarantine }) => ({ source, part, predictions, quarantine })) });
+      await putJson(store, keys.summary, {
+        ...summary,
+        partKeys: input.parts.map(({ source, part, predictions, quarantine }) => ({ source, part, predictions, quarantine })),
+      });
       log.info('batch score finished', { ...summary, quarantineReasons: undefined, warnings: undefined, removed: stale.length });
       return summary;
     },
@@ -221,7 +226,11 @@ async function failReadably<T>(file: string, work: () => Promise<T>): Promise<T>
 }
 
 /** "image raw/2026-10/images/ad-7.png was not found; …" → "image was not found; …". */
-const warningKind = (warning: string) => warning.replace(/^image \S+ /, 'image ').replace(/\(.*\)/, '').trim();
+const warningKind = (warning: string) =>
+  warning
+    .replace(/^image \S+ /, 'image ')
+    .replace(/\(.*\)/, '')
+    .trim();
 
 function count(counts: Record<string, number>, kind: string): void {
   counts[kind] = (counts[kind] ?? 0) + 1;

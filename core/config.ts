@@ -65,6 +65,8 @@ const schema = z.object({
   INGEST_ROWS_PER_PART: z.coerce.number().int().min(100).default(250_000),
   INGEST_MAX_RECORD_BYTES: z.coerce.number().int().min(256).default(DEFAULT_MAX_RECORD_BYTES),
   INGEST_ID_SHARD_BYTES: z.coerce.number().int().min(1).default(DEFAULT_ID_SHARD_BYTES),
+  /** Rows per forward pass when batch scoring: with the part's writers, all a scoring activity holds in memory. */
+  BATCH_SCORE_ROWS: z.coerce.number().int().min(1).max(65_536).default(2048),
   HOLDOUT_DAYS: z.coerce.number().int().min(1).max(20).default(7),
   VALIDATION_DAYS: z.coerce.number().int().min(1).max(7).default(4),
   TRAIN_MAX_EPOCHS: z.coerce.number().int().min(1).default(8),

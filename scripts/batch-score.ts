@@ -26,7 +26,10 @@ const temporal = await connectClient({ address: temporalAddress(config), namespa
 try {
   let workflowId: string;
   try {
-    const started = await startBatchScore({ temporal, registry: new ModelRegistry(store), store, config }, { month: values.month, prefix: values.prefix, version });
+    const started = await startBatchScore(
+      { temporal, registry: new ModelRegistry(store), store, config },
+      { month: values.month, prefix: values.prefix, version },
+    );
     workflowId = started.workflowId;
     const from = started.versionFrom === 'champion' ? ' (the champion)' : '';
     console.log(`scoring ${started.prefix} with v${started.version}${from}: workflow ${workflowId}`);

@@ -47,7 +47,10 @@ export class ScoringModels {
       if (this.entries.size <= this.capacity) return;
       if (entry.users > 0) continue;
       this.entries.delete(version);
-      void entry.model.then((model) => model.retire(), () => undefined);
+      void entry.model.then(
+        (model) => model.retire(),
+        () => undefined,
+      );
     }
   }
 }

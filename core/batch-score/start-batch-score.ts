@@ -40,14 +40,15 @@ export interface BatchScoreDeps {
   temporal: Client;
   registry: ModelRegistry;
   store: BlobStore;
-  config: Pick<Config, 'PIPELINE_TASK_QUEUE' | 'INGEST_SPLIT_BYTES' | 'INGEST_ROWS_PER_PART' | 'INGEST_MAX_RECORD_BYTES'>;
+  config: Pick<Config, 'PIPELINE_TASK_QUEUE' | 'INGEST_SPLIT_BYTES' | 'INGEST_ROWS_PER_PART' | 'INGEST_MAX_RECORD_BYTES' | 'BATCH_SCORE_ROWS'>;
 }
 
-/** Big files are cut as ingest cuts them (the same INGEST_* settings). */
+/** Big files are cut as ingest cuts them (the same INGEST_* settings); BATCH_SCORE_ROWS rows per forward pass. */
 export const batchScoreSettings = (config: BatchScoreDeps['config']): BatchScoreSettings => ({
   splitBytes: config.INGEST_SPLIT_BYTES,
   rowsPerPart: config.INGEST_ROWS_PER_PART,
   maxRecordBytes: config.INGEST_MAX_RECORD_BYTES,
+  batchRows: config.BATCH_SCORE_ROWS,
 });
 
 export async function startBatchScore(deps: BatchScoreDeps, request: BatchScoreRequest): Promise<BatchScoreStarted> {

@@ -81,7 +81,10 @@ export const start = createRoute({
   ...access('operator'),
   request: { body: { content: { 'application/json': { schema: startBatchScoreSchema } }, required: true } },
   responses: {
-    202: { content: { 'application/json': { schema: startedSchema } }, description: 'Scoring started (a finished job started again reuses every part still whole)' },
+    202: {
+      content: { 'application/json': { schema: startedSchema } },
+      description: 'Scoring started (a finished job started again reuses every part still whole)',
+    },
     400: errorResponse('Not JSON, neither or both of month and prefix, or a prefix that cannot be a folder'),
     ...accessErrors,
     404: errorResponse('The version is not in the registry, or the folder holds no CSV'),
