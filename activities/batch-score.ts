@@ -3,7 +3,7 @@
 // dropped) and scored through serving's model in batches, so a score equals POST /v1/predict's for the
 // same row. A part whose outputs are whole is never scored again.
 import { ApplicationFailure, log } from '@temporalio/activity';
-import { batchScoreKeys } from '../core/batch-score/layout';
+import { batchScoreKeys, PART_OUTPUT } from '../core/batch-score/layout';
 import { ScoringModels } from '../core/batch-score/scoring-models';
 import { boundError } from '../core/bounded-text';
 import { csvLine } from '../core/datagen/csv-row';
@@ -116,12 +116,14 @@ export function createBatchScoreActivities(deps: { store: BlobStore }) {
       return failReadably(input.source, () => models.use(input.version, (model) => scoreOnePart(store, model, input, keys, identity)));
     },
 
-    /** Writes the summary beside the parts, and removes split copies and outputs of parts this run did not have. */
+    /** Writes the summary beside the parts, and removes the split copies and outputs of parts of these files this run did not have. */
     async finishBatchScore(input: { prefix: string; version: number; files: number; parts: PartScore[] }): Promise<BatchScoreSummary> {
       const keys = batchScoreKeys(input.prefix, input.version);
-      const current = new Set(input.parts.flatMap((part) => Object.values(batchScoreKeys(input.prefix, input.version).part(part.source, part.part))));
-      const stale = (await listAll(store, keys.root)).filter((b) => b.key.startsWith(keys.splitPrefix) || (/\/part-\d+\./.test(b.key) && !current.has(b.key)));
-      for (const { key } of stale) await store.delete(key);
+      const current = new Set(input.parts.flatMap((part) => Object.values(keys.part(part.source, part.part))));
+      const stale = (await listAll(store, keys.splitPrefix)).map((blob) => blob.key);
+      for (const dir of new Set(input.parts.map((part) => keys.partDir(part.source))))
+        for (const { key } of await listAll(store, dir)) if (PART_OUTPUT.test(key.slice(dir.length)) && !current.has(key)) stale.push(key);
+      for (const key of stale) await store.delete(key);
       const sum = (pick: (part: PartScore) => number) => input.parts.reduce((total, part) => total + pick(part), 0);
       const summary: BatchScoreSummary = {
         prefix: input.prefix,

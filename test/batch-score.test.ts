@@ -234,12 +234,14 @@ it('scores every clean row once, equal to POST /v1/predict, and quarantines ever
   expect(metadata.currentDetails).toContain(`rows scored ${clean.length}`);
 }, 180_000);
 
-it('scores again only the part whose output was deleted; every other part is reused untouched', async () => {
+it('scores again only the part whose output was deleted; every other part is reused untouched, a stale one removed', async () => {
   const before = await partObjects(summary.output);
   const [deleted] = [...before.keys()].filter((key) => key.includes('/a.csv/part-00001'));
   expect(deleted).toBeDefined();
   const bytes = await store.get(deleted!);
   await store.delete(deleted!);
+  // A part this run will not have (as if a.csv had been cut into more parts before) is removed.
+  await store.put(`${summary.output}a.csv/part-00099.csv`, 'stale');
 
   const started = await operator<{ workflowId: string }>('POST', '/v1/batch-scores', { month, version });
   expect(started.status).toBe(202);

@@ -32,6 +32,9 @@ export const batchScoreWorkflowId = (prefix: string, version: number) => `batch-
 
 export const BATCH_SCORE_ID_PATTERN = /^batch-score-v[1-9]\d*-[A-Za-z0-9._~-]+$/;
 
+/** The name of a part output inside its file's folder. */
+export const PART_OUTPUT = /^part-\d{5}\.(csv|quarantine\.jsonl|json)$/;
+
 export function batchScoreKeys(prefix: string, version: number) {
   const root = `${SCORES_ROOT}${prefix}v${version}/`;
   const relative = (source: string) => source.slice(prefix.length);
@@ -41,6 +44,8 @@ export function batchScoreKeys(prefix: string, version: number) {
     /** Parts cut from big files; removed when the job finishes. */
     splitPrefix: `${root}_split/`,
     splitPart: (source: string, part: number) => `${root}_split/${relative(source)}/part-${pad(part)}.csv`,
+    /** Where a source file's part outputs go. */
+    partDir: (source: string) => `${root}${relative(source)}/`,
     /** One part's outputs; its counts object is written last, so its presence means the part is whole. */
     part: (source: string, part: number) => {
       const base = `${root}${relative(source)}/part-${pad(part)}`;
