@@ -18,14 +18,15 @@ import type { ServingModel } from '../core/serving/serving-model';
 import { getJson, getJsonIfExists, listAll, putJson, type BlobStore } from '../core/storage/blob-store';
 import { CsvRecordReader, DEFAULT_MAX_RECORD_BYTES } from '../core/storage/csv-record-reader';
 import { isCorruptGzip, JsonLinesWriter, readMaybeGzipped, StreamingWriter } from '../core/storage/lines';
-import { onEachChunk, stopIfCancelled, throttledHeartbeat } from '../core/temporal/heartbeats';
+import { onEachChunk, throttledHeartbeat } from '../core/temporal/heartbeats';
 import { cutCsvIntoParts, type CsvPart } from './split-csv';
 
 /** Rows per forward pass (BATCH_SCORE_ROWS): a batch's examples and tensors are all a part holds in memory. */
 const DEFAULT_SCORE_BATCH_ROWS = 2048;
-// Batch jobs wait for every image (no serving deadline), keeping this many decoded per loaded model.
-const IMAGE_CACHE = 4096;
-const IMAGE_WAIT_MS = 120_000;
+// Decoded images kept per loaded model, as serving keeps. A batch waits far longer for an image than a
+// request does, but less than the heartbeat timeout: past it the row is scored without, with a counted warning.
+const IMAGE_CACHE = 2048;
+const IMAGE_WAIT_MS = 20_000;
 
 export interface ScoredFile {
   key: string;
@@ -172,10 +173,13 @@ async function scoreOnePart(store: BlobStore, model: ServingModel, input: ScoreP
   const predictions = new StreamingWriter(store, keys.predictions, 'text/csv');
   const quarantine = new JsonLinesWriter(store, keys.quarantine);
   let batch: { example: Example; line: number }[] = [];
+  const beat = throttledHeartbeat();
+  let reader: CsvRecordReader | undefined;
+  const progress = () => ({ bytesRead: reader?.bytesRead ?? 0, rows: result.rows, scored: result.scored });
 
   const scoreBatch = async () => {
-    // Cancellation is honoured between forward passes; the writers are aborted below.
-    stopIfCancelled();
+    // Cancellation is honoured between forward passes (beat throws once cancelled); the writers are aborted below.
+    beat(progress());
     const scored = await model.scoreExamples(batch.map((row) => row.example));
     let text = '';
     scored.forEach((prediction, i) => {
@@ -190,9 +194,11 @@ async function scoreOnePart(store: BlobStore, model: ServingModel, input: ScoreP
 
   try {
     await predictions.write(csvLine([idColumn, 'line', 'click_probability', 'model_version']));
-    const beat = throttledHeartbeat();
-    const bytes = onEachChunk(readMaybeGzipped(store, input.file), () => beat({ bytesRead: reader.bytesRead, rows: result.rows, scored: result.scored }));
-    const reader = new CsvRecordReader(bytes, maxRecordBytes);
+    // Opened only now: the read stream's errors must reach the loop that consumes it.
+    reader = new CsvRecordReader(
+      onEachChunk(readMaybeGzipped(store, input.file), () => beat(progress())),
+      maxRecordBytes,
+    );
     for await (const row of readCsvRows(reader, { spec: model.spec, rules: scoringRules(input.prefix), file: input.source, maxRecordBytes })) {
       result.rows += 1;
       if (row.ok) {

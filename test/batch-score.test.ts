@@ -3,10 +3,13 @@
 // server and real TensorFlow. Every clean row gets exactly one score, equal to POST /v1/predict's for the
 // same row; every dirty row is quarantined with its line and reason; a second start while running is 409;
 // a re-run after one part's output is deleted scores only that part again.
+import { execFile } from 'node:child_process';
 import { randomInt } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { createApp } from '../api/app';
 import { startServer, type RunningServer } from '../api/lib/serve';
 import { loadConfig } from '../core/config';
@@ -15,6 +18,7 @@ import { ChampionPredictor } from '../core/serving/champion-predictor';
 import { getJson, listAll, type BlobStore } from '../core/storage/blob-store';
 import { readJsonLines } from '../core/storage/lines';
 import type { QuarantineEntry } from '../core/pipeline/quarantine';
+import { batchScoreProgressQuery } from '../workflows/batch-score';
 import { apiCaller, testTokens, type ApiCall } from './helpers/api';
 import { freshGcsStore, startWorkers, type TestStack } from './helpers/stack';
 import { putTestImage, registerTinyModel, tinyInstance } from './helpers/tiny-model';
@@ -229,7 +233,13 @@ it('scores every clean row once, equal to POST /v1/predict, and quarantines ever
   // The summary is in the bucket too; the split copies are gone; the Temporal UI shows parts done / total.
   expect(await getJson(store, `${summary.output}summary.json`)).toMatchObject({ scored: clean.length, quarantined: dirty.length });
   expect(await listAll(store, `${summary.output}_split/`)).toEqual([]);
-  const metadata = await stack.client.workflow.getHandle(workflowId).query<{ currentDetails: string }>('__temporal_workflow_metadata');
+  const handle = stack.client.workflow.getHandle(workflowId);
+  expect(await handle.query(batchScoreProgressQuery)).toMatchObject({
+    stage: 'done',
+    parts: { total: summary.parts, done: summary.parts },
+    rows: { scored: clean.length, quarantined: dirty.length },
+  });
+  const metadata = await handle.query<{ currentDetails: string }>('__temporal_workflow_metadata');
   expect(metadata.currentDetails).toContain(`Parts ${summary.parts} / ${summary.parts}`);
   expect(metadata.currentDetails).toContain(`rows scored ${clean.length}`);
 }, 180_000);
@@ -273,3 +283,28 @@ it('refuses what it cannot score, naming the problem', async () => {
   expect((await operator<{ error: string }>('GET', '/v1/batch-scores/not-an-id')).status).toBe(400);
   expect((await operator<{ error: string }>('GET', '/v1/batch-scores/batch-score-v1-never~started')).status).toBe(404);
 });
+
+it('runs from the command line: cut differently (its own INGEST_* settings), a.csv is scored again whole and its old parts removed; run again, all reused', async () => {
+  const run = (args: string[]) =>
+    promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/batch-score.ts', ...args], {
+      cwd: path.resolve(import.meta.dirname, '..'),
+      env: {
+        ...process.env,
+        STORAGE_URL: store.url,
+        GCS_API_ENDPOINT: inject('gcsEndpoint'),
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        PIPELINE_TASK_QUEUE: stack.queues.pipeline,
+      },
+    });
+  const counts = { rows: summary.rows, scored: summary.scored, quarantined: summary.quarantined, quarantineReasons: summary.quarantineReasons };
+  const first = await run(['--month', month]);
+  expect(first.stdout).toContain(`scoring ${folder} with v${version} (the champion): workflow ${workflowId}`);
+  expect(JSON.parse(first.stdout.slice(first.stdout.indexOf('{')))).toMatchObject({ ...counts, parts: 2, partsReused: 1 });
+  const aParts = (await listAll(store, `${summary.output}a.csv/`)).map((b) => b.key.slice(`${summary.output}a.csv/`.length)).sort();
+  expect(aParts).toEqual(['part-00000.csv', 'part-00000.json', 'part-00000.quarantine.jsonl']);
+  const second = await run(['--month', month]);
+  expect(JSON.parse(second.stdout.slice(second.stdout.indexOf('{')))).toMatchObject({ ...counts, parts: 2, partsReused: 2 });
+
+  const refused = await run(['--month', month, '--version', '99']).catch((error: { code: number; stderr: string }) => error);
+  expect(refused).toMatchObject({ code: 2, stderr: expect.stringContaining('model version v99 is not in the registry') });
+}, 120_000);

@@ -3,7 +3,7 @@
 // it. A re-run, or a retried part, reuses every part an earlier one wrote whole.
 import { defineQuery, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { BatchScoreSummary, PartScore } from '../activities/batch-score';
-import { ModelVersion } from '../core/temporal/search-attributes';
+import { AdMonth, ModelVersion } from '../core/temporal/search-attributes';
 import { data } from './data-activities';
 
 export interface BatchScoreSettings {
@@ -46,7 +46,9 @@ export async function batchScore(input: BatchScoreInput): Promise<BatchScoreSumm
     summary: null,
   };
   setHandler(batchScoreProgressQuery, () => progress);
-  upsertSearchAttributes({ [ModelVersion.name]: [String(version)] });
+  // A month's folder is findable by AdMonth in the Temporal UI, beside the month's pipeline run.
+  const month = /^raw\/(\d{4}-\d{2})\/$/.exec(prefix)?.[1];
+  upsertSearchAttributes({ [ModelVersion.name]: [String(version)], ...(month ? { [AdMonth.name]: [month] } : {}) });
   const show = () => setCurrentDetails(describe(progress));
   show();
 
