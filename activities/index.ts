@@ -1,5 +1,7 @@
-// Activity groups by task queue: the pipeline queue runs data work, the training queue (GPU workers) trains.
+// Activity groups by task queue: the pipeline queue runs data work (batch scoring too: it loads TensorFlow
+// for evaluation already), the training queue (GPU workers) trains.
 import type { BlobStore } from '../core/storage/blob-store';
+import { createBatchScoreActivities } from './batch-score';
 import { createDedupeActivities } from './dedupe-ids';
 import { createEvaluationActivities } from './evaluate';
 import { createFeedbackActivities } from './feedback';
@@ -36,6 +38,7 @@ export function createPipelineActivities(deps: ActivityDeps) {
     ...createEvaluationActivities(deps),
     ...createFeedbackActivities(deps),
     ...createPromotionActivities(deps),
+    ...createBatchScoreActivities(deps),
   };
 }
 

@@ -6,10 +6,10 @@ import { ApplicationFailure, log } from '@temporalio/activity';
 import { boundError } from '../core/bounded-text';
 import { readCsvRows } from '../core/features/csv-rows';
 import { loadSpecForMonth } from '../core/features/load-spec';
-import { UnreadableHeaderError } from '../core/features/row-judge';
+import { ingestRules, UnreadableHeaderError } from '../core/features/row-judge';
 import { columnsOf, imageColumn, parseFeatureSpec } from '../core/features/spec';
 import { DEFAULT_ID_SHARD_BYTES, idShardCount, IdListWriters } from '../core/pipeline/id-lists';
-import { monthArtifacts, rawPrefix } from '../core/pipeline/layout';
+import { isCsvKey, monthArtifacts, rawPrefix } from '../core/pipeline/layout';
 import { quarantineEntry, reasonKind } from '../core/pipeline/quarantine';
 import { putJson, getJson, listAll, type BlobStore } from '../core/storage/blob-store';
 import { CsvRecordReader, DEFAULT_MAX_RECORD_BYTES } from '../core/storage/csv-record-reader';
@@ -63,7 +63,7 @@ export function createIngestActivities(deps: { store: BlobStore }) {
       } catch (error) {
         throw ApplicationFailure.nonRetryable((error as Error).message, 'InvalidSpec');
       }
-      const files = (await listAll(store, rawPrefix(month))).filter((b) => /\.csv(\.gz)?$/i.test(b.key)).map((b) => ({ key: b.key, size: b.size }));
+      const files = (await listAll(store, rawPrefix(month))).filter((b) => isCsvKey(b.key)).map((b) => ({ key: b.key, size: b.size }));
       if (files.length === 0) throw ApplicationFailure.nonRetryable(`No CSV files under ${store.url}/${rawPrefix(month)}`, 'NoData');
       const specKey = monthArtifacts(month).spec;
       await putJson(store, specKey, resolved.spec);
@@ -121,7 +121,7 @@ async function ingestOneFile(store: BlobStore, input: IngestFileInput): Promise<
     const beat = throttledHeartbeat();
     const bytes = onEachChunk(readMaybeGzipped(store, input.file), () => beat({ bytesRead: reader.bytesRead, rows: result.rows }));
     const reader = new CsvRecordReader(bytes, maxRecordBytes);
-    for await (const row of readCsvRows(reader, { spec, month: input.month, file: source, maxRecordBytes })) {
+    for await (const row of readCsvRows(reader, { spec, rules: ingestRules(input.month), file: source, maxRecordBytes })) {
       result.rows += 1;
       if (row.ok) {
         const ordinal = result.accepted++;

@@ -4,8 +4,8 @@
 // valid row on its own: the whole-file reader reads such a line as one row whatever came before it
 // (a record that would swallow it is refused and re-read), so each part reads exactly as it would whole.
 import { ApplicationFailure, log } from '@temporalio/activity';
-import { RowJudge, UnreadableHeaderError } from '../core/features/row-judge';
-import { parseFeatureSpec } from '../core/features/spec';
+import { ingestRules, RowJudge, UnreadableHeaderError, type RowRules } from '../core/features/row-judge';
+import { parseFeatureSpec, type FeatureSpec } from '../core/features/spec';
 import { monthArtifacts } from '../core/pipeline/layout';
 import { getJson, type BlobStore } from '../core/storage/blob-store';
 import { isBlankRecord } from '../core/storage/csv-fields';
@@ -19,6 +19,16 @@ export interface CsvPart {
   source: string;
   /** Line, in the source file, of the part's first line after its header (the header is line 1). */
   firstLine: number;
+}
+
+/** What cutting one file needs, whoever reads the parts: the rules its rows are judged by, and where part n goes. */
+export interface CsvCut {
+  file: string;
+  spec: FeatureSpec;
+  rules: RowRules;
+  partKey: (part: number) => string;
+  rowsPerPart: number;
+  maxRecordBytes?: number;
 }
 
 export interface SplitCsvInput {
@@ -40,7 +50,9 @@ export function createSplitActivities(deps: { store: BlobStore }) {
   return {
     async splitCsv(input: SplitCsvInput): Promise<CsvPart[]> {
       try {
-        return await cutIntoParts(store, input);
+        const spec = parseFeatureSpec(await getJson(store, input.specKey));
+        const partKey = (part: number) => monthArtifacts(input.month).splitPart(input.file, part);
+        return await cutCsvIntoParts(store, { ...input, spec, rules: ingestRules(input.month), partKey });
       } catch (error) {
         if (isCorruptGzip(error)) throw ApplicationFailure.nonRetryable(`${input.file} is not whole gzip: ${error.message}`, 'UnreadableFile');
         throw error;
@@ -49,8 +61,9 @@ export function createSplitActivities(deps: { store: BlobStore }) {
   };
 }
 
-async function cutIntoParts(store: BlobStore, input: SplitCsvInput): Promise<CsvPart[]> {
-  const spec = parseFeatureSpec(await getJson(store, input.specKey));
+/** Cuts one CSV into parts that each read as they would in the whole file; throws UnreadableHeader failures. */
+export async function cutCsvIntoParts(store: BlobStore, input: CsvCut): Promise<CsvPart[]> {
+  const { spec } = input;
   const maxRecordBytes = input.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   const parts: CsvPart[] = [];
   let judge: RowJudge | undefined;
@@ -68,7 +81,7 @@ async function cutIntoParts(store: BlobStore, input: SplitCsvInput): Promise<Csv
   const write = async (bytes: Buffer) => {
     if (bytes.length === 0) return;
     if (!out) {
-      const key = monthArtifacts(input.month).splitPart(input.file, parts.length);
+      const key = input.partKey(parts.length);
       parts.push({ key, source: input.file, firstLine: partStart });
       out = new StreamingWriter(store, key, 'text/csv');
       await out.write(header);
@@ -80,7 +93,7 @@ async function cutIntoParts(store: BlobStore, input: SplitCsvInput): Promise<Csv
     if (!whole) throw unreadableHeader(`${input.file} has an unreadable header: longer than ${maxRecordBytes} bytes (${length} bytes)`);
     if (isBlankRecord(whole)) return;
     header = spec.encoding === 'utf-8' && UTF8_BOM.equals(whole.subarray(0, 3)) ? whole.subarray(3) : whole;
-    judge = headerJudge(spec, input.month, input.file, header);
+    judge = headerJudge(spec, input.rules, input.file, header);
     partStart = line;
   };
   const beat = throttledHeartbeat();

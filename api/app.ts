@@ -3,6 +3,7 @@
 import { createBaseApp } from './lib/create-app';
 import { configureOpenApi } from './lib/open-api';
 import type { AppDeps } from './lib/types';
+import batchScores from './routes/batch-scores/batch-scores.index';
 import health from './routes/health/health.index';
 import metrics from './routes/metrics/metrics.index';
 import models from './routes/models/models.index';
@@ -10,7 +11,7 @@ import predict from './routes/predict/predict.index';
 import runs from './routes/runs/runs.index';
 import tfServing from './routes/tf-serving/tf-serving.index';
 
-const routes = [health, metrics, predict, runs, tfServing, models] as const;
+const routes = [health, metrics, predict, runs, batchScores, tfServing, models] as const;
 
 export function createApp(deps: AppDeps) {
   const app = createBaseApp(deps);

@@ -76,6 +76,8 @@ const schema = z.object({
     .int()
     .min(1024)
     .default(4 * 1024 ** 3),
+  /** Rows per forward pass when batch scoring: with the part's writers, all a scoring activity holds in memory. */
+  BATCH_SCORE_ROWS: z.coerce.number().int().min(1).max(65_536).default(2048),
   HOLDOUT_DAYS: z.coerce.number().int().min(1).max(20).default(7),
   VALIDATION_DAYS: z.coerce.number().int().min(1).max(7).default(4),
   TRAIN_MAX_EPOCHS: z.coerce.number().int().min(1).default(8),

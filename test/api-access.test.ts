@@ -10,6 +10,8 @@ import { ModelRegistry } from '../core/registry/model-registry';
 import type { HistoryEntry } from '../core/registry/types';
 import { ChampionPredictor } from '../core/serving/champion-predictor';
 import type { LocalStore } from '../core/storage/local-store';
+import { batchScoreWorkflowId } from '../core/batch-score/layout';
+import { rawPrefix } from '../core/pipeline/layout';
 import { pipelineWorkflowId } from '../workflows/ids';
 import { apiCaller, newToken, testTokens } from './helpers/api';
 import { freshLocalStore } from './helpers/stack';
@@ -30,6 +32,7 @@ const callers = {
 };
 // The Temporal server is shared with other test files: a month in the distant past keeps the workflow id apart.
 const month = `${randomInt(1000, 1900)}-${String(randomInt(1, 13)).padStart(2, '0')}`;
+const batchScoreId = batchScoreWorkflowId(rawPrefix(month), 1);
 
 let store: LocalStore;
 let registry: ModelRegistry;
@@ -43,6 +46,8 @@ beforeAll(async () => {
   predictor = new ChampionPredictor({ store, registry, pollSeconds: 0 });
   await predictor.start();
   await registerTinyModel(store, registry, { promote: false });
+  // Something for POST /v1/batch-scores to score (with v1; nothing runs it).
+  await store.put(`${rawPrefix(month)}a.csv`, 'impression_id,timestamp\n');
   temporal = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
   // No worker polls this queue: a started run stays RUNNING and does nothing.
   const config = { ...loadConfig(), PIPELINE_TASK_QUEUE: `idle-${randomUUID()}` };
@@ -51,10 +56,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
-  await temporal?.workflow
-    .getHandle(pipelineWorkflowId(month))
-    .terminate('test finished')
-    .catch(() => undefined);
+  for (const workflowId of [pipelineWorkflowId(month), batchScoreId])
+    await temporal?.workflow
+      .getHandle(workflowId)
+      .terminate('test finished')
+      .catch(() => undefined);
   await temporal?.connection.close();
   await predictor?.close();
 });
@@ -74,6 +80,8 @@ const table: [route: string, path: string, body: unknown, expected: number[]][] 
   ['POST /v1/models/adclick:predict', '/v1/models/adclick:predict', { instances: [tinyInstance()] }, [401, 401, 503, 503, 503]],
   ['GET /v1/runs/{month}', `/v1/runs/${month}`, undefined, [401, 401, 404, 404, 404]],
   ['POST /v1/runs', '/v1/runs', { month }, [401, 401, 403, 202, 409]],
+  ['GET /v1/batch-scores/{id}', `/v1/batch-scores/${batchScoreId}`, undefined, [401, 401, 404, 404, 404]],
+  ['POST /v1/batch-scores', '/v1/batch-scores', { month, version: 1 }, [401, 401, 403, 202, 409]],
   ['POST /v1/runs/{month}/cancel', `/v1/runs/${month}/cancel`, undefined, [401, 401, 403, 202, 202]],
   ['POST /v1/models/{version}/promote', '/v1/models/1/promote', { reason: 'access table' }, [401, 401, 403, 403, 200]],
 ];

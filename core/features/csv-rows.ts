@@ -7,7 +7,7 @@ import type { CsvRecord, CsvRecordReader } from '../storage/csv-record-reader';
 import { decodeForDisplay } from '../storage/text-encoding';
 import { boundRaw, RAW_SAMPLE_BYTES } from '../pipeline/quarantine';
 import type { Example } from './example';
-import { RowJudge, UnreadableHeaderError } from './row-judge';
+import { RowJudge, UnreadableHeaderError, type RowRules } from './row-judge';
 import type { FeatureSpec } from './spec';
 
 export type CsvRow =
@@ -17,7 +17,7 @@ export type CsvRow =
 
 export interface CsvRowsOptions {
   spec: FeatureSpec;
-  month: string;
+  rules: RowRules;
   /** Named in header errors. */
   file: string;
   maxRecordBytes: number;
@@ -34,7 +34,7 @@ export async function* readCsvRows(reader: CsvRecordReader, options: CsvRowsOpti
       if (record.overLong !== undefined) {
         throw new UnreadableHeaderError(`${options.file} has an unreadable header: longer than ${options.maxRecordBytes} bytes (${record.overLong} bytes)`);
       }
-      judge = RowJudge.fromHeader(options.spec, options.month, options.file, physicalLines(record.bytes)[0]!);
+      judge = RowJudge.fromHeader(options.spec, options.rules, options.file, physicalLines(record.bytes)[0]!);
       continue;
     }
     if (record.overLong !== undefined) {

@@ -85,7 +85,9 @@ export function parseRow(spec: FeatureSpec, row: Record<string, RawValue>, optio
   return { ok: true, example: { ...(id === undefined ? {} : { id }), t: timestamp, y: label, f: features } };
 }
 
-/** Columns a CSV header must have: label, timestamp, and every feature except optional ones. */
-export function requiredColumns(spec: FeatureSpec): string[] {
-  return spec.columns.filter((c) => c.role !== 'id' && !((c.role === 'numeric' || c.role === 'categorical') && !c.required)).map((c) => c.name);
+/** Columns a CSV header must have: label (unless told not), timestamp, and every feature except optional ones. */
+export function requiredColumns(spec: FeatureSpec, options: { label: boolean } = { label: true }): string[] {
+  const optional = (c: ColumnSpec) =>
+    c.role === 'id' || (c.role === 'label' && !options.label) || ((c.role === 'numeric' || c.role === 'categorical') && !c.required);
+  return spec.columns.filter((c) => !optional(c)).map((c) => c.name);
 }

@@ -4,6 +4,8 @@ const pad = (n: number) => String(n).padStart(5, '0');
 
 export const specKeys = (month: string) => [`raw/${month}/spec.json`, 'spec.json'];
 export const rawPrefix = (month: string) => `raw/${month}/`;
+/** The impression files of a folder: CSV, plain or gzipped. */
+export const isCsvKey = (key: string) => /\.csv(\.gz)?$/i.test(key);
 
 export function monthArtifacts(month: string) {
   const root = `artifacts/${month}`;

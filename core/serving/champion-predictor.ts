@@ -116,7 +116,7 @@ export class ChampionPredictor {
     const started = performance.now();
     let next: ServingModel;
     try {
-      next = await ServingModel.load(this.options.store, registry, champion, {
+      next = await ServingModel.load(this.options.store, registry, champion.version, {
         cacheSize: this.options.imageCacheSize ?? 2048,
         deadlineMs: this.options.imageDeadlineMs ?? 500,
         counts: this.counters.imageCache,

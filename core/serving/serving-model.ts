@@ -1,5 +1,6 @@
-// One loaded champion: its model, the spec and fitted transform it was trained with, its image cache,
-// and a count of the requests using it, so a hot swap frees its tensors only once they have finished.
+// One loaded model version (the champion, or the version a batch scores with): its model, the spec and
+// fitted transform it was trained with, its image cache, and a count of the requests using it, so a hot
+// swap frees its tensors only once they have finished.
 import { DatasetBuilder } from '../features/dataset';
 import type { Example } from '../features/example';
 import { parseRow } from '../features/parse-row';
@@ -10,7 +11,6 @@ import { loadClickModel, type LoadedModel } from '../model/model-files';
 import { predictExamples, predictProbabilities } from '../model/predict';
 import { disposeClickModel } from '../model/architecture';
 import type { ModelRegistry } from '../registry/model-registry';
-import type { Champion } from '../registry/types';
 import type { BlobStore } from '../storage/blob-store';
 import { InvalidInstancesError, type InstanceProblem } from './errors';
 import { InstanceWarnings } from './instance-warnings';
@@ -31,6 +31,8 @@ export interface ImageOptions {
   counts?: ImageCacheCounts;
 }
 
+const withWarnings = (clickProbability: number, warnings: string[]): Prediction => ({ clickProbability, ...(warnings.length > 0 ? { warnings } : {}) });
+
 type ParsedInstance = { example: Example; warnings: string[] } | InstanceProblem;
 
 export class ServingModel {
@@ -44,7 +46,7 @@ export class ServingModel {
   private disposed = false;
 
   private constructor(
-    readonly champion: Champion,
+    readonly version: number,
     readonly spec: FeatureSpec,
     private readonly loaded: LoadedModel,
     store: BlobStore,
@@ -57,21 +59,17 @@ export class ServingModel {
       this.images = new ServingImages(store, loaded.transform.image.size, images.cacheSize, images.deadlineMs, images.counts);
   }
 
-  /** Loads every file of the champion and runs one prediction: a model that cannot serve is never swapped in. */
-  static async load(store: BlobStore, registry: ModelRegistry, champion: Champion, images: ImageOptions): Promise<ServingModel> {
-    const loaded = await loadClickModel(store, (name) => registry.fileKey(champion.version, name));
+  /** Loads every file of the version and runs one prediction: a model that cannot serve is never swapped in. */
+  static async load(store: BlobStore, registry: ModelRegistry, version: number, images: ImageOptions): Promise<ServingModel> {
+    const loaded = await loadClickModel(store, (name) => registry.fileKey(version, name));
     try {
-      const model = new ServingModel(champion, parseFeatureSpec(loaded.spec), loaded, store, images);
+      const model = new ServingModel(version, parseFeatureSpec(loaded.spec), loaded, store, images);
       model.warmUp();
       return model;
     } catch (error) {
       disposeClickModel(loaded.model);
       throw error;
     }
-  }
-
-  get version(): number {
-    return this.champion.version;
   }
 
   acquire(): void {
@@ -95,33 +93,32 @@ export class ServingModel {
     const problems = parsed.filter((p): p is InstanceProblem => 'reason' in p);
     if (problems.length > 0) throw new InvalidInstancesError(problems);
     const rows = parsed as { example: Example; warnings: string[] }[];
+    const scored = await this.scoreExamples(rows.map((row) => row.example));
+    return rows.map((row, i) => withWarnings(scored[i]!.clickProbability, [...row.warnings, ...(scored[i]!.warnings ?? [])]));
+  }
 
+  /** Examples already valid under this model's spec (batch scoring reads them from CSV): each one's
+   *  probability, with a warning when its image could not be had and it was scored without it. */
+  async scoreExamples(examples: Example[]): Promise<Prediction[]> {
+    const warnings = examples.map((): string[] => []);
     let imageRow = (_key: string) => -1;
     let pixels: PixelSource | undefined;
     const imageName = this.loaded.transform.image?.name;
     if (this.images && imageName) {
-      const keys = rows.map((row) => row.example.f[imageName]);
+      const keys = examples.map((example) => example.f[imageName]);
       const found = await this.images.lookup(keys.filter((key): key is string => typeof key === 'string'));
       const table: Uint8Array[] = [];
       const rowOf = new Map<string, number>();
       for (const [key, result] of found) if (result.ok) rowOf.set(key, table.push(result.pixels) - 1);
-      rows.forEach((row, i) => {
-        const key = keys[i];
+      keys.forEach((key, i) => {
         const result = typeof key === 'string' ? found.get(key) : undefined;
-        if (result && !result.ok) row.warnings.push(`${result.problem}; predicted without the image`);
+        if (result && !result.ok) warnings[i]!.push(`${result.problem}; predicted without the image`);
       });
       imageRow = (key) => rowOf.get(key) ?? -1;
       pixels = (row) => table[row]!;
     }
-
-    const probabilities = predictExamples(
-      this.loaded.model,
-      this.encoder,
-      rows.map((row) => row.example),
-      imageRow,
-      pixels,
-    );
-    return rows.map((row, i) => ({ clickProbability: probabilities[i]!, ...(row.warnings.length > 0 ? { warnings: row.warnings } : {}) }));
+    const probabilities = predictExamples(this.loaded.model, this.encoder, examples, imageRow, pixels);
+    return examples.map((_, i) => withWarnings(probabilities[i]!, warnings[i]!));
   }
 
   // The same row validation as ingest, against the spec this model was trained with.

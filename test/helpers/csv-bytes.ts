@@ -1,6 +1,7 @@
 // Feeding CSV text to the readers in chunks of a chosen size, so every test also crosses chunk boundaries.
 import { readCsvRows, type CsvRow } from '../../core/features/csv-rows';
 import { parseFeatureSpec, type FeatureSpec } from '../../core/features/spec';
+import { ingestRules } from '../../core/features/row-judge';
 import { CsvRecordReader } from '../../core/storage/csv-record-reader';
 
 export async function* chunksOf(bytes: Buffer | string, size: number): AsyncGenerator<Buffer> {
@@ -33,7 +34,7 @@ export async function readRows(csv: Buffer | string, options: { chunkSize?: numb
   const maxRecordBytes = options.maxRecordBytes ?? 1024 * 1024;
   const reader = new CsvRecordReader(chunksOf(csv, options.chunkSize ?? 64 * 1024), maxRecordBytes);
   const out: ReadRows = { accepted: [], rejected: [], peakBufferedBytes: 0 };
-  const rows: AsyncIterable<CsvRow> = readCsvRows(reader, { spec: options.spec ?? abcSpec, month: ABC_MONTH, file: 'test.csv', maxRecordBytes });
+  const rows: AsyncIterable<CsvRow> = readCsvRows(reader, { spec: options.spec ?? abcSpec, rules: ingestRules(ABC_MONTH), file: 'test.csv', maxRecordBytes });
   for await (const row of rows) {
     if (row.ok) out.accepted.push({ line: row.line, id: row.example.id, b: row.example.f.b });
     else out.rejected.push({ line: row.line, reason: row.reason, raw: row.raw });

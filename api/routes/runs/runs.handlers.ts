@@ -1,14 +1,12 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { pipelineSettings } from '../../../core/pipeline/settings';
 import { codeVersion } from '../../../core/code-version';
 import { PipelineStage } from '../../../core/temporal/search-attributes';
 import { pipelineWorkflowId } from '../../../workflows/ids';
 import { progressQuery, type monthlyPipeline, type PipelineProgress } from '../../../workflows/monthly-pipeline';
 import type { AppRouteHandler } from '../../lib/types';
+import { causeChain, describeLatest, QUERY_DEADLINE_MS } from '../../lib/workflow-status';
 import type { CancelRoute, GetOneRoute, StartRoute } from './runs.routes';
-
-/** How long GET waits for a worker to answer the progress query before reporting progress as null. */
-const QUERY_DEADLINE_MS = 3000;
 
 export const start: AppRouteHandler<StartRoute> = async (c) => {
   const { month, force } = c.req.valid('json');
@@ -67,21 +65,3 @@ export const cancel: AppRouteHandler<CancelRoute> = async (c) => {
   await c.var.deps.temporal.workflow.getHandle(description.workflowId, description.runId).cancel();
   return c.json({ month, workflowId: description.workflowId, runId: description.runId, status: 'cancel-requested' as const }, 202);
 };
-
-async function describeLatest<H extends WorkflowHandle>(handle: H): Promise<{ handle: H; description: WorkflowExecutionDescription } | undefined> {
-  try {
-    return { handle, description: await handle.describe() };
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return undefined;
-    throw error;
-  }
-}
-
-/** Messages from the innermost cause outwards: the innermost (e.g. "No CSV files under …") says why. */
-function causeChain(error: unknown): string[] {
-  const messages: string[] = [];
-  for (let current = error as (Error & { cause?: unknown }) | undefined; current instanceof Error; current = current.cause as typeof current) {
-    if (current.message) messages.unshift(current.message);
-  }
-  return messages;
-}
