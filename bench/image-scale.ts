@@ -4,7 +4,8 @@
 //   parts   image parts (8 in flight, as the workflow runs them) into pixel shards, with an empty cache
 //   cached  the same files referenced by the next month: every image comes from the content cache
 // It prints images/s and peak RSS per mode and count, parts ÷ single, and RSS growth between counts.
-// usage: tsx bench/image-scale.ts [--images 10000,100000]
+// usage: tsx bench/image-scale.ts [--images 10000,100000] [--gc]  (--gc: collect garbage after each part, to tell
+// live memory from garbage the collector had not yet reclaimed)
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -54,7 +55,8 @@ async function main() {
       await writeImages(new LocalStore(dir), count);
       console.log(`${count} distinct images written in ${((performance.now() - started) / 1000).toFixed(0)} s`);
       for (const mode of ['single', 'parts', 'cached'] as const) {
-        const child = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--child', mode, '--dir', dir, '--count', String(count)], {
+        const gc = process.argv.includes('--gc') ? ['--expose-gc'] : [];
+        const child = spawnSync(process.execPath, [...gc, '--import', 'tsx', import.meta.filename, '--child', mode, '--dir', dir, '--count', String(count)], {
           encoding: 'utf8',
           maxBuffer: 64 * 1024 * 1024,
         });
@@ -123,6 +125,7 @@ async function measure(mode: Mode, dir: string, count: number): Promise<Measured
     const results: ImagePartResult[] = [];
     await forEachConcurrently(parts, PARTS_IN_FLIGHT, async (part) => {
       results.push(await run(activities.processImagePart, { month, part, size: plan.size }));
+      (globalThis as { gc?: () => void }).gc?.();
     });
     await run(activities.indexImages, { month, size: plan.size, parts: plan.parts });
     decoded = results.reduce((total, r) => total + r.decoded, 0);
