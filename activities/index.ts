@@ -6,6 +6,7 @@ import { createFeedbackActivities } from './feedback';
 import { createImageActivities } from './images';
 import { createIngestActivities } from './ingest';
 import { createPromotionActivities } from './promote';
+import { createReportActivities } from './report';
 import { createSplitActivities } from './split-csv';
 import { createStackCheckActivities } from './stack-check';
 import { createStageResultActivities } from './stage-results';
@@ -30,6 +31,7 @@ export function createPipelineActivities(deps: ActivityDeps) {
     ...createEvaluationActivities(deps),
     ...createFeedbackActivities(deps),
     ...createPromotionActivities(deps),
+    ...createReportActivities(deps),
   };
 }
 

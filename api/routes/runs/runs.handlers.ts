@@ -5,7 +5,9 @@ import { PipelineStage } from '../../../core/temporal/search-attributes';
 import { pipelineWorkflowId } from '../../../workflows/ids';
 import { progressQuery, type monthlyPipeline, type PipelineProgress } from '../../../workflows/monthly-pipeline';
 import type { AppRouteHandler } from '../../lib/types';
-import type { CancelRoute, GetOneRoute, StartRoute } from './runs.routes';
+import { monthArtifacts } from '../../../core/pipeline/layout';
+import { BlobNotFoundError } from '../../../core/storage/blob-store';
+import type { CancelRoute, GetOneRoute, ReportRoute, StartRoute } from './runs.routes';
 
 /** How long GET waits for a worker to answer the progress query before reporting progress as null. */
 const QUERY_DEADLINE_MS = 3000;
@@ -18,7 +20,7 @@ export const start: AppRouteHandler<StartRoute> = async (c) => {
     const handle = await temporal.workflow.start<typeof monthlyPipeline>('monthlyPipeline', {
       taskQueue: config.PIPELINE_TASK_QUEUE,
       workflowId,
-      args: [{ month, settings: pipelineSettings(config, codeVersion(config)), force }],
+      args: [{ month, settings: pipelineSettings(config, codeVersion(config)), force, apiUrl: new URL(c.req.url).origin }],
     });
     return c.json({ month, workflowId, runId: handle.firstExecutionRunId }, 202);
   } catch (error) {
@@ -66,6 +68,26 @@ export const cancel: AppRouteHandler<CancelRoute> = async (c) => {
   if (description.status.name !== 'RUNNING') return c.json({ error: `the latest run for ${month} is not running (it is ${description.status.name})` }, 409);
   await c.var.deps.temporal.workflow.getHandle(description.workflowId, description.runId).cancel();
   return c.json({ month, workflowId: description.workflowId, runId: description.runId, status: 'cancel-requested' as const }, 202);
+};
+
+/** The page may only style itself: no script, no request anywhere, even if something slipped into it. */
+const REPORT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+export const report: AppRouteHandler<ReportRoute> = async (c) => {
+  const { month } = c.req.valid('param');
+  const key = monthArtifacts(month).report;
+  try {
+    const page = await c.var.deps.store.get(key);
+    return c.body(page.toString('utf8'), 200, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Security-Policy': REPORT_POLICY,
+      'X-Content-Type-Options': 'nosniff',
+    });
+  } catch (error) {
+    if (error instanceof BlobNotFoundError)
+      return c.json({ error: `no run report for ${month}: its run has not finished promote, or ran before reports existed (${key})` }, 404);
+    throw error;
+  }
 };
 
 async function describeLatest<H extends WorkflowHandle>(handle: H): Promise<{ handle: H; description: WorkflowExecutionDescription } | undefined> {
