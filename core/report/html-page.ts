@@ -28,7 +28,8 @@ export function htmlPage(title: string, body: SafeHtml): string {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:" />
-        <title>${title}</title>
+        <link rel="icon" href="data:,">
+<title>${title}</title>
         <style>
           ${new SafeHtml(STYLE)}
         </style>

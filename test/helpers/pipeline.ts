@@ -3,7 +3,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { loadConfig } from '../../core/config';
 import { pipelineSettings, type IngestSettings, type PipelineSettings } from '../../core/pipeline/settings';
 import { ingestMonth, type IngestSummary } from '../../workflows/ingest-month';
-import { monthlyPipeline, type PipelineProgress } from '../../workflows/monthly-pipeline';
+import { monthlyPipeline, type MonthlyPipelineInput, type PipelineProgress } from '../../workflows/monthly-pipeline';
 import { pipelineWorkflowId } from '../../workflows/ids';
 import type { TestStack } from './stack';
 
@@ -13,16 +13,23 @@ export function testSettings(stack: TestStack, overrides: Partial<PipelineSettin
   return { ...base, trainingTaskQueue: stack.queues.training, ...overrides };
 }
 
-export function startMonth(stack: TestStack, month: string, settings: PipelineSettings, force = false) {
+/** extra: the rest of the workflow's input, e.g. the API's URL for the report link. */
+export function startMonth(stack: TestStack, month: string, settings: PipelineSettings, force = false, extra: Pick<MonthlyPipelineInput, 'apiUrl'> = {}) {
   return stack.client.workflow.start(monthlyPipeline, {
     taskQueue: stack.queues.pipeline,
     workflowId: `${pipelineWorkflowId(month)}-${stack.queues.pipeline}`,
-    args: [{ month, settings, force }],
+    args: [{ month, settings, force, ...extra }],
   });
 }
 
-export async function runMonth(stack: TestStack, month: string, settings: PipelineSettings, force = false): Promise<PipelineProgress> {
-  return (await startMonth(stack, month, settings, force)).result();
+export async function runMonth(
+  stack: TestStack,
+  month: string,
+  settings: PipelineSettings,
+  force = false,
+  extra: Pick<MonthlyPipelineInput, 'apiUrl'> = {},
+): Promise<PipelineProgress> {
+  return (await startMonth(stack, month, settings, force, extra)).result();
 }
 
 /** The failure message chain of a run that failed (the activity's own message is the cause). */
