@@ -214,7 +214,7 @@ it('renders in a real browser with nothing executed, nothing requested and every
   const page = await browser.context.newPage();
   const trace = tracePage(page);
   await page.setContent(buildRunReport(inputs()), { waitUntil: 'load' });
-  expect(await page.evaluate(() => (window as unknown as { injected?: number }).injected)).toBeUndefined();
+  expect(await page.evaluate(() => (globalThis as unknown as { injected?: number }).injected)).toBeUndefined();
   expect(await page.locator('script, img').count()).toBe(0);
   expect(await page.locator('#quarantine pre').first().textContent()).toBe(SCRIPT);
   const paths = await page.locator('figure.chart svg .series path').evaluateAll((all) => all.map((p) => p.getAttribute('d') ?? ''));

@@ -6,7 +6,7 @@ const STYLE = `
 body { font: 14px/1.45 system-ui, sans-serif; margin: 0 auto; max-width: 1180px; padding: 16px 24px 48px; color: #222; }
 h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 18px; border-bottom: 1px solid #ddd; padding-bottom: 4px; margin-top: 32px; }
 h3 { font-size: 15px; } nav a { margin-right: 12px; } .meta, .note, .empty { color: #666; }
-.charts { display: flex; flex-wrap: wrap; gap: 16px; } figure.chart { margin: 0; }
+.charts { display: flex; flex-wrap: wrap; gap: 16px; } figure.chart { margin: 0; max-width: 440px; }
 svg .title { font-size: 13px; font-weight: 600; } svg text { font-size: 11px; fill: #333; }
 svg .axis line { stroke: #444; } svg .grid line { stroke: #eee; }
 svg .series path { fill: none; stroke-width: 1.8; } svg path.reference { fill: none; stroke: #999; stroke-dasharray: 4 3; }
@@ -28,8 +28,8 @@ export function htmlPage(title: string, body: SafeHtml): string {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:" />
-        <link rel="icon" href="data:,">
-<title>${title}</title>
+        <link rel="icon" href="data:," />
+        <title>${title}</title>
         <style>
           ${new SafeHtml(STYLE)}
         </style>

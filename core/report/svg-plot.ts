@@ -19,6 +19,8 @@ export interface LineChart {
   /** Domains default to the data's range (from 0 when the data is non-negative). */
   x?: [number, number];
   y?: [number, number];
+  /** Ticks on x only at whole numbers (epochs). */
+  wholeX?: boolean;
   /** A dashed line such as the diagonal of a ROC or reliability plot. */
   reference?: { name: string; points: Point[] };
 }
@@ -41,7 +43,7 @@ export function lineChart(chart: LineChart): SafeHtml {
   const sx = (x: number) => MARGIN.left + ((x - x0) / (x1 - x0 || 1)) * plotW;
   const sy = (y: number) => MARGIN.top + plotH - ((y - y0) / (y1 - y0 || 1)) * plotH;
   const d = (points: Point[]) => points.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${sx(x).toFixed(1)} ${sy(y).toFixed(1)}`).join(' ');
-  const xTicks = ticks(x0, x1);
+  const xTicks = ticks(x0, x1, chart.wholeX ? 1 : 0);
   const yTicks = ticks(y0, y1);
   const bottom = MARGIN.top + plotH;
   return html`<figure class="chart">
@@ -53,8 +55,8 @@ export function lineChart(chart: LineChart): SafeHtml {
       <g class="axis">
         <line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${bottom}" y2="${bottom}" />
         <line x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${bottom}" />
-        ${xTicks.map((t) => html`<text x="${sx(t).toFixed(1)}" y="${bottom + 14}" text-anchor="middle">${label(t, x1 - x0)}</text>`)}
-        ${yTicks.map((t) => html`<text x="${MARGIN.left - 4}" y="${(sy(t) + 3).toFixed(1)}" text-anchor="end">${label(t, y1 - y0)}</text>`)}
+        ${xTicks.map((t) => html`<text x="${sx(t).toFixed(1)}" y="${bottom + 14}" text-anchor="middle">${label(t, xTicks)}</text>`)}
+        ${yTicks.map((t) => html`<text x="${MARGIN.left - 4}" y="${(sy(t) + 3).toFixed(1)}" text-anchor="end">${label(t, yTicks)}</text>`)}
         <text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 6}" text-anchor="middle">${chart.xLabel}</text>
         <text transform="translate(12 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle">${chart.yLabel}</text>
       </g>
@@ -75,26 +77,27 @@ export function lineChart(chart: LineChart): SafeHtml {
   </figure>`;
 }
 
-/** The values' range, from 0 when none is negative, widened a little so lines do not sit on the frame. */
+/** The values' range, from 0 when none is negative and 0 is near, widened a little so lines do not sit on the frame. */
 function domain(values: number[]): [number, number] {
   const min = Math.min(...values);
   const max = Math.max(...values);
-  const low = min >= 0 && min < (max - min) * 2 ? 0 : min;
-  const span = max - low || Math.abs(max) || 1;
+  const span = max - min || Math.abs(max) || 1;
+  const low = min >= 0 && min < span * 2 ? 0 : min - span * 0.05;
   return [low, max + span * 0.05];
 }
 
-/** About five round tick values inside [from, to]. */
-function ticks(from: number, to: number): number[] {
-  const raw = (to - from) / 5 || 1;
+/** About five round tick values inside [from, to], at least minStep apart. */
+function ticks(from: number, to: number, minStep = 0): number[] {
+  const raw = Math.max((to - from) / 5 || 1, minStep);
   const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw)!;
+  const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw * (1 - 1e-9))!;
   const out: number[] = [];
   for (let t = Math.ceil(from / step) * step; t <= to + step * 1e-9; t += step) out.push(Number(t.toPrecision(12)));
   return out;
 }
 
-function label(value: number, span: number): string {
-  const digits = span >= 5 ? 0 : Math.min(6, Math.max(0, 1 - Math.floor(Math.log10(span / 5))));
-  return num(value, digits);
+/** As many decimals as the ticks' step needs. */
+function label(value: number, all: number[]): string {
+  const step = all.length > 1 ? all[1]! - all[0]! : 1;
+  return num(value, Math.min(6, Math.max(0, -Math.floor(Math.log10(step) + 1e-9))));
 }

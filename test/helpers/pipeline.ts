@@ -1,5 +1,8 @@
 // Running the monthly pipeline in tests: small, fast settings and a way to start or await a month.
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { loadConfig } from '../../core/config';
 import { pipelineSettings, type IngestSettings, type PipelineSettings } from '../../core/pipeline/settings';
 import { ingestMonth, type IngestSummary } from '../../workflows/ingest-month';
@@ -52,4 +55,12 @@ export function runIngest(stack: TestStack, month: string, ingest: IngestSetting
     workflowId: `ingest-${month}-${stack.queues.pipeline}-${Date.now()}`,
     args: [{ month, ingest }],
   });
+}
+
+/** Fresh histories land in .data/recorded-histories; copy one to test/fixtures/histories to guard replay.
+ *  The workflow id goes with it: replay needs it to derive the same child workflow ids. */
+export async function recordHistory(name: string, workflowId: string, history: Parameters<typeof historyToJSON>[0]): Promise<void> {
+  const target = path.join(import.meta.dirname, '..', '..', '.data', 'recorded-histories');
+  await fs.mkdir(target, { recursive: true });
+  await fs.writeFile(path.join(target, `${name}.json`), JSON.stringify({ workflowId, ...(JSON.parse(historyToJSON(history)) as object) }, null, 2));
 }

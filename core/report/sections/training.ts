@@ -13,6 +13,8 @@ export function trainingSection(trainings: TrainingHistory[]): SafeHtml {
     lineChart({
       title: `${t.name}: loss per epoch (best epoch ${t.bestEpoch})`,
       xLabel: 'epoch',
+      wholeX: true,
+      x: [1, Math.max(2, ...t.history.map((e) => e.epoch))],
       yLabel: 'log loss',
       series: [
         { name: 'train', markers: true, points: t.history.map((e): Point => [e.epoch, e.trainLoss]) },
