@@ -1,6 +1,6 @@
 // The run report: after promote, the month's artifacts (evaluation, training histories, statistics and
 // drift, quarantine, production feedback) become one self-contained HTML page at artifacts/<month>/report.html.
-import { log } from '@temporalio/activity';
+import { ApplicationFailure, log } from '@temporalio/activity';
 import type { EvaluationFile } from '../core/evaluation/evaluation-file';
 import { monthArtifacts } from '../core/pipeline/layout';
 import { buildRunReport } from '../core/report/build-report';
@@ -34,13 +34,15 @@ export function createReportActivities(deps: { store: BlobStore }) {
     async writeRunReport(input: RunReportInput): Promise<RunReportResult> {
       const keys = monthArtifacts(input.month);
       const beat = throttledHeartbeat();
-      const optional = <T>(key: string | undefined) => (key ? getJsonIfExists<T>(store, key) : Promise.resolve(undefined));
+      const optional = async <T>(key: string | undefined): Promise<T | undefined> => (key ? readArtifact<T>(store, key) : undefined);
       const [evaluation, statistics, validation, feedback, trainings] = await Promise.all([
         optional<EvaluationFile>(input.evaluationKey),
-        optional<unknown>(input.statisticsKey).then((json) => (json === undefined ? undefined : parseStatistics(json))),
+        optional<unknown>(input.statisticsKey).then((json) =>
+          json === undefined ? undefined : unreadableUnless(input.statisticsKey!, () => parseStatistics(json)),
+        ),
         optional<ValidationFile>(input.validationReportKey),
         optional<FeedbackFile>(input.feedbackKey),
-        Promise.all(input.trainingReports.map(async ({ name, key }) => ({ name, report: await getJsonIfExists<TrainResult>(store, key) }))),
+        Promise.all(input.trainingReports.map(async ({ name, key }) => ({ name, report: await readArtifact<TrainResult>(store, key) }))),
       ]);
       const quarantine = await sampleQuarantine(store, keys.quarantinePrefix, (entries) => beat({ quarantineEntries: entries }));
       const html = buildRunReport({
@@ -61,4 +63,19 @@ export function createReportActivities(deps: { store: BlobStore }) {
       return { reportKey: keys.report, bytes };
     },
   };
+}
+
+/** An artifact, or undefined when it is absent; one that is damaged fails at once (retrying will not mend it), naming it. */
+async function readArtifact<T>(store: BlobStore, key: string): Promise<T | undefined> {
+  return unreadableUnless(key, () => getJsonIfExists<T>(store, key));
+}
+
+async function unreadableUnless<T>(key: string, read: () => T | Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof SyntaxError || (error instanceof Error && error.message.startsWith('Invalid statistics')))
+      throw ApplicationFailure.nonRetryable(`${key} is unreadable: ${error.message}`, 'UnreadableArtifact');
+    throw error;
+  }
 }

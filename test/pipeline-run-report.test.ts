@@ -130,3 +130,16 @@ it('opens in a real browser: no console error, no request but the page, every ch
   await fs.writeFile(path.join(ARTIFACTS, 'run-report.html'), await store.get(monthArtifacts(MONTH).report));
   expect(trace).toEqual({ consoleErrors: [], pageErrors: [], dialogs: [], requests: [url], failedRequests: [] });
 });
+
+it('finishes the month when the report cannot be written, saying why in its result and details', async () => {
+  // Every stage is reused from the run above; the report then meets an evaluation file that is not JSON.
+  await store.put(monthArtifacts(MONTH).evaluation, '{ not json');
+  const handle = await startMonth(stack, MONTH, testSettings(stack), false, { apiUrl: server.url });
+  const rerun = await handle.result();
+  expect(rerun.reused).toContain('promote');
+  const report = rerun.summary.report as { failed: string };
+  expect(report.failed).toMatch(new RegExp(`^${monthArtifacts(MONTH).evaluation} is unreadable: .*JSON`));
+  const rerunDetails = (await handle.query<{ currentDetails: string }>('__temporal_workflow_metadata')).currentDetails;
+  expect(rerunDetails).toContain(`**Run report** not written: ${report.failed}`);
+  expect(describeReport({ month: MONTH, run: rerun }, server.url)).toBe(`  run report not written: ${report.failed}`);
+}, 120_000);
