@@ -8,15 +8,19 @@ import type { Example } from '../core/features/example';
 import type { FeatureSpec } from '../core/features/spec';
 import { bless, type Blessing, type BlessingRules, type Rival } from '../core/evaluation/blessing';
 import { compareAuc, compareLogLoss } from '../core/evaluation/significance';
-import { metricsBySlice, type SliceMetrics } from '../core/evaluation/evaluate-model';
+import { metricsBySlice } from '../core/evaluation/evaluate-model';
 import { Encoder } from '../core/features/transform';
 import { disposeClickModel } from '../core/model/architecture';
 import { predictExamples } from '../core/model/predict';
 import { computeMetrics, type Metrics } from '../core/evaluation/metrics';
 import { loadClickModel } from '../core/model/model-files';
+import { rocCurve } from '../core/evaluation/roc';
+import type { EvaluationFile, ModelEvaluation, RivalComparison } from '../core/evaluation/evaluation-file';
 import { holdoutStart, loadImageRows, loadPixels, monthData, readExamples, type MonthData } from '../core/pipeline/examples';
 import { monthArtifacts } from '../core/pipeline/layout';
 import { ModelRegistry } from '../core/registry/model-registry';
+
+export type { RivalComparison };
 
 export interface EvaluateInput {
   month: string;
@@ -39,14 +43,6 @@ export interface ModelScore {
   observedRate: number;
 }
 
-/** How the candidate compares with a rival on the same rows (candidate minus rival, with standard errors). */
-export interface RivalComparison {
-  aucDifference: number;
-  aucStandardError: number;
-  logLossDifference: number;
-  logLossStandardError: number;
-}
-
 export interface EvaluationSummary {
   evaluationKey: string;
   holdoutRows: number;
@@ -56,10 +52,8 @@ export interface EvaluationSummary {
   blessing: Blessing;
 }
 
-interface ScoredModel {
-  overall: Metrics;
-  slices: SliceMetrics[];
-}
+/** What evaluation.json keeps of each model; the ROC curve stays out of the activity's result (Temporal's history). */
+type ScoredModel = Required<ModelEvaluation>;
 
 const EVALUATION_CHUNK = 8192;
 
@@ -132,7 +126,7 @@ export function createEvaluationActivities(deps: { store: BlobStore }) {
       for (const { model } of models) disposeClickModel(model);
       const scored = probabilities.map((p, m): ScoredModel => {
         beat({ metrics: m });
-        return { overall: computeMetrics(labels, p), slices: metricsBySlice(labels, p, sliceValues) };
+        return { overall: computeMetrics(labels, p), slices: metricsBySlice(labels, p, sliceValues), roc: rocCurve(labels, p) };
       });
       const candidate = scored[0]!;
       const rival = (m: number): Rival => {
@@ -155,7 +149,7 @@ export function createEvaluationActivities(deps: { store: BlobStore }) {
           ? { version: current.version, ...scored[championIndex]!, comparison: describeComparison(rivals.champion!) }
           : undefined;
       const blessing = bless(candidate.overall, input.rules, rivals);
-      await putJson(store, keys.evaluation, {
+      const file: EvaluationFile = {
         month: input.month,
         holdoutStart: new Date(split).toISOString(),
         holdoutRows: labels.length,
@@ -164,7 +158,8 @@ export function createEvaluationActivities(deps: { store: BlobStore }) {
         baseline,
         champion,
         blessing,
-      });
+      };
+      await putJson(store, keys.evaluation, file);
       log.info('evaluated', {
         month: input.month,
         candidateAuc: candidate.overall.auc,

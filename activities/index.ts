@@ -9,6 +9,7 @@ import { createImageActivities } from './images';
 import { createImagePartActivities } from './image-parts';
 import { createIngestActivities } from './ingest';
 import { createPromotionActivities } from './promote';
+import { createReportActivities } from './report';
 import { createSplitActivities } from './split-csv';
 import { createStackCheckActivities } from './stack-check';
 import { createStageResultActivities } from './stage-results';
@@ -39,6 +40,7 @@ export function createPipelineActivities(deps: ActivityDeps) {
     ...createFeedbackActivities(deps),
     ...createPromotionActivities(deps),
     ...createBatchScoreActivities(deps),
+    ...createReportActivities(deps),
   };
 }
 

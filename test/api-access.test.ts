@@ -79,6 +79,7 @@ const table: [route: string, path: string, body: unknown, expected: number[]][] 
   ['GET /v1/models/adclick/metadata', '/v1/models/adclick/metadata', undefined, [401, 401, 404, 404, 404]],
   ['POST /v1/models/adclick:predict', '/v1/models/adclick:predict', { instances: [tinyInstance()] }, [401, 401, 503, 503, 503]],
   ['GET /v1/runs/{month}', `/v1/runs/${month}`, undefined, [401, 401, 404, 404, 404]],
+  ['GET /v1/runs/{month}/report', `/v1/runs/${month}/report`, undefined, [401, 401, 403, 404, 404]],
   ['POST /v1/runs', '/v1/runs', { month }, [401, 401, 403, 202, 409]],
   ['GET /v1/batch-scores/{id}', `/v1/batch-scores/${batchScoreId}`, undefined, [401, 401, 404, 404, 404]],
   ['POST /v1/batch-scores', '/v1/batch-scores', { month, version: 1 }, [401, 401, 403, 202, 409]],

@@ -1,15 +1,12 @@
 // The whole pipeline on the real Temporal server and a real GCS API: two consecutive months. The
 // first promotes a champion; the second is evaluated against it and promoted or rejected by the rules.
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { generateMonth } from '../core/datagen/generate-month';
 import { getJson, listAll } from '../core/storage/blob-store';
 import { ModelRegistry } from '../core/registry/model-registry';
 import type { EvaluationSummary } from '../activities/evaluate';
 import type { PipelineProgress } from '../workflows/monthly-pipeline';
-import { startMonth, testSettings } from './helpers/pipeline';
+import { recordHistory, startMonth, testSettings } from './helpers/pipeline';
 import { freshGcsStore, startWorkers, type TestStack } from './helpers/stack';
 
 const MONTHS = ['2026-08', '2026-09'];
@@ -94,11 +91,3 @@ it('re-running with other settings reuses nothing', async () => {
   expect(rerun.reused).toEqual([]);
   expect(rerun.completed).toEqual(['ingest', 'validate', 'transform', 'train', 'evaluate', 'feedback', 'promote']);
 });
-
-/** Fresh histories land in .data/recorded-histories; copy one to test/fixtures/histories to guard replay.
- *  The workflow id goes with it: replay needs it to derive the same child workflow ids. */
-async function recordHistory(name: string, workflowId: string, history: Parameters<typeof historyToJSON>[0]): Promise<void> {
-  const target = path.join(import.meta.dirname, '..', '.data', 'recorded-histories');
-  await fs.mkdir(target, { recursive: true });
-  await fs.writeFile(path.join(target, `${name}.json`), JSON.stringify({ workflowId, ...(JSON.parse(historyToJSON(history)) as object) }, null, 2));
-}

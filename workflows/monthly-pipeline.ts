@@ -1,9 +1,22 @@
 // The monthly cycle: ingest → validate → transform → train (training queue) → evaluate → feedback → promote.
 // Each stage passes references (bucket keys, version numbers), never data.
-import { defineQuery, executeChild, patched, proxyActivities, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  defineQuery,
+  executeChild,
+  isCancellation,
+  patched,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { createTrainingActivities } from '../activities';
 import { defaultFeedbackSettings, type PipelineSettings } from '../core/pipeline/settings';
 import type { TrainResult } from '../activities/train';
+import type { FeedbackSummary } from '../activities/feedback';
+import type { RunReportInput, RunReportResult } from '../activities/report';
+import { monthArtifacts } from '../core/pipeline/layout';
 import type { TrainOptions } from '../core/model/train-loop';
 import { bestTrial, tuningTrials } from '../core/model/tuning';
 import type { MonthData } from '../core/pipeline/examples';
@@ -25,6 +38,8 @@ export interface MonthlyPipelineInput {
   settings: PipelineSettings;
   /** Redo every stage even if an earlier run of this month, with the same settings, finished it. */
   force?: boolean;
+  /** Where the API listens (e.g. http://127.0.0.1:8080), for a link to the run report in the run's details. */
+  apiUrl?: string;
 }
 
 export interface PipelineProgress {
@@ -43,6 +58,13 @@ export const progressQuery = defineQuery<PipelineProgress>('progress');
 const bookkeeping = proxyActivities<PipelineActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumAttempts: 10 },
+});
+
+/** The run report is for people: a few tries, then the month finishes without it rather than fail. */
+const reporting = proxyActivities<PipelineActivities>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumAttempts: 3 },
 });
 
 export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<PipelineProgress> {
@@ -86,7 +108,9 @@ export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<Pipe
     ? { examples: ingested.examples, images: ingested.images?.pixelsKey ? { indexKey: ingested.images.indexKey, pixelsKey: ingested.images.pixelsKey } : null }
     : undefined;
 
-  await stage('validate', () => data.validateMonth({ month, specKey: ingested.specKey, thresholds: settings.validation, ingested: monthData }));
+  const validated = await stage('validate', () =>
+    data.validateMonth({ month, specKey: ingested.specKey, thresholds: settings.validation, ingested: monthData }),
+  );
 
   const transformed = await stage('transform', () =>
     data.fitTransform({
@@ -139,8 +163,11 @@ export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<Pipe
   recordHoldoutAuc(month, evaluation);
 
   // How the models that served this month did on its clicks; runs started before this check skip it, and replay so.
+  let feedback: FeedbackSummary | undefined;
   if (patched('production-feedback')) {
-    await stage('feedback', () => data.measureProductionFeedback({ month, settings: settings.feedback ?? defaultFeedbackSettings, ingested: monthData }));
+    feedback = await stage('feedback', () =>
+      data.measureProductionFeedback({ month, settings: settings.feedback ?? defaultFeedbackSettings, ingested: monthData }),
+    );
   }
 
   const decision = await stage('promote', () =>
@@ -171,9 +198,22 @@ export async function monthlyPipeline(input: MonthlyPipelineInput): Promise<Pipe
   );
   upsertSearchAttributes({ [ModelVersion.name]: [String(decision.version)] });
 
+  // Runs started before the report existed finish without one, and replay so.
+  if (patched('run-report')) {
+    progress.summary.report = await writeReport({
+      month,
+      evaluationKey: evaluation.evaluationKey,
+      statisticsKey: validated.statisticsKey,
+      validationReportKey: validated.reportKey,
+      trainingReports: trainingReports(month, trained),
+      feedbackKey: feedback?.reportKey,
+      decision,
+    });
+  }
+
   progress.stage = 'done';
   upsertSearchAttributes({ [PipelineStage.name]: ['done'] });
-  setCurrentDetails(describe(progress));
+  setCurrentDetails(describe(progress, input.apiUrl));
   return progress;
 }
 
@@ -204,10 +244,39 @@ function describeTraining(result: TrainResult) {
   };
 }
 
-function describe(progress: PipelineProgress): string {
+/** A report that cannot be written after its retries is noted in the result; the month's work stands. */
+async function writeReport(input: RunReportInput): Promise<RunReportResult | { failed: string }> {
+  try {
+    return await reporting.writeRunReport(input);
+  } catch (error) {
+    if (isCancellation(error)) throw error;
+    return { failed: error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error) };
+  }
+}
+
+/** Each training's report.json: the tuning trials and the baseline, or the one model of runs before them. */
+function trainingReports(month: string, trained: LegacyTrained): RunReportInput['trainingReports'] {
+  const keys = monthArtifacts(month);
+  if (!trained.trials) return trained.reportKey ? [{ name: 'model', key: trained.reportKey }] : [];
+  return [
+    ...trained.trials.map((t) => ({ name: `trial ${t.trial}${t.trial === trained.trial ? ' (picked)' : ''}`, key: keys.training(t.trial).report })),
+    ...(trained.baseline ? [{ name: 'logistic-regression baseline', key: keys.training('baseline').report }] : []),
+  ];
+}
+
+function describe(progress: PipelineProgress, apiUrl?: string): string {
   const lines = STAGES.map(
     (s) =>
       `- ${progress.completed.includes(s) ? '✅' : progress.stage === s ? '⏳' : '▫️'} ${s}${progress.reused.includes(s) ? ' (reused from an earlier run)' : ''}`,
   );
-  return `**Month ${progress.month}**: ${progress.stage}\n\n${lines.join('\n')}`;
+  const report = progress.summary.report as Partial<RunReportResult & { failed: string }> | undefined;
+  const path = `/v1/runs/${progress.month}/report`;
+  const reportLine = !report
+    ? []
+    : report.reportKey
+      ? [
+          `\n**Run report**: ${apiUrl ? `[${apiUrl}${path}](${apiUrl}${path})` : `\`GET ${path}\` on the API`} (an operator token; in the bucket at \`${report.reportKey}\`)`,
+        ]
+      : [`\n**Run report** not written: ${report.failed}`];
+  return [`**Month ${progress.month}**: ${progress.stage}\n`, ...lines, ...reportLine].join('\n');
 }

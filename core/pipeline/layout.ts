@@ -15,6 +15,7 @@ export function monthArtifacts(month: string) {
     examples: (part: number) => `${root}/examples/part-${pad(part)}.jsonl.gz`,
     examplesPrefix: `${root}/examples/`,
     quarantine: (part: number) => `${root}/quarantine/part-${pad(part)}.jsonl`,
+    quarantinePrefix: `${root}/quarantine/`,
     duplicatesQuarantine: (part: number) => `${root}/quarantine/part-${pad(part)}-duplicate-ids.jsonl`,
     /** A part's accepted ids that hash to one shard; duplicates are found shard by shard. */
     idList: (shard: number, part: number) => `${root}/ids/shard-${pad(shard)}/part-${pad(part)}.jsonl.gz`,
@@ -54,6 +55,8 @@ export function monthArtifacts(month: string) {
     feedback: `${root}/feedback.json`,
     feedbackWork: `${root}/feedback/`,
     stage: (name: string) => `${root}/stages/${name}.json`,
+    /** The run's report for people: one self-contained HTML page. */
+    report: `${root}/report.html`,
   };
 }
 

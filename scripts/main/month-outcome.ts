@@ -2,6 +2,7 @@
 import type { EvaluationSummary } from '../../activities/evaluate';
 import type { FeedbackSummary } from '../../activities/feedback';
 import type { PromotionDecision } from '../../activities/promote';
+import type { RunReportResult } from '../../activities/report';
 import type { PipelineProgress } from '../../workflows/monthly-pipeline';
 
 export type MonthOutcome = { month: string; run: PipelineProgress } | { month: string; failure: string };
@@ -38,4 +39,13 @@ export function failureMessage(error: unknown): string {
   let text = String(error);
   for (let e = error as { message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) if (e.message) text = e.message;
   return text.length > 600 ? `${text.slice(0, 600)}… (${text.length} characters)` : text;
+}
+
+/** Where to read the month's run report (GET /v1/runs/:month/report with an operator token), or why there is none. */
+export function describeReport(outcome: MonthOutcome, apiUrl: string): string | undefined {
+  if ('failure' in outcome) return undefined;
+  const report = outcome.run.summary.report as Partial<RunReportResult & { failed: string }> | undefined;
+  if (!report) return undefined;
+  if (!report.reportKey) return `  run report not written: ${report.failed}`;
+  return `  run report  ${apiUrl}/v1/runs/${outcome.month}/report   (operator token; ${report.reportKey} in the bucket)`;
 }

@@ -6,7 +6,9 @@ import { pipelineWorkflowId } from '../../../workflows/ids';
 import { progressQuery, type monthlyPipeline, type PipelineProgress } from '../../../workflows/monthly-pipeline';
 import type { AppRouteHandler } from '../../lib/types';
 import { causeChain, describeLatest, QUERY_DEADLINE_MS } from '../../lib/workflow-status';
-import type { CancelRoute, GetOneRoute, StartRoute } from './runs.routes';
+import { monthArtifacts } from '../../../core/pipeline/layout';
+import { BlobNotFoundError } from '../../../core/storage/blob-store';
+import type { CancelRoute, GetOneRoute, ReportRoute, StartRoute } from './runs.routes';
 
 export const start: AppRouteHandler<StartRoute> = async (c) => {
   const { month, force } = c.req.valid('json');
@@ -16,7 +18,7 @@ export const start: AppRouteHandler<StartRoute> = async (c) => {
     const handle = await temporal.workflow.start<typeof monthlyPipeline>('monthlyPipeline', {
       taskQueue: config.PIPELINE_TASK_QUEUE,
       workflowId,
-      args: [{ month, settings: pipelineSettings(config, codeVersion(config)), force }],
+      args: [{ month, settings: pipelineSettings(config, codeVersion(config)), force, apiUrl: new URL(c.req.url).origin }],
     });
     return c.json({ month, workflowId, runId: handle.firstExecutionRunId }, 202);
   } catch (error) {
@@ -64,4 +66,24 @@ export const cancel: AppRouteHandler<CancelRoute> = async (c) => {
   if (description.status.name !== 'RUNNING') return c.json({ error: `the latest run for ${month} is not running (it is ${description.status.name})` }, 409);
   await c.var.deps.temporal.workflow.getHandle(description.workflowId, description.runId).cancel();
   return c.json({ month, workflowId: description.workflowId, runId: description.runId, status: 'cancel-requested' as const }, 202);
+};
+
+/** The page may only style itself: no script, no request anywhere, even if something slipped into it. */
+const REPORT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+export const report: AppRouteHandler<ReportRoute> = async (c) => {
+  const { month } = c.req.valid('param');
+  const key = monthArtifacts(month).report;
+  try {
+    const page = await c.var.deps.store.get(key);
+    return c.body(page.toString('utf8'), 200, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Security-Policy': REPORT_POLICY,
+      'X-Content-Type-Options': 'nosniff',
+    });
+  } catch (error) {
+    if (error instanceof BlobNotFoundError)
+      return c.json({ error: `no run report for ${month}: its run has not finished promote, or ran before reports existed (${key})` }, 404);
+    throw error;
+  }
 };

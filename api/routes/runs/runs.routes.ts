@@ -94,6 +94,25 @@ export const cancel = createRoute({
   },
 });
 
+export const report = createRoute({
+  path: '/v1/runs/{month}/report',
+  method: 'get',
+  tags: ['Runs'],
+  // Operator: the report quotes rows of the client's data (quarantine examples).
+  ...access('operator'),
+  request: { params: monthParams },
+  responses: {
+    200: {
+      content: { 'text/html': { schema: z.string() } },
+      description: "The month's run report: one self-contained HTML page (inline SVG and CSS, no script, no external request)",
+    },
+    400: errorResponse('Not a month'),
+    ...accessErrors,
+    404: errorResponse('No report for that month: its run has not finished promote, or ran before reports existed'),
+  },
+});
+
 export type StartRoute = typeof start;
+export type ReportRoute = typeof report;
 export type GetOneRoute = typeof getOne;
 export type CancelRoute = typeof cancel;
