@@ -6,12 +6,12 @@ import type { Example } from '../features/example';
 import type { Encoder, FittedTransform } from '../features/transform';
 import { applyCalibration } from './calibration';
 import type { ClickModel } from './architecture';
-import { forwardLogits, sliceDataset, type PixelSource } from './forward';
+import { forwardLogits, sliceDataset, type ImageSource } from './forward';
 
 const PREDICT_BATCH = 4096;
 
 /** Raw logits for every row, in batches, before any calibration. */
-export function predictLogits(model: ClickModel, transform: FittedTransform, data: EncodedDataset, pixels: PixelSource | undefined): Float32Array {
+export function predictLogits(model: ClickModel, transform: FittedTransform, data: EncodedDataset, pixels: ImageSource | undefined): Float32Array {
   const out = new Float32Array(data.rows);
   for (let start = 0; start < data.rows; start += PREDICT_BATCH) {
     const batch = sliceDataset(data, start, Math.min(start + PREDICT_BATCH, data.rows));
@@ -23,7 +23,7 @@ export function predictLogits(model: ClickModel, transform: FittedTransform, dat
 }
 
 /** Click probabilities for every row: the calibrated ones when the model carries a calibration. */
-export function predictProbabilities(model: ClickModel, transform: FittedTransform, data: EncodedDataset, pixels: PixelSource | undefined): Float32Array {
+export function predictProbabilities(model: ClickModel, transform: FittedTransform, data: EncodedDataset, pixels: ImageSource | undefined): Float32Array {
   const logits = predictLogits(model, transform, data, pixels);
   return logits.map((logit) => applyCalibration(model.calibration, logit));
 }
@@ -34,7 +34,7 @@ export function predictExamples(
   encoder: Encoder,
   examples: Example[],
   imageRow: (key: string) => number,
-  pixels: PixelSource | undefined,
+  pixels: ImageSource | undefined,
 ): Float32Array {
   const builder = new DatasetBuilder(encoder.widths);
   for (const example of examples) builder.push(encoder.encode(example, imageRow), example.y);
