@@ -15,6 +15,7 @@ import { startApiProcess } from './api-process';
 import { driveInProcess } from './in-process-load';
 import { createLogCostBucket, mixInstance } from './log-cost-bucket';
 import { driveFor, type TimedLoad } from './predict-load';
+import type { BenchApi } from './stack';
 
 const { values } = parseArgs({
   options: {
@@ -37,6 +38,12 @@ const load = () =>
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
 const describe = (run: TimedLoad) =>
   `${fmt(run.perSecond).padStart(6)} req/s  p50 ${run.p50.toFixed(1).padStart(5)} ms  p99 ${run.p99.toFixed(1).padStart(6)} ms`;
+/** Forward passes run and requests they answered, from the API's /metrics. */
+async function batchCounts(api: BenchApi): Promise<{ passes: number; requests: number }> {
+  const text = await (await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${api.token}` } })).text();
+  const sample = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+  return { passes: sample('adclick_predict_batch_requests_count'), requests: sample('adclick_predict_batch_requests_sum') };
+}
 const body = (request: number) => JSON.stringify({ instances: [mixInstance(request, 0)] });
 
 const bucket = await createLogCostBucket();
@@ -57,9 +64,15 @@ for (const [label, window] of [
   for (const concurrency of CONCURRENCIES) {
     // Untimed: the first requests fetch the images and run the tower once per ad.
     await driveFor(api, body, concurrency, WARMUP_SECONDS);
+    const before = await batchCounts(api);
     const run = await driveFor(api, body, concurrency, seconds);
+    const after = await batchCounts(api);
     http[label][concurrency] = run;
-    console.log(`HTTP       batching ${label.padEnd(3)} concurrency ${String(concurrency).padStart(2)}: ${describe(run)}   load average ${load()}`);
+    const perPass = (after.requests - before.requests) / (after.passes - before.passes);
+    console.log(
+      `HTTP       batching ${label.padEnd(3)} concurrency ${String(concurrency).padStart(2)}: ${describe(run)}  ` +
+        `${perPass.toFixed(1).padStart(5)} requests/pass   load average ${load()}`,
+    );
   }
   await api.stop();
 }

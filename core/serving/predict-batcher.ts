@@ -1,8 +1,8 @@
 // Batching as TF Serving does it: concurrent predict requests on one model wait at most `windowMs` for
 // each other and go through ONE forward pass of at most `maxRows` instances; each request gets back its
-// own rows, in order. A batch does not wait out the window when no other request is on its way (being
-// validated, or waiting for an image): then it goes as soon as the requests that arrived with it have
-// joined, so a lone client pays no window. Requests join already validated and encoded, so the only
+// own rows, in order. A lone client pays no window: while passes hold one request each, a request that
+// finds no other on its way (being validated, or waiting for an image) goes as soon as the requests read
+// with it have joined. Requests join already validated and encoded, so the only
 // failure left is the forward pass itself: then each request of the batch is scored again on its own,
 // and only one that fails alone fails.
 import type { EncodedDataset } from '../features/dataset';
@@ -39,6 +39,7 @@ export class PredictBatcher {
   private timer?: NodeJS.Timeout;
   private immediate?: NodeJS.Immediate;
   private arriving = 0;
+  private lastBatchRequests = 0;
 
   constructor(
     private readonly score: ScoreBatch,
@@ -68,11 +69,11 @@ export class PredictBatcher {
     });
   }
 
-  // Nobody else on the way: go after this turn of the event loop (requests read from the same poll join
-  // first); otherwise wait for them, at most the window.
+  // Under concurrent load a pass waits out the window (more requests are on the wire than this process
+  // can see); a lone client's request goes after this turn of the event loop.
   private scheduleFlush(): void {
     if (this.waiting.length === 0) return;
-    if (this.arriving === 0) this.immediate ??= setImmediate(() => this.flush());
+    if (this.arriving === 0 && this.lastBatchRequests <= 1) this.immediate ??= setImmediate(() => this.flush());
     else this.timer ??= setTimeout(() => this.flush(), this.options.windowMs);
   }
 
@@ -110,6 +111,7 @@ export class PredictBatcher {
 
   private scoreTogether(requests: EncodedRequest[]): Float32Array {
     const { data, embeddings } = mergeRequests(requests);
+    this.lastBatchRequests = requests.length;
     this.observe({ requests: requests.length, rows: data.rows });
     return this.score(data, embeddings);
   }
