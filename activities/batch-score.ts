@@ -86,7 +86,12 @@ export interface BatchScoreSummary {
 export function createBatchScoreActivities(deps: { store: BlobStore }) {
   const { store } = deps;
   const registry = new ModelRegistry(store);
-  const models = new ScoringModels(store, registry, { cacheSize: IMAGE_CACHE, deadlineMs: IMAGE_WAIT_MS });
+  const models = new ScoringModels(store, registry, {
+    imageCacheSize: IMAGE_CACHE,
+    imageDeadlineMs: IMAGE_WAIT_MS,
+    // Parts bring their rows in passes of BATCH_SCORE_ROWS already: no window to wait out.
+    batching: { windowMs: 0, maxRows: 65_536 },
+  });
   const specOf = async (version: number) => parseFeatureSpec(await getJson(store, registry.fileKey(version, 'spec.json')));
 
   return {

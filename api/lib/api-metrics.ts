@@ -1,10 +1,12 @@
 // Prometheus metrics of one API process: requests and latency by route and status, instances predicted
-// by model version, the champion it serves, the prediction log's counts, and Node's process metrics.
+// by model version, the size of each batched forward pass, the champion it serves, the prediction log's
+// counts, and Node's process metrics.
 import type { Context, MiddlewareHandler } from 'hono';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ChampionPredictor } from '../../core/serving/champion-predictor';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1000];
 const LOG_OUTCOMES = ['logged', 'dropped', 'failed'] as const;
 
 export class ApiMetrics {
@@ -29,8 +31,25 @@ export class ApiMetrics {
     registers: [this.registry],
   });
 
+  private readonly batchRequests = new Histogram({
+    name: 'adclick_predict_batch_requests',
+    help: 'Requests answered by one forward pass (its _count: forward passes run)',
+    buckets: BATCH_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly batchRows = new Histogram({
+    name: 'adclick_predict_batch_instances',
+    help: 'Instances scored by one forward pass',
+    buckets: BATCH_BUCKETS,
+    registers: [this.registry],
+  });
+
   constructor(predictor: ChampionPredictor) {
     collectDefaultMetrics({ register: this.registry, prefix: 'adclick_api_' });
+    predictor.observeBatches(({ requests, rows }) => {
+      this.batchRequests.observe(requests);
+      this.batchRows.observe(rows);
+    });
     new Gauge({
       name: 'adclick_champion_version',
       help: 'The registry version this process serves (0: none yet)',
@@ -50,7 +69,7 @@ export class ApiMetrics {
     });
     new Counter({
       name: 'adclick_image_cache_lookups_total',
-      help: 'Ad image lookups at serving time, by result (hit: decoded pixels were cached)',
+      help: 'Ad image lookups at serving time, by result (hit: the image embedding was cached)',
       labelNames: ['result'],
       registers: [this.registry],
       collect() {

@@ -42,6 +42,8 @@ export async function startApi(config: Config, access?: ApiTokens): Promise<Runn
     registry,
     pollSeconds: config.SERVING_POLL_SECONDS,
     imageDeadlineMs: config.SERVING_IMAGE_DEADLINE_MS,
+    imageCacheSize: config.SERVING_IMAGE_CACHE_SIZE,
+    batching: { windowMs: config.SERVING_BATCH_WINDOW_MS, maxRows: config.SERVING_MAX_BATCH_ROWS },
     predictionLog,
   });
   await predictor.start();

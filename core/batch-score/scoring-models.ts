@@ -1,7 +1,7 @@
 // Model versions a worker scores batches with, loaded once and shared by the parts it runs at the same
 // time; the least recently used idle one is freed when more than `capacity` are loaded.
 import type { ModelRegistry } from '../registry/model-registry';
-import { ServingModel, type ImageOptions } from '../serving/serving-model';
+import { ServingModel, type ServingOptions } from '../serving/serving-model';
 import type { BlobStore } from '../storage/blob-store';
 
 interface Entry {
@@ -15,7 +15,7 @@ export class ScoringModels {
   constructor(
     private readonly store: BlobStore,
     private readonly registry: ModelRegistry,
-    private readonly images: ImageOptions,
+    private readonly options: ServingOptions,
     private readonly capacity = 2,
   ) {}
 
@@ -34,7 +34,7 @@ export class ScoringModels {
   }
 
   private load(version: number): Entry {
-    const entry: Entry = { model: ServingModel.load(this.store, this.registry, version, this.images), users: 0 };
+    const entry: Entry = { model: ServingModel.load(this.store, this.registry, version, this.options), users: 0 };
     // A failed load is not kept: the next attempt loads again.
     void entry.model.catch(() => {
       if (this.entries.get(version) === entry) this.entries.delete(version);

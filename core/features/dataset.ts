@@ -14,10 +14,15 @@ export interface EncodedDataset {
 
 export class DatasetBuilder {
   private rows = 0;
-  private capacity = 1024;
+  private capacity: number;
   private arrays: Omit<EncodedDataset, 'rows' | 'widths'>;
 
-  constructor(private readonly widths: EncodedDataset['widths']) {
+  /** `initialRows`: room made at first (it grows as needed); serving knows its request's size. */
+  constructor(
+    private readonly widths: EncodedDataset['widths'],
+    initialRows = 1024,
+  ) {
+    this.capacity = Math.max(1, initialRows);
     this.arrays = this.allocate(this.capacity);
   }
 

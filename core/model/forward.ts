@@ -5,15 +5,22 @@ import type { EncodedDataset } from '../features/dataset';
 import type { FittedTransform } from '../features/transform';
 import { crossCells, IMAGE_EMBEDDING, idOffsets, type ClickModel } from './architecture';
 
-/** Pixels of image `row` as size×size×3 bytes; the training set uses a table, serving a cache. */
+/** Pixels of image `row` as size×size×3 bytes (the training set's image table). */
 export type PixelSource = (row: number) => Uint8Array;
+
+/** Serving's image input: each image's embedding, already computed by the tower (image `row` at row × IMAGE_EMBEDDING). */
+export interface EmbeddingTable {
+  embeddings: Float32Array;
+}
+
+export type ImageSource = PixelSource | EmbeddingTable;
 
 /** `linearOnly` runs just the model's linear part (the first training phase): no image tower, no deep layers. */
 export function forwardLogits(
   model: ClickModel,
   transform: FittedTransform,
   batch: EncodedDataset,
-  pixels: PixelSource | undefined,
+  pixels: ImageSource | undefined,
   training: boolean,
   linearOnly = false,
 ): tf.Tensor1D {
@@ -29,7 +36,7 @@ function headInput(
   model: ClickModel,
   transform: FittedTransform,
   batch: EncodedDataset,
-  pixels: PixelSource | undefined,
+  pixels: ImageSource | undefined,
   training: boolean,
 ): tf.Tensor {
   const { rows, widths } = batch;
@@ -72,9 +79,10 @@ function headInput(
   throw new Error(`The model has an input ${name} that this transform cannot feed`);
 }
 
-/** Each row's image embedding: the tower runs once per unique image in the batch; rows without an
- *  image get zeros. */
-function imageEmbeddings(tower: tf.LayersModel, size: number, imageRows: Int32Array, pixels: PixelSource, training: boolean): tf.Tensor {
+/** Each row's image embedding: the tower runs once per unique image in the batch (or not at all, when
+ *  serving hands in embeddings); rows without an image get zeros. */
+function imageEmbeddings(tower: tf.LayersModel, size: number, imageRows: Int32Array, pixels: ImageSource, training: boolean): tf.Tensor {
+  if (typeof pixels !== 'function') return gatherEmbeddings(pixels.embeddings, imageRows);
   const rows = imageRows.length;
   const slotOf = new Map<number, number>();
   const slots = new Int32Array(rows);
@@ -94,11 +102,24 @@ function imageEmbeddings(tower: tf.LayersModel, size: number, imageRows: Int32Ar
   if (unique > 0) {
     const bytes = new Uint8Array(unique * size * size * 3);
     for (const [image, slot] of slotOf) bytes.set(pixels(image), slot * size * size * 3);
-    const scaled = tf.tensor4d(bytes, [unique, size, size, 3], 'int32').toFloat().div(255).sub(0.5);
-    const embeddings = tower.apply(scaled, { training }) as tf.Tensor2D;
-    table = tf.concat([embeddings, table]);
+    table = tf.concat([towerEmbeddings(tower, size, bytes, unique, training), table]);
   }
   return tf.gather(table, tf.tensor1d(slots, 'int32'));
+}
+
+/** The tower over `count` images packed as size×size×3 bytes each: one embedding row per image. */
+export function towerEmbeddings(tower: tf.LayersModel, size: number, bytes: Uint8Array, count: number, training = false): tf.Tensor2D {
+  const scaled = tf.tensor4d(bytes, [count, size, size, 3], 'int32').toFloat().div(255).sub(0.5);
+  return tower.apply(scaled, { training }) as tf.Tensor2D;
+}
+
+/** Rows pick their embedding from the table; rows without an image (-1) pick the zero row after it. */
+function gatherEmbeddings(embeddings: Float32Array, imageRows: Int32Array): tf.Tensor {
+  const count = embeddings.length / IMAGE_EMBEDDING;
+  const table = new Float32Array(embeddings.length + IMAGE_EMBEDDING);
+  table.set(embeddings);
+  const slots = Int32Array.from(imageRows, (row) => (row < 0 ? count : row));
+  return tf.gather(tf.tensor2d(table, [count + 1, IMAGE_EMBEDDING]), tf.tensor1d(slots, 'int32'));
 }
 
 /** Rows [start, end) of a dataset, without copying. */

@@ -7,12 +7,12 @@ import type { Example } from '../features/example';
 import type { Encoder, FittedTransform } from '../features/transform';
 import { applyCalibration } from './calibration';
 import type { ClickModel } from './architecture';
-import { forwardLogits, sliceDataset, type PixelSource } from './forward';
+import { forwardLogits, sliceDataset, type ImageSource } from './forward';
 
 const PREDICT_BATCH = 4096;
 
 /** Raw logits for every row, in batches, before any calibration. */
-export function predictLogits(model: ClickModel, transform: FittedTransform, data: EncodedDataset, pixels: PixelSource | undefined): Float32Array {
+export function predictLogits(model: ClickModel, transform: FittedTransform, data: EncodedDataset, pixels: ImageSource | undefined): Float32Array {
   const out = new Float32Array(data.rows);
   for (let start = 0; start < data.rows; start += PREDICT_BATCH) {
     const batch = sliceDataset(data, start, Math.min(start + PREDICT_BATCH, data.rows));
@@ -28,7 +28,7 @@ export async function predictSourceLogits(
   model: ClickModel,
   transform: FittedTransform,
   source: DatasetSource,
-  pixels: PixelSource | undefined,
+  pixels: ImageSource | undefined,
 ): Promise<{ logits: Float32Array; labels: Float32Array }> {
   const logits = new Float32Array(source.rows);
   const labels = new Float32Array(source.rows);
@@ -48,7 +48,7 @@ export async function predictSourceLogits(
 }
 
 /** Click probabilities for every row: the calibrated ones when the model carries a calibration. */
-export function predictProbabilities(model: ClickModel, transform: FittedTransform, data: EncodedDataset, pixels: PixelSource | undefined): Float32Array {
+export function predictProbabilities(model: ClickModel, transform: FittedTransform, data: EncodedDataset, pixels: ImageSource | undefined): Float32Array {
   const logits = predictLogits(model, transform, data, pixels);
   return logits.map((logit) => applyCalibration(model.calibration, logit));
 }
@@ -59,7 +59,7 @@ export function predictExamples(
   encoder: Encoder,
   examples: Example[],
   imageRow: (key: string) => number,
-  pixels: PixelSource | undefined,
+  pixels: ImageSource | undefined,
 ): Float32Array {
   const builder = new DatasetBuilder(encoder.widths);
   for (const example of examples) builder.push(encoder.encode(example, imageRow), example.y);

@@ -9,6 +9,7 @@ import type { BlobStore } from '../storage/blob-store';
 import { NoChampionError } from './errors';
 import type { PredictionLog, PredictionLogStats } from './prediction-log';
 import { ServingModel, type Instance, type Prediction } from './serving-model';
+import type { BatchingOptions, BatchObserver } from './predict-batcher';
 import type { ImageCacheCounts } from './serving-images';
 
 export interface ChampionPredictorOptions {
@@ -16,12 +17,14 @@ export interface ChampionPredictorOptions {
   registry: ModelRegistry;
   /** Seconds between checks of the champion alias; 0 turns polling off (refresh() still works). */
   pollSeconds: number;
-  /** Decoded images kept per loaded model. */
+  /** Image embeddings kept per loaded model (default 10,000). */
   imageCacheSize?: number;
   /** How long a request waits for an uncached image before scoring without it (default 500 ms). */
   imageDeadlineMs?: number;
   /** Where served predictions are logged for the monthly feedback check; none: not logged. */
   predictionLog?: PredictionLog;
+  /** How concurrent requests share forward passes (default: a 2 ms window, 256 instances). */
+  batching?: BatchingOptions;
 }
 
 export interface PredictionResult {
@@ -41,6 +44,8 @@ export interface PredictorStatus {
 
 const servedBy = { pid: process.pid, host: os.hostname() };
 
+export const DEFAULT_BATCHING: BatchingOptions = { windowMs: 2, maxRows: 256 };
+
 export class ChampionPredictor {
   private current?: ServingModel;
   private generation?: string;
@@ -49,6 +54,7 @@ export class ChampionPredictor {
   private lastError?: { message: string; at: string };
   /** Since start, across every model this process served: for the API's metrics. */
   readonly counters = { swaps: 0, imageCache: { hits: 0, misses: 0 } as ImageCacheCounts };
+  private readonly batchObservers = new Set<BatchObserver>();
 
   constructor(private readonly options: ChampionPredictorOptions) {}
 
@@ -84,6 +90,12 @@ export class ChampionPredictor {
     }
   }
 
+  /** Called with each forward pass's size (the API's metrics); returns a function that stops it. */
+  observeBatches(observer: BatchObserver): () => void {
+    this.batchObservers.add(observer);
+    return () => this.batchObservers.delete(observer);
+  }
+
   status(): PredictorStatus {
     return {
       champion: this.current?.version ?? null,
@@ -117,9 +129,11 @@ export class ChampionPredictor {
     let next: ServingModel;
     try {
       next = await ServingModel.load(this.options.store, registry, champion.version, {
-        cacheSize: this.options.imageCacheSize ?? 2048,
-        deadlineMs: this.options.imageDeadlineMs ?? 500,
-        counts: this.counters.imageCache,
+        imageCacheSize: this.options.imageCacheSize ?? 10_000,
+        imageDeadlineMs: this.options.imageDeadlineMs ?? 500,
+        imageCounts: this.counters.imageCache,
+        batching: this.options.batching ?? DEFAULT_BATCHING,
+        observeBatch: (batch) => this.batchObservers.forEach((observer) => observer(batch)),
       });
     } catch (error) {
       this.lastError = { message: `loading v${champion.version} failed: ${(error as Error).message}`, at: new Date().toISOString() };

@@ -1,5 +1,6 @@
-// Ad images at serving time: an instance names its ad's image by bucket key, which is fetched and
-// decoded by the same preprocessing as training, once per (model, key), and kept in an LRU cache.
+// Ad images at serving time: an instance names its ad's image by bucket key, which is fetched, decoded by
+// the same preprocessing as training and run through the model's image tower once per (model, key); the
+// embedding is kept in an LRU cache, so a request for a known ad runs no convolution at all.
 import { decodeAdImage, UnreadableImageError } from '../features/image';
 import { log } from '../log';
 import { BlobNotFoundError, type BlobStore } from '../storage/blob-store';
@@ -10,7 +11,7 @@ export const IMAGE_KEY_PREFIX = 'raw/';
 
 const FETCH_CONCURRENCY = 16;
 
-export type ImageLookup = { ok: true; pixels: Uint8Array } | { ok: false; problem: string };
+export type ImageLookup = { ok: true; embedding: Float32Array } | { ok: false; problem: string };
 
 /** Running counts of cache lookups, kept by whoever owns them (the predictor, across its models). */
 export interface ImageCacheCounts {
@@ -18,21 +19,34 @@ export interface ImageCacheCounts {
   misses: number;
 }
 
-export class ServingImages {
-  private readonly cache: LruCache<string, Promise<Uint8Array>>;
+/** The model's image tower over decoded images (size×size×3 bytes each): one embedding per image. */
+export type Embedder = (images: Uint8Array[]) => Float32Array[];
 
-  /** `deadlineMs`: how long a request waits for one image before it is scored without it. */
+export interface ServingImagesOptions {
+  /** Side of the square the model's images are resized to. */
+  size: number;
+  /** Embeddings kept at most. */
+  capacity: number;
+  /** How long a request waits for one image before it is scored without it. */
+  deadlineMs: number;
+  counts?: ImageCacheCounts;
+}
+
+export class ServingImages {
+  private readonly cache: LruCache<string, Promise<Float32Array>>;
+  private readonly counts: ImageCacheCounts;
+  private waiting: { pixels: Uint8Array; resolve: (embedding: Float32Array) => void; reject: (error: Error) => void }[] = [];
+
   constructor(
     private readonly store: BlobStore,
-    private readonly size: number,
-    capacity: number,
-    private readonly deadlineMs: number,
-    private readonly counts: ImageCacheCounts = { hits: 0, misses: 0 },
+    private readonly embed: Embedder,
+    private readonly options: ServingImagesOptions,
   ) {
-    this.cache = new LruCache(capacity);
+    this.cache = new LruCache(options.capacity);
+    this.counts = options.counts ?? { hits: 0, misses: 0 };
   }
 
-  /** Pixels for each distinct key, or why there are none (missing, corrupt, storage error). */
+  /** The embedding for each distinct key, or why there is none (missing, corrupt, storage error, too slow). */
   async lookup(keys: string[]): Promise<Map<string, ImageLookup>> {
     const results = new Map<string, ImageLookup>();
     const queue = [...new Set(keys)];
@@ -45,12 +59,13 @@ export class ServingImages {
 
   private async lookupOne(key: string): Promise<ImageLookup> {
     let timer: NodeJS.Timeout | undefined;
+    const { deadlineMs } = this.options;
     // Past the deadline the fetch goes on and lands in the cache for the next request.
     const late = new Promise<ImageLookup>((resolve) => {
-      timer = setTimeout(() => resolve({ ok: false, problem: `image ${key} took longer than ${this.deadlineMs} ms to fetch` }), this.deadlineMs);
+      timer = setTimeout(() => resolve({ ok: false, problem: `image ${key} took longer than ${deadlineMs} ms to fetch` }), deadlineMs);
     });
     try {
-      return await Promise.race([this.pixels(key).then((pixels): ImageLookup => ({ ok: true, pixels })), late]);
+      return await Promise.race([this.embedding(key).then((embedding): ImageLookup => ({ ok: true, embedding })), late]);
     } catch (error) {
       if (error instanceof BlobNotFoundError) return { ok: false, problem: `image ${key} was not found` };
       if (error instanceof UnreadableImageError) return { ok: false, problem: `image ${key} could not be decoded (${error.message})` };
@@ -63,18 +78,40 @@ export class ServingImages {
 
   // Concurrent requests for one key share a single fetch. Failures are not kept: a missing image may
   // be uploaded later, and a storage hiccup passes.
-  private pixels(key: string): Promise<Uint8Array> {
+  private embedding(key: string): Promise<Float32Array> {
     const cached = this.cache.get(key);
     if (cached) {
       this.counts.hits += 1;
       return cached;
     }
     this.counts.misses += 1;
-    const pending = this.store.get(key).then((bytes) => decodeAdImage(bytes, this.size));
+    const pending = this.store
+      .get(key)
+      .then((bytes) => decodeAdImage(bytes, this.options.size))
+      .then((pixels) => this.embedSoon(pixels));
     this.cache.set(key, pending);
     pending.catch(() => {
       if (this.cache.get(key) === pending) this.cache.delete(key);
     });
     return pending;
+  }
+
+  // Images decoded in the same turn of the event loop go through the tower together, in one call.
+  private embedSoon(pixels: Uint8Array): Promise<Float32Array> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ pixels, resolve, reject });
+      if (this.waiting.length === 1) setImmediate(() => this.embedWaiting());
+    });
+  }
+
+  private embedWaiting(): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    try {
+      const embeddings = this.embed(waiting.map((image) => image.pixels));
+      waiting.forEach((image, i) => image.resolve(embeddings[i]!));
+    } catch (error) {
+      for (const image of waiting) image.reject(error as Error);
+    }
   }
 }

@@ -1,19 +1,22 @@
 // One loaded model version (the champion, or the version a batch scores with): its model, the spec and
-// fitted transform it was trained with, its image cache, and a count of the requests using it, so a hot
-// swap frees its tensors only once they have finished.
-import { DatasetBuilder } from '../features/dataset';
+// fitted transform it was trained with, its image-embedding cache, its batcher (every batch is scored by
+// this one model), and a count of the requests using it, so a hot swap frees its tensors only once they
+// have finished.
+import * as tf from '@tensorflow/tfjs';
+import { DatasetBuilder, type EncodedDataset } from '../features/dataset';
 import type { Example } from '../features/example';
 import { parseRow } from '../features/parse-row';
 import { imageColumn, parseFeatureSpec, type FeatureSpec } from '../features/spec';
 import { Encoder } from '../features/transform';
-import type { PixelSource } from '../model/forward';
+import { towerEmbeddings } from '../model/forward';
 import { loadClickModel, type LoadedModel } from '../model/model-files';
-import { predictExamples, predictProbabilities } from '../model/predict';
-import { disposeClickModel } from '../model/architecture';
+import { predictProbabilities } from '../model/predict';
+import { disposeClickModel, IMAGE_EMBEDDING } from '../model/architecture';
 import type { ModelRegistry } from '../registry/model-registry';
 import type { BlobStore } from '../storage/blob-store';
 import { InvalidInstancesError, type InstanceProblem } from './errors';
 import { InstanceWarnings } from './instance-warnings';
+import { PredictBatcher, type BatchingOptions, type BatchObserver, type EncodedRequest } from './predict-batcher';
 import { IMAGE_KEY_PREFIX, ServingImages, type ImageCacheCounts } from './serving-images';
 
 export type Instance = Record<string, string | number | null>;
@@ -24,16 +27,18 @@ export interface Prediction {
   warnings?: string[];
 }
 
-/** Decoded images kept per loaded model, and how long a request waits for one. */
-export interface ImageOptions {
-  cacheSize: number;
-  deadlineMs: number;
-  counts?: ImageCacheCounts;
+export interface ServingOptions {
+  /** Image embeddings kept per loaded model. */
+  imageCacheSize: number;
+  /** How long a request waits for an uncached image. */
+  imageDeadlineMs: number;
+  imageCounts?: ImageCacheCounts;
+  batching: BatchingOptions;
+  observeBatch?: BatchObserver;
 }
 
-const withWarnings = (clickProbability: number, warnings: string[]): Prediction => ({ clickProbability, ...(warnings.length > 0 ? { warnings } : {}) });
-
-type ParsedInstance = { example: Example; warnings: string[] } | InstanceProblem;
+type ParsedRow = { example: Example; warnings: string[] };
+type ParsedInstance = ParsedRow | InstanceProblem;
 
 export class ServingModel {
   readonly loadedAt = new Date();
@@ -41,6 +46,7 @@ export class ServingModel {
   private readonly knownColumns: Set<string>;
   private readonly warnings: InstanceWarnings;
   private readonly images?: ServingImages;
+  private readonly batcher: PredictBatcher;
   private users = 0;
   private retired = false;
   private disposed = false;
@@ -50,20 +56,27 @@ export class ServingModel {
     readonly spec: FeatureSpec,
     private readonly loaded: LoadedModel,
     store: BlobStore,
-    images: ImageOptions,
+    options: ServingOptions,
   ) {
     this.encoder = new Encoder(loaded.transform);
     this.knownColumns = new Set(spec.columns.map((column) => column.name));
     this.warnings = new InstanceWarnings(loaded.transform);
-    if (loaded.transform.image && loaded.model.imageTower)
-      this.images = new ServingImages(store, loaded.transform.image.size, images.cacheSize, images.deadlineMs, images.counts);
+    const { image } = loaded.transform;
+    if (image && loaded.model.imageTower)
+      this.images = new ServingImages(store, (pixels) => this.embed(pixels), {
+        size: image.size,
+        capacity: options.imageCacheSize,
+        deadlineMs: options.imageDeadlineMs,
+        counts: options.imageCounts,
+      });
+    this.batcher = new PredictBatcher((data, embeddings) => this.score(data, embeddings), options.batching, options.observeBatch);
   }
 
   /** Loads every file of the version and runs one prediction: a model that cannot serve is never swapped in. */
-  static async load(store: BlobStore, registry: ModelRegistry, version: number, images: ImageOptions): Promise<ServingModel> {
+  static async load(store: BlobStore, registry: ModelRegistry, version: number, options: ServingOptions): Promise<ServingModel> {
     const loaded = await loadClickModel(store, (name) => registry.fileKey(version, name));
     try {
-      const model = new ServingModel(version, parseFeatureSpec(loaded.spec), loaded, store, images);
+      const model = new ServingModel(version, parseFeatureSpec(loaded.spec), loaded, store, options);
       model.warmUp();
       return model;
     } catch (error) {
@@ -87,38 +100,88 @@ export class ServingModel {
     this.disposeIfIdle();
   }
 
-  /** Call between acquire() and release(). Refuses the whole batch if any instance is invalid. */
+  /** Call between acquire() and release(). Refuses the whole request if any instance is invalid, before it
+   *  joins a batch: one bad request never holds up or fails the others. */
   async predict(instances: Instance[]): Promise<Prediction[]> {
+    this.batcher.arrive();
+    let request: { rows: ParsedRow[]; encoded: EncodedRequest };
+    try {
+      request = await this.prepare(instances);
+    } catch (error) {
+      this.batcher.leave();
+      throw error;
+    }
+    const { rows, encoded } = request;
+    const probabilities = await this.batcher.submit(encoded);
+    return rows.map((row, i) => ({ clickProbability: probabilities[i]!, ...(row.warnings.length > 0 ? { warnings: row.warnings } : {}) }));
+  }
+
+  /** Examples already valid under this model's spec (batch scoring reads them from CSV), through the same
+   *  batcher: each one's probability, with a warning when its image could not be had and it was scored without it. */
+  async scoreExamples(examples: Example[]): Promise<Prediction[]> {
+    this.batcher.arrive();
+    let rows: ParsedRow[];
+    let encoded: EncodedRequest;
+    try {
+      rows = examples.map((example) => ({ example, warnings: [] }));
+      encoded = await this.encode(rows);
+    } catch (error) {
+      this.batcher.leave();
+      throw error;
+    }
+    const probabilities = await this.batcher.submit(encoded);
+    return rows.map((row, i) => ({ clickProbability: probabilities[i]!, ...(row.warnings.length > 0 ? { warnings: row.warnings } : {}) }));
+  }
+
+  // Validated, images looked up, encoded: what joins a batch.
+  private async prepare(instances: Instance[]): Promise<{ rows: ParsedRow[]; encoded: EncodedRequest }> {
     const parsed = instances.map((instance, index) => this.parse(instance, index));
     const problems = parsed.filter((p): p is InstanceProblem => 'reason' in p);
     if (problems.length > 0) throw new InvalidInstancesError(problems);
-    const rows = parsed as { example: Example; warnings: string[] }[];
-    const scored = await this.scoreExamples(rows.map((row) => row.example));
-    return rows.map((row, i) => withWarnings(scored[i]!.clickProbability, [...row.warnings, ...(scored[i]!.warnings ?? [])]));
+    const rows = parsed as ParsedRow[];
+    return { rows, encoded: await this.encode(rows) };
   }
 
-  /** Examples already valid under this model's spec (batch scoring reads them from CSV): each one's
-   *  probability, with a warning when its image could not be had and it was scored without it. */
-  async scoreExamples(examples: Example[]): Promise<Prediction[]> {
-    const warnings = examples.map((): string[] => []);
-    let imageRow = (_key: string) => -1;
-    let pixels: PixelSource | undefined;
+  // Images looked up (a failed one adds its warning to the row) and rows encoded against the cached embeddings.
+  private async encode(rows: ParsedRow[]): Promise<EncodedRequest> {
+    const embeddings: Float32Array[] = [];
+    const embeddingOf = new Map<string, number>();
     const imageName = this.loaded.transform.image?.name;
     if (this.images && imageName) {
-      const keys = examples.map((example) => example.f[imageName]);
+      const keys = rows.map((row) => row.example.f[imageName]);
       const found = await this.images.lookup(keys.filter((key): key is string => typeof key === 'string'));
-      const table: Uint8Array[] = [];
-      const rowOf = new Map<string, number>();
-      for (const [key, result] of found) if (result.ok) rowOf.set(key, table.push(result.pixels) - 1);
-      keys.forEach((key, i) => {
+      for (const [key, result] of found) if (result.ok) embeddingOf.set(key, embeddings.push(result.embedding) - 1);
+      rows.forEach((row, i) => {
+        const key = keys[i];
         const result = typeof key === 'string' ? found.get(key) : undefined;
-        if (result && !result.ok) warnings[i]!.push(`${result.problem}; predicted without the image`);
+        if (result && !result.ok) row.warnings.push(`${result.problem}; predicted without the image`);
       });
-      imageRow = (key) => rowOf.get(key) ?? -1;
-      pixels = (row) => table[row]!;
     }
-    const probabilities = predictExamples(this.loaded.model, this.encoder, examples, imageRow, pixels);
-    return examples.map((_, i) => withWarnings(probabilities[i]!, warnings[i]!));
+    const builder = new DatasetBuilder(this.encoder.widths, rows.length);
+    for (const row of rows)
+      builder.push(
+        this.encoder.encode(row.example, (key) => embeddingOf.get(key) ?? -1),
+        0,
+      );
+    return { data: builder.build(), embeddings };
+  }
+
+  // One forward pass over a batch; with an image tower, on the cached embeddings instead of pixels.
+  private score(data: EncodedDataset, embeddings: Float32Array): Float32Array {
+    return predictProbabilities(this.loaded.model, this.loaded.transform, data, this.images ? { embeddings } : undefined);
+  }
+
+  // The tower over images decoded for the cache, all in one call.
+  private embed(images: Uint8Array[]): Float32Array[] {
+    const tower = this.loaded.model.imageTower;
+    if (!tower || this.disposed) throw new Error(`v${this.version} no longer serves; its image tower is freed`);
+    const size = this.loaded.transform.image!.size;
+    const bytes = new Uint8Array(images.length * size * size * 3);
+    images.forEach((pixels, i) => bytes.set(pixels, i * size * size * 3));
+    const table = tf.tidy(() => towerEmbeddings(tower, size, bytes, images.length));
+    const values = table.dataSync() as Float32Array;
+    table.dispose();
+    return images.map((_, i) => values.slice(i * IMAGE_EMBEDDING, (i + 1) * IMAGE_EMBEDDING));
   }
 
   // The same row validation as ingest, against the spec this model was trained with.

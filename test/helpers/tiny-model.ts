@@ -76,7 +76,7 @@ function syntheticExamples(count: number): Example[] {
 export async function registerTinyModel(
   store: BlobStore,
   registry: ModelRegistry,
-  options: { promote?: boolean; reason?: string } = {},
+  options: { promote?: boolean; reason?: string; seed?: number } = {},
 ): Promise<ModelVersion> {
   const fitter = new TransformFitter(defaultFeatureSpec);
   const examples = syntheticExamples(300);
@@ -85,7 +85,8 @@ export async function registerTinyModel(
   const baseRate = Math.max(examples.filter((e) => e.y === 1).length / examples.length, 0.01);
   const model = buildClickModel(transform, baseRate);
   // Untrained, the linear part is all zeros: wake the deep part so predictions depend on the inputs.
-  wakeDeepPart(model, 1);
+  // A different seed: a model that predicts other numbers for the same instances.
+  wakeDeepPart(model, options.seed ?? 1);
   const prefix = `artifacts/tiny/${randomUUID()}/model`;
   try {
     const card = { trainedOn: TINY_MONTH, baseRate, backend: loadedBackend() ?? 'unknown', epochs: 0, bestEpoch: 0, validationLoss: 0 };
