@@ -4,7 +4,7 @@
 //   parts   image parts (8 in flight, as the workflow runs them) into pixel shards, with an empty cache
 //   cached  the same files referenced by the next month: every image comes from the content cache
 // It prints images/s and peak RSS per mode and count, parts ÷ single, and RSS growth between counts.
-// usage: tsx bench/image-scale.ts [--images 10000,100000] [--gc]  (--gc: collect garbage after each part, to tell
+// usage: tsx bench/image-scale.ts [--images 10000,100000] [--modes single,parts,cached] [--gc]  (--gc: collect garbage after each part, to tell
 // live memory from garbage the collector had not yet reclaimed)
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -47,6 +47,7 @@ if (arg('child')) {
 
 async function main() {
   const counts = (arg('images') ?? '10000,100000').split(',').map(Number);
+  const modes = (arg('modes') ?? 'single,parts,cached').split(',') as Mode[];
   const results: Measured[] = [];
   for (const count of counts) {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'adclick-image-scale-'));
@@ -54,7 +55,7 @@ async function main() {
       const started = performance.now();
       await writeImages(new LocalStore(dir), count);
       console.log(`${count} distinct images written in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-      for (const mode of ['single', 'parts', 'cached'] as const) {
+      for (const mode of modes) {
         const gc = process.argv.includes('--gc') ? ['--expose-gc'] : [];
         const child = spawnSync(process.execPath, [...gc, '--import', 'tsx', import.meta.filename, '--child', mode, '--dir', dir, '--count', String(count)], {
           encoding: 'utf8',
@@ -73,6 +74,8 @@ async function main() {
     }
   }
   const at = (mode: Mode, count: number) => results.find((r) => r.mode === mode && r.images === count)!;
+  printGrowth(counts, modes, at);
+  if (modes.length < 3) return;
   console.log('\nimages   parts÷single speed   cached÷single speed   peak RSS single / parts / cached (MB)');
   for (const count of counts) {
     const [single, parts, cached] = [at('single', count), at('parts', count), at('cached', count)];
@@ -80,9 +83,12 @@ async function main() {
       `${String(count).padEnd(8)} ${(single.seconds / parts.seconds).toFixed(2).padEnd(20)} ${(single.seconds / cached.seconds).toFixed(2).padEnd(21)} ${single.peakRssMb.toFixed(0)} / ${parts.peakRssMb.toFixed(0)} / ${cached.peakRssMb.toFixed(0)}`,
     );
   }
+}
+
+function printGrowth(counts: number[], modes: Mode[], at: (mode: Mode, count: number) => Measured) {
   if (counts.length > 1) {
     const [low, high] = [counts[0]!, counts.at(-1)!];
-    for (const mode of ['single', 'parts', 'cached'] as const) {
+    for (const mode of modes) {
       console.log(`peak RSS ${mode} at ${high} ÷ at ${low} images: ${(at(mode, high).peakRssMb / at(mode, low).peakRssMb).toFixed(2)}`);
     }
   }
