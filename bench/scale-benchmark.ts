@@ -101,13 +101,11 @@ try {
       child.kill('SIGTERM');
       await once(child, 'exit');
     }
-    console.log(
-      `${impressions} impressions: ${Object.entries(measured.seconds)
-        .map(([stage, s]) => `${stage} ${s.toFixed(0)}s`)
-        .join(
-          ', ',
-        )}; total ${total.toFixed(0)} s; peak RSS pipeline ${measured.peakRssMb.pipeline.toFixed(0)} MB, training ${measured.peakRssMb.training.toFixed(0)} MB (load ${os.loadavg()[0]!.toFixed(1)})`,
-    );
+    const stages = Object.entries(measured.seconds)
+      .map(([stage, s]) => `${stage} ${s.toFixed(0)}s`)
+      .join(', ');
+    const peaks = `pipeline ${measured.peakRssMb.pipeline.toFixed(0)} MB, training ${measured.peakRssMb.training.toFixed(0)} MB`;
+    console.log(`${impressions} impressions: ${stages}; total ${total.toFixed(0)} s; peak RSS ${peaks} (load ${os.loadavg()[0]!.toFixed(1)})`);
     await fs.rm(bucket, { recursive: true, force: true });
   }
 } finally {
@@ -129,10 +127,9 @@ for (const worker of ['pipeline', 'training'] as const) {
     );
   const intercept = my - slope * mx;
   const fits = slope > 0 ? `${((24 * 1024 - intercept) / slope / 1e6).toFixed(0)}M impressions fit 24 GB` : 'no growth measured';
-  const lastRatio =
-    results.length > 1 ? ` (${results.at(-1)!.impressions / results[0]!.impressions}× the impressions: ${(ys.at(-1)! / ys[0]!).toFixed(2)}× the peak RSS)` : '';
+  const growth = `${results.at(-1)!.impressions / results[0]!.impressions}× the impressions: ${(ys.at(-1)! / ys[0]!).toFixed(2)}× the peak RSS`;
+  const lastRatio = results.length > 1 ? ` (${growth})` : '';
   console.log(`${worker} worker: ${intercept.toFixed(0)} MB + ${(slope * 1024).toFixed(3)} KB per impression${lastRatio}; ${fits}`);
 }
-console.log(
-  `(${os.cpus().length} cores; ${(os.totalmem() / GB).toFixed(0)} GB; ${values.epochs} epoch(s) per training phase; TRAIN_DATASET_MEMORY_BYTES ${values['dataset-memory'] ?? 'default'})`,
-);
+const machine = `${os.cpus().length} cores; ${(os.totalmem() / GB).toFixed(0)} GB`;
+console.log(`(${machine}; ${values.epochs} epoch(s) per training phase; TRAIN_DATASET_MEMORY_BYTES ${values['dataset-memory'] ?? 'default'})`);

@@ -17,6 +17,7 @@ import { ModelRegistry } from '../core/registry/model-registry';
 import { ChampionPredictor } from '../core/serving/champion-predictor';
 import { getJson, listAll, type BlobStore } from '../core/storage/blob-store';
 import { readJsonLines } from '../core/storage/lines';
+import type { BatchScoreSummary } from '../activities/batch-score';
 import type { QuarantineEntry } from '../core/pipeline/quarantine';
 import { batchScoreProgressQuery } from '../workflows/batch-score';
 import { apiCaller, testTokens, type ApiCall } from './helpers/api';
@@ -137,17 +138,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-interface Summary {
-  output: string;
-  files: number;
-  parts: number;
-  partsReused: number;
-  rows: number;
-  scored: number;
-  quarantined: number;
-  quarantineReasons: Record<string, number>;
-  warnings: Record<string, number>;
-}
+type Summary = Omit<BatchScoreSummary, 'prefix' | 'version' | 'summaryKey'>;
 interface Status {
   status: string;
   summary: Summary | null;

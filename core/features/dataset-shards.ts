@@ -4,7 +4,7 @@
 // exactly as from one array).
 import { getJson, putJson, type BlobStore } from '../storage/blob-store';
 import { Random } from '../random';
-import { DatasetBuilder, parseDataset, serializeDataset, takeRows, type EncodedDataset } from './dataset';
+import { DatasetBuilder, emptyDataset, parseDataset, serializeDataset, takeRows, type EncodedDataset } from './dataset';
 import type { EncodedExample } from './transform';
 
 export interface DatasetManifest {
@@ -139,15 +139,7 @@ export function shuffledIndices(n: number, random: Random): Int32Array {
 function concatDatasets(parts: EncodedDataset[], widths: EncodedDataset['widths']): EncodedDataset {
   if (parts.length === 1) return parts[0]!;
   const rows = parts.reduce((total, p) => total + p.rows, 0);
-  const out: EncodedDataset = {
-    rows,
-    widths,
-    numeric: new Float32Array(rows * widths.numeric),
-    categorical: new Int32Array(rows * widths.categorical),
-    text: new Int32Array(rows * widths.text),
-    image: new Int32Array(rows),
-    label: new Float32Array(rows),
-  };
+  const out = emptyDataset(rows, widths);
   let at = 0;
   for (const part of parts) {
     out.numeric.set(part.numeric, at * widths.numeric);

@@ -52,13 +52,7 @@ export class DatasetBuilder {
   }
 
   private allocate(rows: number): Omit<EncodedDataset, 'rows' | 'widths'> {
-    return {
-      numeric: new Float32Array(rows * this.widths.numeric),
-      categorical: new Int32Array(rows * this.widths.categorical),
-      text: new Int32Array(rows * this.widths.text),
-      image: new Int32Array(rows),
-      label: new Float32Array(rows),
-    };
+    return emptyDataset(rows, this.widths);
   }
 
   private grow(): void {
@@ -69,19 +63,24 @@ export class DatasetBuilder {
   }
 }
 
+/** A dataset of `rows` zeroed rows, to be filled. */
+export function emptyDataset(rows: number, widths: EncodedDataset['widths']): EncodedDataset {
+  return {
+    rows,
+    widths,
+    numeric: new Float32Array(rows * widths.numeric),
+    categorical: new Int32Array(rows * widths.categorical),
+    text: new Int32Array(rows * widths.text),
+    image: new Int32Array(rows),
+    label: new Float32Array(rows),
+  };
+}
+
 /** Rows picked by index (for shuffled batches). */
 export function takeRows(dataset: EncodedDataset, indices: ArrayLike<number>): EncodedDataset {
   const { widths } = dataset;
   const n = indices.length;
-  const out: EncodedDataset = {
-    rows: n,
-    widths,
-    numeric: new Float32Array(n * widths.numeric),
-    categorical: new Int32Array(n * widths.categorical),
-    text: new Int32Array(n * widths.text),
-    image: new Int32Array(n),
-    label: new Float32Array(n),
-  };
+  const out = emptyDataset(n, widths);
   for (let i = 0; i < n; i++) {
     const r = indices[i]!;
     out.numeric.set(dataset.numeric.subarray(r * widths.numeric, (r + 1) * widths.numeric), i * widths.numeric);

@@ -5,7 +5,7 @@
 // with it have joined. Requests join already validated and encoded, so the only
 // failure left is the forward pass itself: then each request of the batch is scored again on its own,
 // and only one that fails alone fails.
-import type { EncodedDataset } from '../features/dataset';
+import { emptyDataset, type EncodedDataset } from '../features/dataset';
 import { IMAGE_EMBEDDING } from '../model/architecture';
 
 export interface BatchingOptions {
@@ -121,15 +121,7 @@ export class PredictBatcher {
 export function mergeRequests(requests: EncodedRequest[]): { data: EncodedDataset; embeddings: Float32Array } {
   const { widths } = requests[0]!.data;
   const rows = requests.reduce((sum, request) => sum + request.data.rows, 0);
-  const data: EncodedDataset = {
-    rows,
-    widths,
-    numeric: new Float32Array(rows * widths.numeric),
-    categorical: new Int32Array(rows * widths.categorical),
-    text: new Int32Array(rows * widths.text),
-    image: new Int32Array(rows),
-    label: new Float32Array(rows),
-  };
+  const data = emptyDataset(rows, widths);
   const slotOf = new Map<Float32Array, number>();
   let row = 0;
   for (const { data: part, embeddings } of requests) {
