@@ -19,6 +19,7 @@ import type { EvaluationFile, ModelEvaluation, RivalComparison } from '../core/e
 import { holdoutStart, loadImageRows, loadPixels, monthData, readExamples, type MonthData } from '../core/pipeline/examples';
 import { monthArtifacts } from '../core/pipeline/layout';
 import { ModelRegistry } from '../core/registry/model-registry';
+import { HoldoutScores } from '../core/evaluation/holdout-scores';
 
 export type { RivalComparison };
 
@@ -93,10 +94,8 @@ export function createEvaluationActivities(deps: { store: BlobStore }) {
         ...(current ? [await loadClickModel(store, (name) => registry.fileKey(current.version, name))] : []),
       ];
 
-      // Stream the holdout in chunks, keeping only what the metrics need, so memory does not hold examples.
-      const labels: number[] = [];
-      const probabilities = models.map(() => [] as number[]);
-      const sliceValues: Record<string, string[]> = Object.fromEntries(spec.slices.map((column) => [column, []]));
+      // Stream the holdout in chunks, keeping only what the metrics need (packed), so memory does not hold examples.
+      const holdout = new HoldoutScores(models.length, spec.slices);
       // Each model encodes with its own transform: a champion keeps the preprocessing it was trained with.
       const encoders = models.map((loaded) => new Encoder(loaded.transform));
       let chunk: Example[] = [];
@@ -104,12 +103,9 @@ export function createEvaluationActivities(deps: { store: BlobStore }) {
         models.forEach((loaded, m) => {
           // A champion trained on other image sizes cannot use this month's pixel table: it is scored without images.
           const usable = loaded.transform.image && index && loaded.transform.image.size === index.size;
-          probabilities[m]!.push(...predictExamples(loaded.model, encoders[m]!, chunk, usable ? rowOf : () => -1, usable ? pixels : undefined));
+          holdout.addScores(m, predictExamples(loaded.model, encoders[m]!, chunk, usable ? rowOf : () => -1, usable ? pixels : undefined));
         });
-        for (const example of chunk) {
-          labels.push(example.y);
-          for (const column of spec.slices) sliceValues[column]!.push(String(example.f[column] ?? '(missing)'));
-        }
+        for (const example of chunk) holdout.addRow(example.y, (column) => String(example.f[column] ?? '(missing)'));
         chunk = [];
       };
       for await (const example of readExamples(store, examples)) {
@@ -117,13 +113,16 @@ export function createEvaluationActivities(deps: { store: BlobStore }) {
         chunk.push(example);
         if (chunk.length === EVALUATION_CHUNK) {
           flush();
-          beat({ scored: labels.length });
+          beat({ scored: holdout.rows });
         }
       }
       flush();
 
       // Workers live long: free the models' weights now rather than leak them per evaluation.
       for (const { model } of models) disposeClickModel(model);
+      const labels = holdout.labels();
+      const probabilities = models.map((_, m) => holdout.probabilities(m));
+      const sliceValues = holdout.sliceColumns();
       const scored = probabilities.map((p, m): ScoredModel => {
         beat({ metrics: m });
         return { overall: computeMetrics(labels, p), slices: metricsBySlice(labels, p, sliceValues), roc: rocCurve(labels, p) };

@@ -15,6 +15,7 @@ import { pipelineSettings } from '../core/pipeline/settings';
 import { LocalStore } from '../core/storage/local-store';
 import { connectClient } from '../core/temporal/connect';
 import { monthlyPipeline } from '../workflows/monthly-pipeline';
+import { activityIntervals, peakRssByActivity, sampleRss } from './rss-by-activity';
 import { benchConfig, startBenchTemporal } from './stack';
 
 const { values } = parseArgs({
@@ -34,6 +35,8 @@ interface Measured {
   seconds: Record<string, number>;
   total: number;
   peakRssMb: { pipeline: number; training: number };
+  /** Per worker, per activity: the highest RSS sampled while it ran. */
+  byActivity: { pipeline: Map<string, number>; training: Map<string, number> };
 }
 
 function startWorkerProcess(kind: 'pipeline' | 'training', env: NodeJS.ProcessEnv): { child: ChildProcess; ready: Promise<void> } {
@@ -82,6 +85,7 @@ try {
     const workers = { pipeline: startWorkerProcess('pipeline', env), training: startWorkerProcess('training', env) };
     await Promise.all([workers.pipeline.ready, workers.training.ready]);
     const client = await connectClient({ address: config.TEMPORAL_ADDRESS!, namespace: config.TEMPORAL_NAMESPACE });
+    const samplers = { pipeline: sampleRss(workers.pipeline.child.pid!), training: sampleRss(workers.training.child.pid!) };
     const started = performance.now();
     const run = await client.workflow.execute(monthlyPipeline, {
       taskQueue: config.PIPELINE_TASK_QUEUE,
@@ -89,12 +93,18 @@ try {
       args: [{ month, settings: pipelineSettings(config, 'bench'), force: true }],
     });
     const total = (performance.now() - started) / 1000;
+    const intervals = await activityIntervals(client, `scale-${month}`);
     await client.connection.close();
+    const byActivity = {
+      pipeline: peakRssByActivity(samplers.pipeline.stop(), intervals),
+      training: peakRssByActivity(samplers.training.stop(), intervals),
+    };
     const measured: Measured = {
       impressions,
       seconds: Object.fromEntries(Object.entries(run.seconds).map(([stage, s]) => [stage, s!])),
       total,
       peakRssMb: { pipeline: await peakRssMb(workers.pipeline.child.pid!), training: await peakRssMb(workers.training.child.pid!) },
+      byActivity,
     };
     results.push(measured);
     for (const { child } of Object.values(workers)) {
@@ -106,6 +116,10 @@ try {
       .join(', ');
     const peaks = `pipeline ${measured.peakRssMb.pipeline.toFixed(0)} MB, training ${measured.peakRssMb.training.toFixed(0)} MB`;
     console.log(`${impressions} impressions: ${stages}; total ${total.toFixed(0)} s; peak RSS ${peaks} (load ${os.loadavg()[0]!.toFixed(1)})`);
+    for (const worker of ['pipeline', 'training'] as const) {
+      const ran = [...byActivity[worker]].filter(([, mb]) => mb > 0).sort((a, b) => b[1] - a[1]);
+      console.log(`  ${worker} worker RSS while each activity ran: ${ran.map(([activity, mb]) => `${activity} ${mb.toFixed(0)} MB`).join(', ')}`);
+    }
     await fs.rm(bucket, { recursive: true, force: true });
   }
 } finally {

@@ -6,6 +6,7 @@ import type { EvaluationFile, ModelEvaluation } from '../core/evaluation/evaluat
 import { auc, computeMetrics } from '../core/evaluation/metrics';
 import { rocCurve } from '../core/evaluation/roc';
 import { metricsBySlice } from '../core/evaluation/evaluate-model';
+import { sliceColumn } from '../core/evaluation/holdout-scores';
 import { Random } from '../core/random';
 import { buildRunReport } from '../core/report/build-report';
 import { sampleQuarantine } from '../core/report/quarantine-sample';
@@ -92,7 +93,7 @@ function modelEvaluation(seed: number, sliceValue: string): ModelEvaluation {
   const p = scores.map((s) => 0.02 + 0.2 * s);
   return {
     overall: computeMetrics(labels, p),
-    slices: metricsBySlice(labels, p, { device: labels.map((_, i) => (i % 2 ? sliceValue : 'desktop')) }),
+    slices: metricsBySlice(labels, p, { device: sliceColumn(labels.map((_, i) => (i % 2 ? sliceValue : 'desktop'))) }),
     roc: rocCurve(labels, p),
   };
 }

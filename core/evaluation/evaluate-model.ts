@@ -1,4 +1,5 @@
 // Metrics per slice of the holdout (TF Model Analysis' slicing).
+import type { SliceColumn } from './holdout-scores';
 import { computeMetrics, type Metrics } from './metrics';
 
 export interface SliceMetrics {
@@ -10,25 +11,29 @@ export interface SliceMetrics {
 /** Slices smaller than this, or without clicks, say little and are left out. */
 const MIN_SLICE_ROWS = 200;
 
-/** Metrics per value of each slice column; `values[column][i]` is row i's value. */
-export function metricsBySlice(labels: ArrayLike<number>, probabilities: ArrayLike<number>, values: Record<string, string[]>): SliceMetrics[] {
+/** Metrics per value of each slice column; row i's value in a column is `values[codes[i]]`. */
+export function metricsBySlice(labels: ArrayLike<number>, probabilities: ArrayLike<number>, columns: Record<string, SliceColumn>): SliceMetrics[] {
   const out: SliceMetrics[] = [];
-  for (const [column, rowValues] of Object.entries(values)) {
-    const groups = new Map<string, number[]>();
-    rowValues.forEach((value, i) => {
-      const rows = groups.get(value);
-      if (rows) rows.push(i);
-      else groups.set(value, [i]);
-    });
-    for (const [value, rows] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-      const sliceLabels = rows.map((i) => labels[i]!);
-      if (rows.length < MIN_SLICE_ROWS || !sliceLabels.includes(1)) continue;
+  for (const [column, { values, codes }] of Object.entries(columns)) {
+    // Rows grouped by value with a counting sort: one index array for the column, not one array per value.
+    const counts = new Uint32Array(values.length + 1);
+    for (let i = 0; i < codes.length; i++) counts[codes[i]! + 1]! += 1;
+    for (let v = 1; v <= values.length; v++) counts[v]! += counts[v - 1]!;
+    const rows = new Uint32Array(codes.length);
+    const next = counts.slice(0, values.length);
+    for (let i = 0; i < codes.length; i++) rows[next[codes[i]!]!++] = i;
+    const byValue = values.map((value, code) => ({ value, code })).sort((a, b) => (a.value < b.value ? -1 : 1));
+    for (const { value, code } of byValue) {
+      const group = rows.subarray(counts[code]!, counts[code + 1]!);
+      if (group.length < MIN_SLICE_ROWS) continue;
+      const sliceLabels = Uint8Array.from(group, (i) => (labels[i]! > 0.5 ? 1 : 0));
+      if (!sliceLabels.includes(1)) continue;
       out.push({
         column,
         value,
         metrics: computeMetrics(
           sliceLabels,
-          rows.map((i) => probabilities[i]!),
+          Float64Array.from(group, (i) => probabilities[i]!),
         ),
       });
     }

@@ -24,10 +24,17 @@ export interface Metrics {
   reliability: ReliabilityBin[];
 }
 
+/** Row indices by ascending value, as 4 bytes a row (a holdout can hold millions). */
+export function ascendingOrder(values: ArrayLike<number>): Uint32Array {
+  const order = new Uint32Array(values.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  return order.sort((a, b) => values[a]! - values[b]!);
+}
+
 /** Area under the ROC curve by the rank-sum formula, with ties sharing their average rank. */
 export function auc(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
   const n = labels.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
+  const order = ascendingOrder(scores);
   let positives = 0;
   let rankSum = 0;
   for (let i = 0; i < n;) {
@@ -57,10 +64,10 @@ export function logLoss(labels: ArrayLike<number>, probabilities: ArrayLike<numb
 
 /** Equal-count bins by predicted probability (click rates are small, so equal-width bins would be empty). */
 export function reliabilityTable(labels: ArrayLike<number>, probabilities: ArrayLike<number>, bins = 10): ReliabilityBin[] {
-  const order = Array.from({ length: labels.length }, (_, i) => i).sort((a, b) => probabilities[a]! - probabilities[b]!);
+  const order = ascendingOrder(probabilities);
   const table: ReliabilityBin[] = [];
   for (let b = 0; b < bins; b++) {
-    const slice = order.slice(Math.floor((b * order.length) / bins), Math.floor(((b + 1) * order.length) / bins));
+    const slice = order.subarray(Math.floor((b * order.length) / bins), Math.floor(((b + 1) * order.length) / bins));
     if (slice.length === 0) continue;
     const predicted = slice.reduce((s, i) => s + probabilities[i]!, 0) / slice.length;
     const observed = slice.reduce((s, i) => s + labels[i]!, 0) / slice.length;

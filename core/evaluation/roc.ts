@@ -1,5 +1,6 @@
 // The ROC curve of a model on the holdout, cut to a few hundred points so a report can draw it
 // without the holdout's every threshold.
+import { ascendingOrder } from './metrics';
 
 export interface RocPoint {
   /** False positive rate: share of the unclicked rows scored at or above the threshold. */
@@ -13,7 +14,7 @@ export const MAX_ROC_POINTS = 200;
 /** One point per distinct score from the highest down (ties move together), from (0,0) to (1,1); at most maxPoints. */
 export function rocCurve(labels: ArrayLike<number>, scores: ArrayLike<number>, maxPoints = MAX_ROC_POINTS): RocPoint[] {
   const n = labels.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
+  const order = ascendingOrder(scores).reverse();
   let positives = 0;
   for (let i = 0; i < n; i++) positives += labels[i]! > 0.5 ? 1 : 0;
   const negatives = n - positives;
