@@ -8,13 +8,13 @@ import type { Example } from '../core/features/example';
 import type { FeatureSpec } from '../core/features/spec';
 import { bless, type Blessing, type BlessingRules, type Rival } from '../core/evaluation/blessing';
 import { compareAuc, compareLogLoss } from '../core/evaluation/significance';
-import { metricsBySlice } from '../core/evaluation/evaluate-model';
+import { metricsByValue } from '../core/evaluation/evaluate-model';
 import { Encoder } from '../core/features/transform';
 import { disposeClickModel } from '../core/model/architecture';
 import { predictExamples } from '../core/model/predict';
-import { computeMetrics, type Metrics } from '../core/evaluation/metrics';
+import { ascendingOrder, computeMetrics, type Metrics } from '../core/evaluation/metrics';
 import { loadClickModel } from '../core/model/model-files';
-import { rocCurve } from '../core/evaluation/roc';
+import { MAX_ROC_POINTS, rocCurve } from '../core/evaluation/roc';
 import type { EvaluationFile, ModelEvaluation, RivalComparison } from '../core/evaluation/evaluation-file';
 import { holdoutStart, loadImageRows, loadPixels, monthData, readExamples, type MonthData } from '../core/pipeline/examples';
 import { monthArtifacts } from '../core/pipeline/layout';
@@ -123,24 +123,40 @@ export function createEvaluationActivities(deps: { store: BlobStore }) {
       const labels = holdout.labels();
       const probabilities = models.map((_, m) => holdout.probabilities(m));
       const sliceValues = holdout.sliceColumns();
-      const scored = probabilities.map((p, m): ScoredModel => {
-        beat({ metrics: m });
-        return { overall: computeMetrics(labels, p), slices: metricsBySlice(labels, p, sliceValues), roc: rocCurve(labels, p) };
-      });
+      // A holdout of millions takes seconds per sort: one sort per model, and a heartbeat and a turn of the
+      // event loop (which delivers it) between steps.
+      const breathe = async (details: unknown) => {
+        beat(details);
+        await new Promise((resolve) => setImmediate(resolve));
+      };
+      const orders: Uint32Array[] = [];
+      const scored: ScoredModel[] = [];
+      for (const [m, p] of probabilities.entries()) {
+        await breathe({ sorting: m });
+        orders.push(ascendingOrder(p));
+        await breathe({ metrics: m });
+        const overall = computeMetrics(labels, p, orders[m]);
+        const slices: ScoredModel['slices'] = [];
+        for (const [column, values] of Object.entries(sliceValues)) {
+          await breathe({ metrics: m, slice: column });
+          slices.push(...metricsByValue(labels, p, column, values));
+        }
+        scored.push({ overall, slices, roc: rocCurve(labels, p, MAX_ROC_POINTS, orders[m]) });
+      }
       const candidate = scored[0]!;
-      const rival = (m: number): Rival => {
-        beat({ comparing: m });
+      const rival = async (m: number): Promise<Rival> => {
+        await breathe({ comparing: m });
         return {
           metrics: scored[m]!.overall,
-          auc: compareAuc(labels, probabilities[0]!, probabilities[m]!),
+          auc: compareAuc(labels, probabilities[0]!, probabilities[m]!, { a: orders[0]!, b: orders[m]! }),
           logLoss: compareLogLoss(labels, probabilities[0]!, probabilities[m]!),
         };
       };
       const baselineIndex = input.baselinePrefix ? 1 : undefined;
       const championIndex = current ? models.length - 1 : undefined;
       const rivals = {
-        baseline: baselineIndex === undefined ? undefined : rival(baselineIndex),
-        champion: championIndex === undefined ? undefined : rival(championIndex),
+        baseline: baselineIndex === undefined ? undefined : await rival(baselineIndex),
+        champion: championIndex === undefined ? undefined : await rival(championIndex),
       };
       const baseline = baselineIndex === undefined ? undefined : { ...scored[baselineIndex]!, comparison: describeComparison(rivals.baseline!) };
       const champion =

@@ -67,6 +67,31 @@ describe('packed holdout scores', () => {
     expect(slices.map((s) => s.value)).toEqual(['(missing)', 'desktop', 'mobile', 'tablet', 'feed', 'search', 'sidebar']);
   });
 
+  it('computes DeLong components in one pass that equal their definition (pairwise, ties counting half)', () => {
+    const data = rows(1500, 3);
+    const labels = data.map((r) => r.label);
+    const [a, b] = [data.map((r) => r.candidate), data.map((r) => r.champion)];
+    // By definition: a positive's component is the share of negatives it outscores; a negative's, the share of positives outscoring it.
+    const components = (scores: number[]) => {
+      const positives = scores.filter((_, i) => labels[i] === 1);
+      const negatives = scores.filter((_, i) => labels[i] === 0);
+      const beats = (x: number, y: number) => (x > y ? 1 : x === y ? 0.5 : 0);
+      return {
+        positive: positives.map((p) => negatives.reduce((s, n) => s + beats(p, n), 0) / negatives.length),
+        negative: negatives.map((n) => positives.reduce((s, p) => s + beats(p, n), 0) / positives.length),
+      };
+    };
+    const [ca, cb] = [components(a), components(b)];
+    const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
+    const cov = (x: number[], y: number[]) => x.reduce((s, xi, i) => s + (xi - mean(x)) * (y[i]! - mean(y)), 0) / (x.length - 1);
+    const variance =
+      (cov(ca.positive, ca.positive) + cov(cb.positive, cb.positive) - 2 * cov(ca.positive, cb.positive)) / ca.positive.length +
+      (cov(ca.negative, ca.negative) + cov(cb.negative, cb.negative) - 2 * cov(ca.negative, cb.negative)) / ca.negative.length;
+    const comparison = compareAuc(labels, a, b);
+    expect(comparison.difference).toBeCloseTo(mean(ca.positive) - mean(cb.positive), 12);
+    expect(comparison.standardError).toBeCloseTo(Math.sqrt(variance), 12);
+  });
+
   it('leaves out slices too small or without clicks', () => {
     const holdout = new HoldoutScores(1, ['device']);
     for (let i = 0; i < 1000; i++) holdout.addRow(i < 600 ? (i % 10 === 0 ? 1 : 0) : 0, () => (i < 600 ? 'mobile' : i < 900 ? 'desktop' : 'tablet'));

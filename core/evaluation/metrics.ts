@@ -32,9 +32,8 @@ export function ascendingOrder(values: ArrayLike<number>): Uint32Array {
 }
 
 /** Area under the ROC curve by the rank-sum formula, with ties sharing their average rank. */
-export function auc(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
+export function auc(labels: ArrayLike<number>, scores: ArrayLike<number>, order = ascendingOrder(scores)): number {
   const n = labels.length;
-  const order = ascendingOrder(scores);
   let positives = 0;
   let rankSum = 0;
   for (let i = 0; i < n;) {
@@ -63,8 +62,12 @@ export function logLoss(labels: ArrayLike<number>, probabilities: ArrayLike<numb
 }
 
 /** Equal-count bins by predicted probability (click rates are small, so equal-width bins would be empty). */
-export function reliabilityTable(labels: ArrayLike<number>, probabilities: ArrayLike<number>, bins = 10): ReliabilityBin[] {
-  const order = ascendingOrder(probabilities);
+export function reliabilityTable(
+  labels: ArrayLike<number>,
+  probabilities: ArrayLike<number>,
+  bins = 10,
+  order = ascendingOrder(probabilities),
+): ReliabilityBin[] {
   const table: ReliabilityBin[] = [];
   for (let b = 0; b < bins; b++) {
     const slice = order.subarray(Math.floor((b * order.length) / bins), Math.floor(((b + 1) * order.length) / bins));
@@ -82,7 +85,8 @@ export function reliabilityTable(labels: ArrayLike<number>, probabilities: Array
   return table;
 }
 
-export function computeMetrics(labels: ArrayLike<number>, probabilities: ArrayLike<number>): Metrics {
+/** `order` is ascendingOrder(probabilities), when the caller has it (one sort serves every metric). */
+export function computeMetrics(labels: ArrayLike<number>, probabilities: ArrayLike<number>, order = ascendingOrder(probabilities)): Metrics {
   let positives = 0;
   let predicted = 0;
   let clickVariance = 0;
@@ -94,11 +98,11 @@ export function computeMetrics(labels: ArrayLike<number>, probabilities: ArrayLi
   const count = labels.length;
   const meanPredicted = predicted / Math.max(count, 1);
   const observedRate = positives / Math.max(count, 1);
-  const reliability = reliabilityTable(labels, probabilities);
+  const reliability = reliabilityTable(labels, probabilities, 10, order);
   return {
     count,
     positives,
-    auc: auc(labels, probabilities),
+    auc: auc(labels, probabilities, order),
     logLoss: logLoss(labels, probabilities),
     meanPredicted,
     observedRate,
