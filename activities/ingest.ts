@@ -4,7 +4,7 @@
 // shard so duplicates can be found month-wide afterwards (activities/dedupe-ids.ts).
 import { ApplicationFailure, log } from '@temporalio/activity';
 import { boundError } from '../core/bounded-text';
-import { readCsvRows } from '../core/features/csv-rows';
+import { readCsvRowBatches, type CsvRow } from '../core/features/csv-rows';
 import { loadSpecForMonth } from '../core/features/load-spec';
 import { ingestRules, UnreadableHeaderError } from '../core/features/row-judge';
 import { columnsOf, imageColumn, parseFeatureSpec } from '../core/features/spec';
@@ -117,24 +117,28 @@ async function ingestOneFile(store: BlobStore, input: IngestFileInput): Promise<
     await Promise.all([examples.abort(error as Error), quarantine.abort(error as Error), ids.abort(error as Error)]);
     throw error;
   }
+  function take(row: CsvRow): void {
+    result.rows += 1;
+    if (row.ok) {
+      const ordinal = result.accepted++;
+      if (row.example.id !== undefined) ids.add([row.example.id, ordinal, sourceLine(row.line)]);
+      const image = imageName ? row.example.f[imageName] : null;
+      if (typeof image === 'string') images.add(image);
+      examples.add(JSON.stringify(row.example));
+    } else {
+      result.quarantined += 1;
+      const kind = reasonKind(row.reason);
+      result.reasons[kind] = (result.reasons[kind] ?? 0) + 1;
+      quarantine.add(JSON.stringify(quarantineEntry(source, sourceLine(row.line), row.reason, row.raw)));
+    }
+  }
   async function readPart(): Promise<void> {
     const beat = throttledHeartbeat();
     const bytes = onEachChunk(readMaybeGzipped(store, input.file), () => beat({ bytesRead: reader.bytesRead, rows: result.rows }));
     const reader = new CsvRecordReader(bytes, maxRecordBytes);
-    for await (const row of readCsvRows(reader, { spec, rules: ingestRules(input.month), file: source, maxRecordBytes })) {
-      result.rows += 1;
-      if (row.ok) {
-        const ordinal = result.accepted++;
-        if (row.example.id !== undefined) await ids.write([row.example.id, ordinal, sourceLine(row.line)]);
-        const image = imageName ? row.example.f[imageName] : null;
-        if (typeof image === 'string') images.add(image);
-        await examples.write(row.example);
-      } else {
-        result.quarantined += 1;
-        const kind = reasonKind(row.reason);
-        result.reasons[kind] = (result.reasons[kind] ?? 0) + 1;
-        await quarantine.write(quarantineEntry(source, sourceLine(row.line), row.reason, row.raw));
-      }
+    for await (const rows of readCsvRowBatches(reader, { spec, rules: ingestRules(input.month), file: source, maxRecordBytes })) {
+      for (const row of rows) take(row);
+      await Promise.all([examples.flushIfFull(), quarantine.flushIfFull(), ids.flushIfFull()]);
     }
     log.info('part read', { file: source, part: input.part, peakBufferedBytes: reader.peakBufferedBytes });
   }

@@ -92,7 +92,7 @@ const quiet = new DefaultLogger('WARN');
 
 /** The ingest child workflow's row steps, in its order, with its arguments. */
 async function ingest(store: GcsStore, bytes: number): Promise<Counted> {
-  const run = <I, O>(activity: (input: I) => Promise<O>, input: I) => new MockActivityEnvironment({}, { logger: quiet }).run(activity, input);
+  const run = <I, O>(activity: (input: I) => Promise<O>, input: I): Promise<O> => new MockActivityEnvironment({}, { logger: quiet }).run(activity, input);
   const { planIngest, ingestFile } = createIngestActivities({ store });
   const { findDuplicateIds, dropDuplicates } = createDedupeActivities({ store });
   const plan = await run(planIngest, { month });

@@ -37,12 +37,17 @@ export class IdListWriters {
     private readonly shards: number,
   ) {}
 
-  async write(entry: IdEntry): Promise<void> {
+  /** Adds one entry without waiting; await flushIfFull() after a batch of them. */
+  add(entry: IdEntry): void {
     if (this.shards === 0) return;
     const shard = fnv1a(entry[0]) % this.shards;
     let writer = this.writers.get(shard);
     if (!writer) this.writers.set(shard, (writer = new JsonLinesWriter(this.store, monthArtifacts(this.month).idList(shard, this.part))));
-    await writer.write(entry);
+    writer.add(JSON.stringify(entry));
+  }
+
+  async flushIfFull(): Promise<void> {
+    await Promise.all([...this.writers.values()].map((writer) => writer.flushIfFull()));
   }
 
   /** The lists written, by shard. */

@@ -77,7 +77,16 @@ export class JsonLinesWriter {
 
   /** A value already serialized as one line of JSON. */
   async writeLine(json: string): Promise<void> {
+    this.add(json);
+    await this.flushIfFull();
+  }
+
+  /** Adds one line without waiting; the caller awaits flushIfFull() now and then (an await per line costs more than the line). */
+  add(json: string): void {
     this.batch += `${json}\n`;
+  }
+
+  async flushIfFull(): Promise<void> {
     if (this.batch.length >= BATCH_CHARS) await this.flush();
   }
 
