@@ -8,7 +8,7 @@ import type { DuplicateId, IdEntry } from '../core/pipeline/id-lists';
 import { monthArtifacts } from '../core/pipeline/layout';
 import { boundRaw, quarantineEntry, reasonKind } from '../core/pipeline/quarantine';
 import { PreconditionFailedError, type BlobStore } from '../core/storage/blob-store';
-import { JsonLinesWriter, readJsonLines, readTextLines } from '../core/storage/lines';
+import { FAST_GZIP_LEVEL, JsonLinesWriter, readJsonLines, readTextLines } from '../core/storage/lines';
 import { throttledHeartbeat } from '../core/temporal/heartbeats';
 
 export interface IdListRef {
@@ -92,7 +92,7 @@ export function createDedupeActivities(deps: { store: BlobStore }) {
       const result = { part: input.part, dropped: entries.length, reasons };
       if ((await store.stat(input.examples.key))?.generation !== input.examples.generation) return result;
 
-      const kept = new JsonLinesWriter(store, input.examples.key, { ifGeneration: input.examples.generation });
+      const kept = new JsonLinesWriter(store, input.examples.key, { ifGeneration: input.examples.generation, gzipLevel: FAST_GZIP_LEVEL });
       const quarantine = new JsonLinesWriter(store, monthArtifacts(input.month).duplicatesQuarantine(input.part));
       const beat = throttledHeartbeat();
       let ordinal = 0;

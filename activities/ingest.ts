@@ -13,7 +13,7 @@ import { isCsvKey, monthArtifacts, rawPrefix } from '../core/pipeline/layout';
 import { quarantineEntry, reasonKind } from '../core/pipeline/quarantine';
 import { putJson, getJson, listAll, type BlobStore } from '../core/storage/blob-store';
 import { CsvRecordReader, DEFAULT_MAX_RECORD_BYTES } from '../core/storage/csv-record-reader';
-import { isCorruptGzip, JsonLinesWriter, readMaybeGzipped } from '../core/storage/lines';
+import { FAST_GZIP_LEVEL, isCorruptGzip, JsonLinesWriter, readMaybeGzipped } from '../core/storage/lines';
 import { onEachChunk, throttledHeartbeat } from '../core/temporal/heartbeats';
 
 export interface IngestPlan {
@@ -104,7 +104,7 @@ async function ingestOneFile(store: BlobStore, input: IngestFileInput): Promise<
   };
   // A duplicates list left by an earlier run of this part would be counted again.
   await store.delete(keys.duplicatesQuarantine(input.part));
-  const examples = new JsonLinesWriter(store, result.examples.key);
+  const examples = new JsonLinesWriter(store, result.examples.key, { gzipLevel: FAST_GZIP_LEVEL });
   const quarantine = new JsonLinesWriter(store, keys.quarantine(input.part));
   const ids = new IdListWriters(store, input.month, input.part, input.idShards ?? 0);
   const images = new Set<string>();

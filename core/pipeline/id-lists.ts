@@ -1,7 +1,7 @@
 // Ingest writes each part's accepted ids into hash shards, so duplicates across a month of any size are
 // found shard by shard and no process ever holds the month's ids.
 import { fnv1a } from '../features/hash';
-import { JsonLinesWriter } from '../storage/lines';
+import { FAST_GZIP_LEVEL, JsonLinesWriter } from '../storage/lines';
 import type { BlobStore } from '../storage/blob-store';
 import { monthArtifacts } from './layout';
 
@@ -42,7 +42,8 @@ export class IdListWriters {
     if (this.shards === 0) return;
     const shard = fnv1a(entry[0]) % this.shards;
     let writer = this.writers.get(shard);
-    if (!writer) this.writers.set(shard, (writer = new JsonLinesWriter(this.store, monthArtifacts(this.month).idList(shard, this.part))));
+    if (!writer)
+      this.writers.set(shard, (writer = new JsonLinesWriter(this.store, monthArtifacts(this.month).idList(shard, this.part), { gzipLevel: FAST_GZIP_LEVEL })));
     writer.add(JSON.stringify(entry));
   }
 
