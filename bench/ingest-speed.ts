@@ -49,12 +49,16 @@ interface Counted {
 
 interface Pass extends Counted {
   seconds: number;
+  /** This process's CPU time (every thread: zlib's too), which other jobs on the machine disturb less than the wall clock. */
+  cpuSeconds: number;
 }
 
 async function timed(run: () => Promise<Counted>): Promise<Pass> {
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const counted = await run();
-  return { ...counted, seconds: (performance.now() - started) / 1000 };
+  const used = process.cpuUsage(cpu);
+  return { ...counted, seconds: (performance.now() - started) / 1000, cpuSeconds: (used.user + used.system) / 1e6 };
 }
 
 /** Every byte of every CSV through the GCS API; rows are newlines less the header. */
@@ -146,7 +150,7 @@ try {
     ingest: () => ingest(store, bytes),
   };
   const names = Object.keys(passes) as (keyof typeof passes)[];
-  const ratios: { raw: number[]; csvParse: number[] } = { raw: [], csvParse: [] };
+  const ratios: Record<'raw' | 'csvParse' | 'cpuRaw' | 'cpuCsvParse', number[]> = { raw: [], csvParse: [], cpuRaw: [], cpuCsvParse: [] };
   const rates: Record<string, number[]> = { raw: [], 'csv-parse': [], ingest: [] };
   for (let round = 1; round <= rounds; round++) {
     const order = names.map((_, i) => names[(i + round - 1) % names.length]!);
@@ -157,19 +161,24 @@ try {
       rates[name]!.push(pass.rows / pass.seconds);
       const mb = pass.bytes / 1e6 / pass.seconds;
       console.log(
-        `round ${round} ${name.padEnd(9)}: ${fmt(pass.rows)} rows in ${pass.seconds.toFixed(2)} s = ${fmt(pass.rows / pass.seconds)} rows/s, ${mb.toFixed(1)} MB/s${pass.note ? ` (${pass.note})` : ''}`,
+        `round ${round} ${name.padEnd(9)}: ${fmt(pass.rows)} rows in ${pass.seconds.toFixed(2)} s (CPU ${pass.cpuSeconds.toFixed(2)} s) = ` +
+          `${fmt(pass.rows / pass.seconds)} rows/s, ${mb.toFixed(1)} MB/s${pass.note ? ` (${pass.note})` : ''}`,
       );
     }
     // Same objects, so the ratio of rates is the ratio of times (row counts differ only by how each counts).
     ratios.raw.push(result.raw!.seconds / result.ingest!.seconds);
     ratios.csvParse.push(result['csv-parse']!.seconds / result.ingest!.seconds);
+    ratios.cpuRaw.push(result.raw!.cpuSeconds / result.ingest!.cpuSeconds);
+    ratios.cpuCsvParse.push(result['csv-parse']!.cpuSeconds / result.ingest!.cpuSeconds);
     console.log(
-      `round ${round}: ingest ÷ raw ${ratios.raw.at(-1)!.toFixed(3)}, ingest ÷ csv-parse ${ratios.csvParse.at(-1)!.toFixed(3)}; load average ${load()}`,
+      `round ${round}: ingest ÷ raw ${ratios.raw.at(-1)!.toFixed(3)}, ingest ÷ csv-parse ${ratios.csvParse.at(-1)!.toFixed(3)} ` +
+        `(by CPU time ${ratios.cpuRaw.at(-1)!.toFixed(3)}, ${ratios.cpuCsvParse.at(-1)!.toFixed(3)}); load average ${load()}`,
     );
   }
   console.log(
     `median rows/s: raw ${fmt(median(rates.raw!))}, csv-parse ${fmt(median(rates['csv-parse']!))}, ingest ${fmt(median(rates.ingest!))}; ` +
-      `median ingest ÷ raw ${median(ratios.raw).toFixed(3)}, ingest ÷ csv-parse ${median(ratios.csvParse).toFixed(3)}; load average ${load()}`,
+      `median ingest ÷ raw ${median(ratios.raw).toFixed(3)}, ingest ÷ csv-parse ${median(ratios.csvParse).toFixed(3)} ` +
+      `(by CPU time ${median(ratios.cpuRaw).toFixed(3)}, ${median(ratios.cpuCsvParse).toFixed(3)}); load average ${load()}`,
   );
 } finally {
   await gcs.stop();
