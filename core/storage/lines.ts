@@ -65,11 +65,11 @@ function nonEmptyLines(text: string): string[] {
   return lines;
 }
 
-/** For shards the same run reads back: at the default level 6, gzip cost ingest more than parsing its rows. */
+/** For shards the same run reads back: on 74 MB of examples, 0.3 s of CPU instead of level 6's 0.7–1.0 s, for 9.2 MB instead of 6.4. */
 export const FAST_GZIP_LEVEL = 1;
 
 export interface WriterOptions extends PutOptions {
-  /** zlib's level for a .gz key (default 6). Level 1 writes several times faster for ~20 % more bytes: worth it
+  /** zlib's level for a .gz key (default 6). Level 1 costs about a third of the CPU for ~45 % more bytes: worth it
    *  for ingest's shards, which a later stage reads back soon, not for what is kept and rarely read. */
   gzipLevel?: number;
 }
