@@ -8,7 +8,7 @@ import type { DuplicateId, IdEntry } from '../core/pipeline/id-lists';
 import { monthArtifacts } from '../core/pipeline/layout';
 import { boundRaw, quarantineEntry, reasonKind } from '../core/pipeline/quarantine';
 import { PreconditionFailedError, type BlobStore } from '../core/storage/blob-store';
-import { JsonLinesWriter, readJsonLines, readTextLines } from '../core/storage/lines';
+import { FAST_GZIP_LEVEL, JsonLinesWriter, readJsonLineBatches, readJsonLines, readTextLineBatches } from '../core/storage/lines';
 import { throttledHeartbeat } from '../core/temporal/heartbeats';
 
 export interface IdListRef {
@@ -56,16 +56,19 @@ export function createDedupeActivities(deps: { store: BlobStore }) {
         let out: JsonLinesWriter | undefined;
         const key = monthArtifacts(input.month).duplicateIds(input.shard, list.part);
         let count = 0;
-        for await (const [id, ordinal, line] of readJsonLines<IdEntry>(store, list.key)) {
+        for await (const entries of readJsonLineBatches<IdEntry>(store, list.key)) {
           beat({ shard: input.shard, part: list.part, ids: firstSeen.size });
-          const kept = firstSeen.get(id);
-          if (kept === undefined) {
-            firstSeen.set(id, index * LINE_SPAN + line);
-            continue;
+          for (const [id, ordinal, line] of entries) {
+            const kept = firstSeen.get(id);
+            if (kept === undefined) {
+              firstSeen.set(id, index * LINE_SPAN + line);
+              continue;
+            }
+            const duplicate: DuplicateId = { ordinal, line, id, kept: { file: input.lists[Math.floor(kept / LINE_SPAN)]!.file, line: kept % LINE_SPAN } };
+            (out ??= new JsonLinesWriter(store, key)).add(JSON.stringify(duplicate));
+            count += 1;
           }
-          const duplicate: DuplicateId = { ordinal, line, id, kept: { file: input.lists[Math.floor(kept / LINE_SPAN)]!.file, line: kept % LINE_SPAN } };
-          await (out ??= new JsonLinesWriter(store, key)).write(duplicate);
-          count += 1;
+          await out?.flushIfFull();
         }
         if (out) {
           await out.close();
@@ -92,19 +95,22 @@ export function createDedupeActivities(deps: { store: BlobStore }) {
       const result = { part: input.part, dropped: entries.length, reasons };
       if ((await store.stat(input.examples.key))?.generation !== input.examples.generation) return result;
 
-      const kept = new JsonLinesWriter(store, input.examples.key, { ifGeneration: input.examples.generation });
+      const kept = new JsonLinesWriter(store, input.examples.key, { ifGeneration: input.examples.generation, gzipLevel: FAST_GZIP_LEVEL });
       const quarantine = new JsonLinesWriter(store, monthArtifacts(input.month).duplicatesQuarantine(input.part));
       const beat = throttledHeartbeat();
       let ordinal = 0;
       let next = 0;
       // Kept examples are copied as the lines they are, without decoding them.
-      for await (const example of readTextLines(store, input.examples.key)) {
+      for await (const examples of readTextLineBatches(store, input.examples.key)) {
         beat({ part: input.part, ordinal });
-        const entry = entries[next];
-        if (entry?.duplicate.ordinal === ordinal++) {
-          next += 1;
-          await quarantine.write(quarantineEntry(input.file, entry.duplicate.line, entry.reason, boundRaw(example)));
-        } else await kept.writeLine(example);
+        for (const example of examples) {
+          const entry = entries[next];
+          if (entry?.duplicate.ordinal === ordinal++) {
+            next += 1;
+            quarantine.add(JSON.stringify(quarantineEntry(input.file, entry.duplicate.line, entry.reason, boundRaw(example))));
+          } else kept.add(example);
+        }
+        await Promise.all([quarantine.flushIfFull(), kept.flushIfFull()]);
       }
       await quarantine.close();
       try {

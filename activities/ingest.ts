@@ -4,7 +4,7 @@
 // shard so duplicates can be found month-wide afterwards (activities/dedupe-ids.ts).
 import { ApplicationFailure, log } from '@temporalio/activity';
 import { boundError } from '../core/bounded-text';
-import { readCsvRows } from '../core/features/csv-rows';
+import { readCsvRowBatches, type CsvRow } from '../core/features/csv-rows';
 import { loadSpecForMonth } from '../core/features/load-spec';
 import { ingestRules, UnreadableHeaderError } from '../core/features/row-judge';
 import { columnsOf, imageColumn, parseFeatureSpec } from '../core/features/spec';
@@ -13,7 +13,7 @@ import { isCsvKey, monthArtifacts, rawPrefix } from '../core/pipeline/layout';
 import { quarantineEntry, reasonKind } from '../core/pipeline/quarantine';
 import { putJson, getJson, listAll, type BlobStore } from '../core/storage/blob-store';
 import { CsvRecordReader, DEFAULT_MAX_RECORD_BYTES } from '../core/storage/csv-record-reader';
-import { isCorruptGzip, JsonLinesWriter, readMaybeGzipped } from '../core/storage/lines';
+import { FAST_GZIP_LEVEL, isCorruptGzip, JsonLinesWriter, readMaybeGzipped } from '../core/storage/lines';
 import { onEachChunk, throttledHeartbeat } from '../core/temporal/heartbeats';
 
 export interface IngestPlan {
@@ -104,7 +104,7 @@ async function ingestOneFile(store: BlobStore, input: IngestFileInput): Promise<
   };
   // A duplicates list left by an earlier run of this part would be counted again.
   await store.delete(keys.duplicatesQuarantine(input.part));
-  const examples = new JsonLinesWriter(store, result.examples.key);
+  const examples = new JsonLinesWriter(store, result.examples.key, { gzipLevel: FAST_GZIP_LEVEL });
   const quarantine = new JsonLinesWriter(store, keys.quarantine(input.part));
   const ids = new IdListWriters(store, input.month, input.part, input.idShards ?? 0);
   const images = new Set<string>();
@@ -117,24 +117,28 @@ async function ingestOneFile(store: BlobStore, input: IngestFileInput): Promise<
     await Promise.all([examples.abort(error as Error), quarantine.abort(error as Error), ids.abort(error as Error)]);
     throw error;
   }
+  function take(row: CsvRow): void {
+    result.rows += 1;
+    if (row.ok) {
+      const ordinal = result.accepted++;
+      if (row.example.id !== undefined) ids.add([row.example.id, ordinal, sourceLine(row.line)]);
+      const image = imageName ? row.example.f[imageName] : null;
+      if (typeof image === 'string') images.add(image);
+      examples.add(JSON.stringify(row.example));
+    } else {
+      result.quarantined += 1;
+      const kind = reasonKind(row.reason);
+      result.reasons[kind] = (result.reasons[kind] ?? 0) + 1;
+      quarantine.add(JSON.stringify(quarantineEntry(source, sourceLine(row.line), row.reason, row.raw)));
+    }
+  }
   async function readPart(): Promise<void> {
     const beat = throttledHeartbeat();
     const bytes = onEachChunk(readMaybeGzipped(store, input.file), () => beat({ bytesRead: reader.bytesRead, rows: result.rows }));
     const reader = new CsvRecordReader(bytes, maxRecordBytes);
-    for await (const row of readCsvRows(reader, { spec, rules: ingestRules(input.month), file: source, maxRecordBytes })) {
-      result.rows += 1;
-      if (row.ok) {
-        const ordinal = result.accepted++;
-        if (row.example.id !== undefined) await ids.write([row.example.id, ordinal, sourceLine(row.line)]);
-        const image = imageName ? row.example.f[imageName] : null;
-        if (typeof image === 'string') images.add(image);
-        await examples.write(row.example);
-      } else {
-        result.quarantined += 1;
-        const kind = reasonKind(row.reason);
-        result.reasons[kind] = (result.reasons[kind] ?? 0) + 1;
-        await quarantine.write(quarantineEntry(source, sourceLine(row.line), row.reason, row.raw));
-      }
+    for await (const rows of readCsvRowBatches(reader, { spec, rules: ingestRules(input.month), file: source, maxRecordBytes })) {
+      for (const row of rows) take(row);
+      await Promise.all([examples.flushIfFull(), quarantine.flushIfFull(), ids.flushIfFull()]);
     }
     log.info('part read', { file: source, part: input.part, peakBufferedBytes: reader.peakBufferedBytes });
   }

@@ -23,6 +23,26 @@ describe.each([1, 3, 64 * 1024])('in chunks of %i bytes', (chunkSize) => {
     ]);
   });
 
+  it('reads the same records in batches, each ending at the first record of several lines', async () => {
+    const csv = `h\n1,"two\nlines"\n2,x\n${'y'.repeat(80)}\n3,"open\n4\n5,"x\n6\n7,last`;
+    const reader = new CsvRecordReader(chunksOf(csv, chunkSize), 50);
+    const got = [];
+    for (let batch = await reader.nextBatch(); batch.length > 0; batch = await reader.nextBatch()) {
+      expect(batch.slice(0, -1).map((r) => r.lines)).toEqual(batch.slice(0, -1).map(() => 1));
+      for (const r of batch) got.push({ text: r.bytes.toString('utf8'), line: r.line, lines: r.lines, ...(r.overLong ? { overLong: r.overLong } : {}) });
+    }
+    expect(got).toEqual(await records(csv, chunkSize, 50));
+    expect(got.map((r) => [r.line, r.lines])).toEqual([
+      [1, 1],
+      [2, 2],
+      [4, 1],
+      [5, 1],
+      [6, 3],
+      [9, 1],
+      [10, 1],
+    ]);
+  });
+
   it('reads a rejected multi-line record again from its second line', async () => {
     const reader = new CsvRecordReader(chunksOf('h\n1,"open\n2\n3,"x\n4\n', chunkSize), 1024);
     const first = (await reader.next())!;

@@ -27,37 +27,46 @@ const NEWLINE = 0x0a;
 
 /** Rows in file order; lines count from the header (line 1). Throws UnreadableHeaderError. */
 export async function* readCsvRows(reader: CsvRecordReader, options: CsvRowsOptions): AsyncGenerator<CsvRow> {
+  for await (const rows of readCsvRowBatches(reader, options)) yield* rows;
+}
+
+/** The same rows in batches, as they lie whole in the input read so far: per-row awaits cost more than the row. */
+export async function* readCsvRowBatches(reader: CsvRecordReader, options: CsvRowsOptions): AsyncGenerator<CsvRow[]> {
   let judge: RowJudge | undefined;
-  for (let record = await reader.next(); record; record = await reader.next()) {
-    if (isBlankRecord(record.bytes)) continue;
-    if (!judge) {
-      if (record.overLong !== undefined) {
-        throw new UnreadableHeaderError(`${options.file} has an unreadable header: longer than ${options.maxRecordBytes} bytes (${record.overLong} bytes)`);
-      }
-      judge = RowJudge.fromHeader(options.spec, options.rules, options.file, physicalLines(record.bytes)[0]!);
-      continue;
+  for (let records = await reader.nextBatch(); records.length > 0; records = await reader.nextBatch()) {
+    const rows: CsvRow[] = [];
+    for (const record of records) {
+      if (isBlankRecord(record.bytes)) continue;
+      if (judge) rows.push(judgeRecord(reader, judge, record, options));
+      else judge = judgeHeader(record, options);
     }
-    if (record.overLong !== undefined) {
-      yield rejected(record, `record longer than ${options.maxRecordBytes} bytes: ${record.overLong} bytes`, record.bytes, options.spec);
-      continue;
-    }
-    const verdict = judge.judge(record.bytes);
-    if (record.lines === 1) {
-      yield verdict.ok ? { ok: true, line: record.line, example: verdict.example } : rejected(record, verdict.reason, record.bytes, options.spec);
-      continue;
-    }
-    const lines = physicalLines(record.bytes);
-    if (verdict.ok && !swallowsARow(judge, lines)) {
-      yield { ok: true, line: record.line, example: verdict.example };
-      continue;
-    }
-    // Only the first line can open a multi-line record, so only it is refused; its own verdict is the reason.
-    const first = lines[0]!;
-    const own = judge.judge(first);
-    reader.rescanAfterFirstLine();
-    yield rejected(record, own.ok ? 'unparsable CSV: a quoted field spans lines that are rows of their own' : own.reason, first, options.spec);
+    if (rows.length > 0) yield rows;
   }
   if (!judge) throw new UnreadableHeaderError(`${options.file} is empty: no header row`);
+}
+
+function judgeHeader(record: CsvRecord, options: CsvRowsOptions): RowJudge {
+  if (record.overLong !== undefined) {
+    throw new UnreadableHeaderError(`${options.file} has an unreadable header: longer than ${options.maxRecordBytes} bytes (${record.overLong} bytes)`);
+  }
+  return RowJudge.fromHeader(options.spec, options.rules, options.file, physicalLines(record.bytes)[0]!);
+}
+
+function judgeRecord(reader: CsvRecordReader, judge: RowJudge, record: CsvRecord, options: CsvRowsOptions): CsvRow {
+  if (record.overLong !== undefined) {
+    return rejected(record, `record longer than ${options.maxRecordBytes} bytes: ${record.overLong} bytes`, record.bytes, options.spec);
+  }
+  const verdict = judge.judge(record.bytes);
+  if (record.lines === 1) {
+    return verdict.ok ? { ok: true, line: record.line, example: verdict.example } : rejected(record, verdict.reason, record.bytes, options.spec);
+  }
+  const lines = physicalLines(record.bytes);
+  if (verdict.ok && !swallowsARow(judge, lines)) return { ok: true, line: record.line, example: verdict.example };
+  // Only the first line can open a multi-line record, so only it is refused; its own verdict is the reason.
+  const first = lines[0]!;
+  const own = judge.judge(first);
+  reader.rescanAfterFirstLine();
+  return rejected(record, own.ok ? 'unparsable CSV: a quoted field spans lines that are rows of their own' : own.reason, first, options.spec);
 }
 
 function rejected(record: CsvRecord, reason: string, bytes: Buffer, spec: FeatureSpec): CsvRow {

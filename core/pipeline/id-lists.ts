@@ -1,7 +1,7 @@
 // Ingest writes each part's accepted ids into hash shards, so duplicates across a month of any size are
 // found shard by shard and no process ever holds the month's ids.
 import { fnv1a } from '../features/hash';
-import { JsonLinesWriter } from '../storage/lines';
+import { FAST_GZIP_LEVEL, JsonLinesWriter } from '../storage/lines';
 import type { BlobStore } from '../storage/blob-store';
 import { monthArtifacts } from './layout';
 
@@ -37,12 +37,18 @@ export class IdListWriters {
     private readonly shards: number,
   ) {}
 
-  async write(entry: IdEntry): Promise<void> {
+  /** Adds one entry without waiting; await flushIfFull() after a batch of them. */
+  add(entry: IdEntry): void {
     if (this.shards === 0) return;
     const shard = fnv1a(entry[0]) % this.shards;
     let writer = this.writers.get(shard);
-    if (!writer) this.writers.set(shard, (writer = new JsonLinesWriter(this.store, monthArtifacts(this.month).idList(shard, this.part))));
-    await writer.write(entry);
+    if (!writer)
+      this.writers.set(shard, (writer = new JsonLinesWriter(this.store, monthArtifacts(this.month).idList(shard, this.part), { gzipLevel: FAST_GZIP_LEVEL })));
+    writer.add(JSON.stringify(entry));
+  }
+
+  async flushIfFull(): Promise<void> {
+    await Promise.all([...this.writers.values()].map((writer) => writer.flushIfFull()));
   }
 
   /** The lists written, by shard. */

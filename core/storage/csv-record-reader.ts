@@ -41,6 +41,38 @@ export class CsvRecordReader {
     this.source = source[Symbol.asyncIterator]();
   }
 
+  /** The records that lie whole in the input already read (at least one, unless the input is done): one
+   *  await per chunk, not per record. A batch ends after a record of several lines, so its caller can still
+   *  give that one back (rescanAfterFirstLine) before anything after it is taken. */
+  async nextBatch(): Promise<CsvRecord[]> {
+    const batch: CsvRecord[] = [];
+    for (let record = this.takeWholeInFirstChunk(); record; record = this.takeWholeInFirstChunk()) {
+      batch.push(record);
+      if (record.lines > 1) return batch;
+    }
+    if (batch.length > 0) return batch;
+    const record = await this.next();
+    return record ? [record] : [];
+  }
+
+  /** next()'s common case without awaiting: a record that ends inside the first buffered chunk. */
+  private takeWholeInFirstChunk(): CsvRecord | undefined {
+    const buffer = this.queue[0];
+    if (!buffer) return undefined;
+    let inQuotes = false;
+    let newlines = 0;
+    const stop = Math.min(buffer.length, this.maxRecordBytes + 1);
+    for (let i = 0; i < stop; i++) {
+      const byte = buffer[i];
+      if (byte === QUOTE) inQuotes = !inQuotes;
+      else if (byte === NEWLINE) {
+        if (!inQuotes) return this.take(i + 1, newlines + 1);
+        newlines += 1;
+      }
+    }
+    return undefined;
+  }
+
   async next(): Promise<CsvRecord | undefined> {
     let inQuotes = false;
     let newlines = 0;

@@ -1,6 +1,5 @@
 // Streaming helpers for line-oriented artifacts: gzipped JSON lines in, gzipped JSON lines out.
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { createGunzip, createGzip } from 'node:zlib';
 import { PassThrough, type Readable, type Transform } from 'node:stream';
 import type { BlobInfo, BlobStore, PutOptions } from './blob-store';
@@ -21,13 +20,58 @@ export function isCorruptGzip(error: unknown): error is Error {
 }
 
 export async function* readJsonLines<T>(store: BlobStore, key: string): AsyncIterable<T> {
-  for await (const line of readTextLines(store, key)) yield JSON.parse(line) as T;
+  for await (const values of readJsonLineBatches<T>(store, key)) yield* values;
+}
+
+/** The same values a chunk's worth at a time, for loops where an await per line would cost more than the line. */
+export async function* readJsonLineBatches<T>(store: BlobStore, key: string): AsyncIterable<T[]> {
+  for await (const lines of readTextLineBatches(store, key)) yield lines.map((line) => JSON.parse(line) as T);
 }
 
 /** The non-empty lines of an object, unparsed (to copy JSON lines without decoding them). */
 export async function* readTextLines(store: BlobStore, key: string): AsyncIterable<string> {
-  const lines = createInterface({ input: readMaybeGzipped(store, key), crlfDelay: Infinity });
-  for await (const line of lines) if (line) yield line;
+  for await (const lines of readTextLineBatches(store, key)) yield* lines;
+}
+
+export function readTextLineBatches(store: BlobStore, key: string): AsyncIterable<string[]> {
+  return lineBatches(readMaybeGzipped(store, key));
+}
+
+const NEWLINE = 0x0a;
+
+/** The non-empty lines (LF or CRLF) of each chunk's whole lines: splitting chunks at once costs far less than readline's events. */
+async function* lineBatches(source: AsyncIterable<Buffer>): AsyncGenerator<string[]> {
+  // Cut only at a newline byte, which is never inside a UTF-8 character.
+  let pending: Buffer[] = [];
+  for await (const chunk of source) {
+    const end = chunk.lastIndexOf(NEWLINE);
+    if (end < 0) {
+      pending.push(chunk);
+      continue;
+    }
+    const text = (pending.length > 0 ? Buffer.concat([...pending, chunk.subarray(0, end)]) : chunk.subarray(0, end)).toString('utf8');
+    pending = end + 1 < chunk.length ? [chunk.subarray(end + 1)] : [];
+    yield nonEmptyLines(text);
+  }
+  yield nonEmptyLines(Buffer.concat(pending).toString('utf8'));
+}
+
+function nonEmptyLines(text: string): string[] {
+  const lines: string[] = [];
+  for (const line of text.split('\n')) {
+    const content = line.endsWith('\r') ? line.slice(0, -1) : line;
+    if (content) lines.push(content);
+  }
+  return lines;
+}
+
+/** For shards the same run reads back: on 74 MB of examples, 0.3 s of CPU instead of level 6's 0.7–1.0 s, for 9.2 MB instead of 6.4. */
+export const FAST_GZIP_LEVEL = 1;
+
+export interface WriterOptions extends PutOptions {
+  /** zlib's level for a .gz key (default 6). Level 1 costs about a third of the CPU for ~45 % more bytes: worth it
+   *  for ingest's shards, which a later stage reads back soon, not for what is kept and rarely read. */
+  gzipLevel?: number;
 }
 
 /** Streams bytes to one object as they come, with backpressure; gzips when the key ends in .gz. */
@@ -35,10 +79,11 @@ export class StreamingWriter {
   private readonly out: Transform;
   private readonly upload: Promise<BlobInfo>;
 
-  constructor(store: BlobStore, key: string, contentType: string, options: PutOptions = {}) {
+  constructor(store: BlobStore, key: string, contentType: string, options: WriterOptions = {}) {
+    const { gzipLevel, ...putOptions } = options;
     const gzip = key.endsWith('.gz');
-    this.out = gzip ? createGzip() : new PassThrough();
-    this.upload = store.put(key, this.out, { ...options, contentType: gzip ? 'application/gzip' : contentType });
+    this.out = gzip ? createGzip(gzipLevel === undefined ? {} : { level: gzipLevel }) : new PassThrough();
+    this.upload = store.put(key, this.out, { ...putOptions, contentType: gzip ? 'application/gzip' : contentType });
     // Surface upload failures at the next write instead of as an unhandled rejection.
     this.upload.catch(() => undefined);
   }
@@ -67,7 +112,7 @@ export class JsonLinesWriter {
   private readonly writer: StreamingWriter;
   private batch = '';
 
-  constructor(store: BlobStore, key: string, options: PutOptions = {}) {
+  constructor(store: BlobStore, key: string, options: WriterOptions = {}) {
     this.writer = new StreamingWriter(store, key, 'application/x-ndjson', options);
   }
 
@@ -77,7 +122,16 @@ export class JsonLinesWriter {
 
   /** A value already serialized as one line of JSON. */
   async writeLine(json: string): Promise<void> {
+    this.add(json);
+    await this.flushIfFull();
+  }
+
+  /** Adds one line without waiting; the caller awaits flushIfFull() now and then (an await per line costs more than the line). */
+  add(json: string): void {
     this.batch += `${json}\n`;
+  }
+
+  async flushIfFull(): Promise<void> {
     if (this.batch.length >= BATCH_CHARS) await this.flush();
   }
 
