@@ -6,6 +6,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { log } from '../log';
 import { probeNvidiaGpu } from './gpu-probe';
+import { registerNativeGatherKernel } from './gather-kernel';
 import { registerNativeStepKernel } from './step-kernel';
 
 export type BackendChoice = 'auto' | 'gpu' | 'native' | 'js';
@@ -44,6 +45,7 @@ export async function initTensorFlow(choice: BackendChoice = 'auto'): Promise<Lo
       candidate.load();
       await tf.setBackend('tensorflow');
       registerNativeStepKernel();
+      registerNativeGatherKernel();
       loaded = candidate.name;
       break;
     } catch (error) {
