@@ -8,12 +8,11 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs';
 import { loadConfig } from '../core/config';
 import { inMemorySource } from '../core/features/dataset-shards';
 import { sliceDataset } from '../core/model/forward';
 import { buildClickModel, wakeDeepPart } from '../core/model/architecture';
-import { freshTrainState, runTraining, type TrainOptions, type TrainState } from '../core/model/train-loop';
+import { freshTrainState, phaseOptimizers, runTraining, type TrainOptions, type TrainState } from '../core/model/train-loop';
 import { initTensorFlow } from '../core/tf/backend';
 import { generateTwinData, writeTwinData } from './keras/twin-data';
 
@@ -47,9 +46,9 @@ await writeTwinData(dir, data, options, baseRate);
 // The project: the joint phase (the whole head trains), one epoch a round, timed between batch ends.
 const model = buildClickModel(transform, baseRate, options.shape, options.seed);
 wakeDeepPart(model, options.seed);
-const optimizer = tf.train.adam(options.learningRate);
 const train = inMemorySource(dataset);
 const validation = inMemorySource(sliceDataset(dataset, 0, Math.min(options.batchSize, dataset.rows)));
+const optimizers = phaseOptimizers(options);
 let state: TrainState = { ...freshTrainState({}), phase: 'joint' };
 
 async function projectEpoch(): Promise<{ examplesPerSecond: number; loss: number }> {
@@ -61,7 +60,7 @@ async function projectEpoch(): Promise<{ examplesPerSecond: number; loss: number
     validation,
     options,
     attempt: 1,
-    optimizers: { linear: optimizer, joint: optimizer },
+    optimizers,
     state: { ...state, phaseStartedAt: state.epoch, phaseBestEpoch: state.epoch, phaseBestLoss: Infinity },
     onEpoch: async () => {},
     restoreEpoch: async () => {},

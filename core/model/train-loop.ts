@@ -7,6 +7,7 @@ import type { FittedTransform } from '../features/transform';
 import { Random } from '../random';
 import { linearVariables, wakeDeepPart, type ClickModel, type HeadShape } from './architecture';
 import { forwardLogits, sliceDataset, type PixelSource } from './forward';
+import { FlatAdamOptimizer } from './flat-adam';
 import { droppableColumns, dropIds } from './id-dropout';
 
 export interface TrainOptions {
@@ -85,6 +86,11 @@ export const freshTrainState = (options: Pick<TrainOptions, 'linear'>): TrainSta
   phaseBestEpoch: 0,
   history: [],
 });
+
+/** One Adam per phase, at the phase's learning rate. */
+export function phaseOptimizers(options: Pick<TrainOptions, 'learningRate' | 'linear'>): Record<Phase, tf.Optimizer> {
+  return { linear: new FlatAdamOptimizer(options.linear?.learningRate ?? options.learningRate), joint: new FlatAdamOptimizer(options.learningRate) };
+}
 
 export function trainableVariables(model: ClickModel): tf.Variable[] {
   const layers = [model.head, ...(model.imageTower ? [model.imageTower] : [])];
