@@ -79,3 +79,18 @@ it('gathers natively, with gradients, and names an index out of range', () => {
   expect(() => tf.gather(table, tf.tensor1d([1, 3], 'int32'))).toThrow('GatherV2: the index value 3 is not in [0, 2]');
   expect(() => tf.gather(table, tf.tensor1d([-1], 'int32'))).toThrow('GatherV2: the index value -1 is not in [0, 2]');
 });
+
+it('casts to the same type without copying, and to other types as before', () => {
+  const x = tf.tensor1d([1.5, -2, 0]);
+  const same = tf.cast(x, 'float32');
+  x.dispose();
+  // The cast still holds the data after its input is gone.
+  expect(Array.from(same.dataSync())).toEqual([1.5, -2, 0]);
+  expect(Array.from(tf.cast(same, 'int32').dataSync())).toEqual([1, -2, 0]);
+  expect(Array.from(tf.cast(same, 'bool').dataSync())).toEqual([1, 1, 0]);
+  expect(
+    tf
+      .grad((t: tf.Tensor) => t.square().sum())(tf.tensor1d([3, -1]))
+      .arraySync(),
+  ).toEqual([6, -2]);
+});

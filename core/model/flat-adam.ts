@@ -14,6 +14,9 @@ interface Slot {
   size: number;
 }
 
+// Every reshape is an op of its own in tfjs-node: vectors are left as they are.
+const flatten = (t: tf.Tensor) => (t.rank === 1 ? t : tf.reshape(t, [-1]));
+
 export class FlatAdamOptimizer extends tf.Optimizer {
   static get className(): string {
     return 'FlatAdam';
@@ -44,7 +47,7 @@ export class FlatAdamOptimizer extends tf.Optimizer {
     const variables = slots.map((slot) => tf.engine().registeredVariables[slot.name!]!);
     tf.tidy(() => {
       const present = slots.map((slot) => named[slot.name!] != null);
-      const gradient = tf.concat(slots.map((slot, i) => (present[i] ? tf.reshape(named[slot.name!]!, [-1]) : tf.zeros([slot.size]))));
+      const gradient = tf.concat(slots.map((slot, i) => (present[i] ? flatten(named[slot.name!]!) : tf.zeros([slot.size]))));
       const m = tf.add(tf.mul(this.m!, this.beta1), tf.mul(gradient, 1 - this.beta1));
       const v = tf.add(tf.mul(this.v!, this.beta2), tf.mul(tf.square(gradient), 1 - this.beta2));
       const mHat = tf.div(m, tf.sub(1, this.accBeta1));
@@ -61,7 +64,7 @@ export class FlatAdamOptimizer extends tf.Optimizer {
         slots.map((slot) => slot.size),
       );
       slots.forEach((slot, i) => {
-        if (present[i]) variables[i]!.assign(tf.add(tf.reshape(steps[i]!, slot.shape), variables[i]!));
+        if (present[i]) variables[i]!.assign(tf.add(slot.shape.length === 1 ? steps[i]! : tf.reshape(steps[i]!, slot.shape), variables[i]!));
       });
       this.accBeta1.assign(tf.mul(this.accBeta1, this.beta1));
       this.accBeta2.assign(tf.mul(this.accBeta2, this.beta2));
