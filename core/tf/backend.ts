@@ -6,7 +6,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { log } from '../log';
 import { probeNvidiaGpu } from './gpu-probe';
-import { registerSameTypeCastKernel } from './cast-kernel';
+import { registerSharingKernels } from './sharing-kernels';
 import { registerNativeGatherKernel } from './gather-kernel';
 import { registerNativeStepKernel } from './step-kernel';
 
@@ -47,7 +47,7 @@ export async function initTensorFlow(choice: BackendChoice = 'auto'): Promise<Lo
       await tf.setBackend('tensorflow');
       registerNativeStepKernel();
       registerNativeGatherKernel();
-      registerSameTypeCastKernel();
+      registerSharingKernels();
       loaded = candidate.name;
       break;
     } catch (error) {
