@@ -46,7 +46,8 @@ export async function initTensorFlow(choice: BackendChoice = 'auto'): Promise<Lo
       candidate.load();
       await tf.setBackend('tensorflow');
       registerNativeStepKernel();
-      registerNativeGatherKernel();
+      // On a GPU TensorFlow does not check gather indices (a bad one reads zeros): keep tfjs-node's check there.
+      if (candidate.name === 'tensorflow-cpu') registerNativeGatherKernel();
       registerSharingKernels();
       loaded = candidate.name;
       break;

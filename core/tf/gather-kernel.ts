@@ -1,6 +1,7 @@
 // tfjs-node's GatherV2 kernel (every embedding lookup) copies the indices out of TensorFlow and checks
-// each one in a JS loop before gathering: ~4× the gather itself. TensorFlow checks them anyway; this
-// kernel gathers directly and only on failure reads the indices, to name the bad one as tfjs-node did.
+// each one in a JS loop before gathering: ~4× the gather itself. TensorFlow on the CPU checks them anyway
+// (backend.ts registers this kernel only there); it gathers directly and only on failure reads the
+// indices, to name the bad one as tfjs-node did.
 import * as tf from '@tensorflow/tfjs';
 
 interface NodeBackend {
