@@ -80,7 +80,7 @@ it('gathers natively, with gradients, and names an index out of range', () => {
   expect(() => tf.gather(table, tf.tensor1d([-1], 'int32'))).toThrow('GatherV2: the index value -1 is not in [0, 2]');
 });
 
-it('casts and reshapes to what a tensor already is without copying, and otherwise as before', () => {
+it('casts, reshapes and transposes to what a tensor already is without copying, and otherwise as before', () => {
   const x = tf.tensor1d([1.5, -2, 0]);
   const same = tf.cast(x, 'float32');
   x.dispose();

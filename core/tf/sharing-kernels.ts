@@ -1,12 +1,13 @@
-// tfjs runs casts and reshapes that change nothing: its gradients cast float32 to float32 (Square,
-// Multiply, Relu…) and reshape every Add and Sum gradient to the shape it already has. tfjs-node runs a
-// TensorFlow op for each (a reshape, two). These kernels share the input's data instead, as tfjs-node's
-// Identity kernel does; casts and reshapes that change something run as before.
+// tfjs runs casts, reshapes and transposes that change nothing: its gradients cast float32 to float32
+// (Square, Multiply, Relu…), reshape every Add and Sum gradient to the shape it already has, and
+// transpose each gather's gradient by the identity, twice. tfjs-node runs a TensorFlow op for each (a
+// copy, for the transposes). These kernels share the input's data instead, as tfjs-node's Identity
+// kernel does; casts, reshapes and transposes that change something run as before.
 import * as tf from '@tensorflow/tfjs';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
-function shareWhen(kernelName: 'Cast' | 'Reshape', unchanged: (x: tf.TensorInfo, attrs: KernelArgs['attrs']) => boolean): void {
+function shareWhen(kernelName: 'Cast' | 'Reshape' | 'Transpose', unchanged: (x: tf.TensorInfo, attrs: KernelArgs['attrs']) => boolean): void {
   const existing = tf.getKernel(kernelName, 'tensorflow');
   if (!existing) return;
   tf.unregisterKernel(kernelName, 'tensorflow');
@@ -28,4 +29,5 @@ export function registerSharingKernels(): void {
     const shape = tf.util.inferFromImplicitShape((attrs as { shape: number[] }).shape, tf.util.sizeFromShape(x.shape));
     return tf.util.arraysEqual(shape, x.shape);
   });
+  shareWhen('Transpose', (_, attrs) => (attrs as { perm: number[] }).perm.every((axis, i) => axis === i));
 }
