@@ -14,7 +14,7 @@ import { restoreCheckpoint, saveCheckpoint } from '../core/model/checkpoint';
 import { buildLogisticHead } from '../core/model/logistic-head';
 import { saveClickModel } from '../core/model/model-files';
 import { predictSourceLogits } from '../core/model/predict';
-import { freshTrainState, runTraining, type Phase, type TrainOptions, type TrainState } from '../core/model/train-loop';
+import { freshTrainState, phaseOptimizers, runTraining, type TrainOptions, type TrainState } from '../core/model/train-loop';
 import { loadPixels, monthImages, type MonthData } from '../core/pipeline/examples';
 import { monthArtifacts } from '../core/pipeline/layout';
 import { throttledHeartbeat } from '../core/temporal/heartbeats';
@@ -103,10 +103,7 @@ export function createTrainingActivities(deps: { store: BlobStore; datasetMemory
     const baseRate = Math.min(Math.max(train.positives / train.rows, 1e-4), 0.5);
     const model = kind.build(transform, baseRate);
     const options = input.options;
-    const optimizers: Record<Phase, tf.Optimizer> = {
-      linear: tf.train.adam(options.linear?.learningRate ?? options.learningRate),
-      joint: tf.train.adam(options.learningRate),
-    };
+    const optimizers = phaseOptimizers(options);
 
     // Resume from whichever knows the later epoch: the last heartbeat, or the pointer in the bucket.
     const pointer = await getJsonIfExists<TrainProgress>(store, keys.progress);

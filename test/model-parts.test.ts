@@ -12,7 +12,7 @@ import { buildLogisticHead } from '../core/model/logistic-head';
 import { forwardLogits } from '../core/model/forward';
 import { inMemorySource } from '../core/features/dataset-shards';
 import { predictLogits, predictProbabilities } from '../core/model/predict';
-import { freshTrainState, runTraining, trainableVariables, type TrainOptions } from '../core/model/train-loop';
+import { freshTrainState, phaseOptimizers, runTraining, trainableVariables, type TrainOptions } from '../core/model/train-loop';
 import { bestTrial, tuningTrials } from '../core/model/tuning';
 import { Random } from '../core/random';
 import * as tf from '@tensorflow/tfjs';
@@ -142,7 +142,7 @@ describe('training', () => {
   /** Trains with in-memory "checkpoints", as the activity does with the bucket. */
   async function fit(model: ReturnType<typeof buildClickModel>, trainOptions: TrainOptions, afterEpoch?: (epoch: number) => void) {
     const saved = new Map<number, tf.Tensor[]>();
-    const optimizers = { linear: tf.train.adam(trainOptions.linear?.learningRate ?? 0.01), joint: tf.train.adam(trainOptions.learningRate) };
+    const optimizers = phaseOptimizers(trainOptions);
     const state = await runTraining({
       model,
       transform,

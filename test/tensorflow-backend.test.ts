@@ -53,3 +53,44 @@ it('computes the ReLU gradient (Step) natively: 1 above zero, alpha at and below
   expect(Array.from(gradient.dataSync())).toEqual(values.map((v, i) => (Number.isNaN(v) ? Number.NaN : v > 0 ? i + 1 : 0)));
   expect(tf.getKernel('Step', tf.getBackend())).toBeDefined();
 });
+
+it('gathers natively, with gradients, and names an index out of range', () => {
+  const table = tf.tensor2d([
+    [1, 2],
+    [3, 4],
+    [5, 6],
+  ]);
+  const indices = tf.tensor1d([2, 0, 2], 'int32');
+  expect(tf.gather(table, indices).arraySync()).toEqual([
+    [5, 6],
+    [1, 2],
+    [5, 6],
+  ]);
+  // Rows picked twice get twice the gradient; rows never picked get none.
+  expect(
+    tf
+      .grad((t: tf.Tensor) => tf.gather(t, indices).sum())(table)
+      .arraySync(),
+  ).toEqual([
+    [1, 1],
+    [0, 0],
+    [2, 2],
+  ]);
+  expect(() => tf.gather(table, tf.tensor1d([1, 3], 'int32'))).toThrow('GatherV2: the index value 3 is not in [0, 2]');
+  expect(() => tf.gather(table, tf.tensor1d([-1], 'int32'))).toThrow('GatherV2: the index value -1 is not in [0, 2]');
+});
+
+it('casts, reshapes and transposes to what a tensor already is without copying, and otherwise as before', () => {
+  const x = tf.tensor1d([1.5, -2, 0]);
+  const same = tf.cast(x, 'float32');
+  x.dispose();
+  // The cast still holds the data after its input is gone.
+  expect(Array.from(same.dataSync())).toEqual([1.5, -2, 0]);
+  expect(Array.from(tf.cast(same, 'int32').dataSync())).toEqual([1, -2, 0]);
+  expect(Array.from(tf.cast(same, 'bool').dataSync())).toEqual([1, 1, 0]);
+  expect(
+    tf
+      .grad((t: tf.Tensor) => t.square().sum())(tf.tensor1d([3, -1]))
+      .arraySync(),
+  ).toEqual([6, -2]);
+});

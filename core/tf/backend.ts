@@ -6,6 +6,8 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { log } from '../log';
 import { probeNvidiaGpu } from './gpu-probe';
+import { registerSharingKernels } from './sharing-kernels';
+import { registerNativeGatherKernel } from './gather-kernel';
 import { registerNativeStepKernel } from './step-kernel';
 
 export type BackendChoice = 'auto' | 'gpu' | 'native' | 'js';
@@ -44,6 +46,9 @@ export async function initTensorFlow(choice: BackendChoice = 'auto'): Promise<Lo
       candidate.load();
       await tf.setBackend('tensorflow');
       registerNativeStepKernel();
+      // On a GPU TensorFlow does not check gather indices (a bad one reads zeros): keep tfjs-node's check there.
+      if (candidate.name === 'tensorflow-cpu') registerNativeGatherKernel();
+      registerSharingKernels();
       loaded = candidate.name;
       break;
     } catch (error) {

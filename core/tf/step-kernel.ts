@@ -12,9 +12,11 @@ export function registerNativeStepKernel(): void {
     kernelFunc: ({ inputs, attrs }) => {
       const x = inputs.x as tf.Tensor;
       const alpha = (attrs as { alpha?: number }).alpha ?? 0;
+      // ReLU's gradient (alpha 0) in two ops: Sign keeps NaN and maps the rest to -1, 0, 1; Relu keeps 1 and NaN.
+      if (alpha === 0) return tf.tidy(() => tf.relu(tf.sign(x))) as unknown as tf.TensorInfo;
       return tf.tidy(() => {
         const positive = tf.cast(tf.greater(x, 0), x.dtype);
-        const stepped = alpha === 0 ? positive : tf.add(positive, tf.mul(tf.cast(tf.lessEqual(x, 0), x.dtype), alpha));
+        const stepped = tf.add(positive, tf.mul(tf.cast(tf.lessEqual(x, 0), x.dtype), alpha));
         return tf.where(tf.isNaN(x), x, stepped);
       }) as unknown as tf.TensorInfo;
     },

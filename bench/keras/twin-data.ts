@@ -1,0 +1,71 @@
+// The data both sides of bench/training-vs-keras.ts train on: an adclick month drawn by the datagen's own
+// sampler (no dirty rows, no images), encoded by the project's transform; and the files the Keras twin
+// reads: the encoded rows (the dataset file format) and the model's shape and training settings.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { buildAds } from '../../core/datagen/ads';
+import { catalogWindow } from '../../core/datagen/catalog-window';
+import { FILE_COLUMNS, impressionFields } from '../../core/datagen/csv-row';
+import { ImpressionSampler } from '../../core/datagen/impressions';
+import { DatasetBuilder, serializeDataset, type EncodedDataset } from '../../core/features/dataset';
+import { defaultFeatureSpec } from '../../core/features/default-spec';
+import { parseRow } from '../../core/features/parse-row';
+import { Encoder, idFields, textCardinality, TransformFitter, type FittedTransform } from '../../core/features/transform';
+import { DEFAULT_HEAD_SHAPE, idOffsets } from '../../core/model/architecture';
+import type { TrainOptions } from '../../core/model/train-loop';
+import { droppableColumns } from '../../core/model/id-dropout';
+import { Random } from '../../core/random';
+
+export interface TwinData {
+  transform: FittedTransform;
+  dataset: EncodedDataset;
+}
+
+/** `impressions` rows of `month` with `ads` ads; the transform is fitted on them with the image column dropped. */
+export function generateTwinData(month: string, impressions: number, ads: number): TwinData {
+  const catalog = new Random(1).fork('catalogue');
+  const sampler = new ImpressionSampler(month, buildAds(catalogWindow(month, ads, 0.25), 'png', catalog), 0, new Random(2).fork('impressions'));
+  const examples = Array.from({ length: impressions }, (_, i) => {
+    const fields = impressionFields(sampler.sample(i));
+    const parsed = parseRow(defaultFeatureSpec, Object.fromEntries(FILE_COLUMNS.map((c, k) => [c, fields[k]])), { requireLabel: true });
+    if (!parsed.ok) throw new Error(`generated row ${i} does not parse: ${parsed.reason}`);
+    return parsed.example;
+  });
+  const fitter = new TransformFitter(defaultFeatureSpec);
+  for (const example of examples) fitter.add(example);
+  // Both sides train the head alone: without an image column the model has no image tower.
+  const transform: FittedTransform = { ...fitter.fit(month), image: undefined };
+  const encoder = new Encoder(transform);
+  const builder = new DatasetBuilder(encoder.widths, impressions);
+  for (const example of examples)
+    builder.push(
+      encoder.encode(example, () => -1),
+      example.y,
+    );
+  return { transform, dataset: builder.build() };
+}
+
+/** Writes `data.bin` (serializeDataset) and `model.json` (what click_model.py builds and how it trains) into `dir`. */
+export async function writeTwinData(dir: string, { transform, dataset }: TwinData, options: TrainOptions, baseRate: number): Promise<void> {
+  const fields = idFields(transform);
+  const index = new Map(fields.map((field, i) => [field.name, i]));
+  const shape = options.shape ?? DEFAULT_HEAD_SHAPE;
+  const model = {
+    numeric: transform.numeric.length,
+    idCardinalities: fields.map((f) => f.cardinality),
+    idOffsets: [...idOffsets(transform)],
+    crosses: (transform.crosses ?? []).map((c) => ({ a: index.get(c.fields[0])!, b: index.get(c.fields[1])!, cells: c.cardinality })),
+    text: transform.text.map((c) => ({ name: c.name, maxTokens: c.maxTokens, cardinality: textCardinality(c) })),
+    droppable: droppableColumns(transform),
+    fieldSize: shape.fieldSize,
+    hidden: shape.hidden,
+    baseRate,
+    batchSize: options.batchSize,
+    learningRate: options.learningRate,
+    embeddingL2: options.embeddingL2,
+    linearL2: options.linear?.l2 ?? options.embeddingL2,
+    idDropout: options.idDropout,
+  };
+  await fs.writeFile(path.join(dir, 'data.bin'), serializeDataset(dataset));
+  await fs.writeFile(path.join(dir, 'model.json'), JSON.stringify(model, null, 1));
+}

@@ -1,0 +1,113 @@
+// Benchmark (not a test): the project's training step against its Keras twin (bench/keras/click_model.py)
+// on the same generated month, encoded once by the project's transform: interleaved rounds of one
+// project epoch and one Keras run in a child process, each timed over warm steps only (an epoch's
+// batches after its first, in an epoch after a warm-up one), then project ÷ Keras per round and median.
+// usage: bash bench/keras/setup.sh && tsx bench/training-vs-keras.ts [--rows 100000] [--rounds 5] [--ads 2000]
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../core/config';
+import { inMemorySource } from '../core/features/dataset-shards';
+import { sliceDataset } from '../core/model/forward';
+import { buildClickModel, wakeDeepPart } from '../core/model/architecture';
+import { freshTrainState, phaseOptimizers, runTraining, type TrainOptions, type TrainState } from '../core/model/train-loop';
+import { initTensorFlow } from '../core/tf/backend';
+import { generateTwinData, writeTwinData } from './keras/twin-data';
+
+const { values } = parseArgs({
+  options: { rows: { type: 'string', default: '100000' }, rounds: { type: 'string', default: '5' }, ads: { type: 'string', default: '2000' } },
+});
+const here = path.dirname(new URL(import.meta.url).pathname);
+const python = path.join(here, 'keras/.venv/bin/python');
+await fs.access(python).catch(() => {
+  throw new Error(`no Keras twin environment at ${python}: run bash bench/keras/setup.sh first`);
+});
+
+const backend = await initTensorFlow('native');
+const config = loadConfig();
+const options: TrainOptions = {
+  maxEpochs: 1,
+  patience: 1,
+  batchSize: config.TRAIN_BATCH_SIZE,
+  learningRate: config.TRAIN_LEARNING_RATE,
+  embeddingL2: config.TRAIN_EMBEDDING_L2,
+  idDropout: config.TRAIN_ID_DROPOUT,
+  linear: { learningRate: config.TRAIN_LINEAR_LEARNING_RATE, l2: config.TRAIN_LINEAR_L2 },
+  seed: config.TRAIN_SEED,
+};
+const data = generateTwinData('2026-10', Number(values.rows), Number(values.ads));
+const { dataset, transform } = data;
+const baseRate = dataset.label.reduce((a, b) => a + b, 0) / dataset.rows;
+const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'adclick-keras-twin-'));
+await writeTwinData(dir, data, options, baseRate);
+
+// The project: the joint phase (the whole head trains), one epoch a round, timed between batch ends.
+const model = buildClickModel(transform, baseRate, options.shape, options.seed);
+wakeDeepPart(model, options.seed);
+const train = inMemorySource(dataset);
+const validation = inMemorySource(sliceDataset(dataset, 0, Math.min(options.batchSize, dataset.rows)));
+const optimizers = phaseOptimizers(options);
+let state: TrainState = { ...freshTrainState({}), phase: 'joint' };
+
+async function projectEpoch(): Promise<{ examplesPerSecond: number; loss: number }> {
+  const batchEnds: number[] = [];
+  state = await runTraining({
+    model,
+    transform,
+    train,
+    validation,
+    options,
+    attempt: 1,
+    optimizers,
+    state: { ...state, phaseStartedAt: state.epoch, phaseBestEpoch: state.epoch, phaseBestLoss: Infinity },
+    onEpoch: async () => {},
+    restoreEpoch: async () => {},
+    shouldStop: () => batchEnds.push(performance.now()) < 0,
+  });
+  const warmRows = dataset.rows - Math.min(options.batchSize, dataset.rows);
+  return { examplesPerSecond: warmRows / ((batchEnds.at(-1)! - batchEnds[0]!) / 1000), loss: state.history.at(-1)!.trainLoss };
+}
+
+function kerasRun(): { examplesPerSecond: number; loss: number; jitCompile: boolean; tensorflow: string; keras: string } {
+  // Two epochs: the first traces and compiles, the second is timed.
+  const child = spawnSync(python, [path.join(here, 'keras/click_model.py'), dir, '2'], {
+    encoding: 'utf8',
+    env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' },
+  });
+  if (child.status !== 0) throw new Error(`Keras twin failed (${child.status}):\n${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').at(-1)!);
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const rounds = Number(values.rounds);
+console.log(`${dataset.rows} rows (adclick 2026-10, ${values.ads} ads, no images: the head alone), batch ${options.batchSize}, Adam ${options.learningRate}`);
+console.log(`embedding L2 ${options.embeddingL2} (linear tables ${options.linear!.l2}), id dropout ${options.idDropout}; project on ${backend}`);
+await projectEpoch(); // warm-up: kernels, allocations
+const ratios: number[] = [];
+const project: number[] = [];
+const keras: number[] = [];
+const loads: number[] = [];
+try {
+  for (let round = 1; round <= rounds; round++) {
+    const ours = await projectEpoch();
+    const theirs = kerasRun();
+    const load = os.loadavg()[0]!;
+    project.push(ours.examplesPerSecond);
+    keras.push(theirs.examplesPerSecond);
+    ratios.push(ours.examplesPerSecond / theirs.examplesPerSecond);
+    loads.push(load);
+    if (round === 1) console.log(`Keras ${theirs.keras} on TensorFlow ${theirs.tensorflow}, jit_compile ${theirs.jitCompile}`);
+    console.log(
+      `round ${round}: project ${ours.examplesPerSecond.toFixed(0)} ex/s (loss ${ours.loss.toFixed(4)}), ` +
+        `Keras ${theirs.examplesPerSecond.toFixed(0)} ex/s (loss ${theirs.loss.toFixed(4)}), ratio ${ratios.at(-1)!.toFixed(2)}, load average ${load.toFixed(1)}`,
+    );
+  }
+} finally {
+  await fs.rm(dir, { recursive: true, force: true });
+}
+console.log(
+  `median: project ${median(project).toFixed(0)} ex/s, Keras ${median(keras).toFixed(0)} ex/s, ` +
+    `project ÷ Keras ${median(ratios).toFixed(2)} (load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)})`,
+);
