@@ -10,6 +10,7 @@ import { boundRaw, quarantineEntry, reasonKind } from '../core/pipeline/quaranti
 import { PreconditionFailedError, type BlobStore } from '../core/storage/blob-store';
 import { FAST_GZIP_LEVEL, JsonLinesWriter, readJsonLineBatches, readJsonLines, readTextLineBatches } from '../core/storage/lines';
 import { throttledHeartbeat } from '../core/temporal/heartbeats';
+import { Turnstile } from '../core/concurrency';
 
 export interface IdListRef {
   part: number;
@@ -44,39 +45,20 @@ export interface DuplicatesDropped {
 // A kept id's place, packed in one number: which list (< 2^21) and its line (< 2^32).
 const LINE_SPAN = 2 ** 32;
 
+// One per process: every pipeline worker in it shares the memory.
+const idShardTurn = new Turnstile();
+
 export function createDedupeActivities(deps: { store: BlobStore }) {
   const { store } = deps;
   return {
     /** One id shard across all parts, given in plan order: writes each part's duplicates, returns where. */
     async findDuplicateIds(input: { month: string; shard: number; lists: IdListRef[] }): Promise<DuplicatesFound[]> {
-      const firstSeen = new Map<string, number>();
-      const found: DuplicatesFound[] = [];
       const beat = throttledHeartbeat();
-      for (const [index, list] of input.lists.entries()) {
-        let out: JsonLinesWriter | undefined;
-        const key = monthArtifacts(input.month).duplicateIds(input.shard, list.part);
-        let count = 0;
-        for await (const entries of readJsonLineBatches<IdEntry>(store, list.key)) {
-          beat({ shard: input.shard, part: list.part, ids: firstSeen.size });
-          for (const [id, ordinal, line] of entries) {
-            const kept = firstSeen.get(id);
-            if (kept === undefined) {
-              firstSeen.set(id, index * LINE_SPAN + line);
-              continue;
-            }
-            const duplicate: DuplicateId = { ordinal, line, id, kept: { file: input.lists[Math.floor(kept / LINE_SPAN)]!.file, line: kept % LINE_SPAN } };
-            (out ??= new JsonLinesWriter(store, key)).add(JSON.stringify(duplicate));
-            count += 1;
-          }
-          await out?.flushIfFull();
-        }
-        if (out) {
-          await out.close();
-          found.push({ part: list.part, key, count });
-        }
-      }
-      log.info('duplicate ids found', { month: input.month, shard: input.shard, ids: firstSeen.size, duplicates: found.reduce((sum, f) => sum + f.count, 0) });
-      return found;
+      // A shard's ids fill memory: a worker given several shards at once checks them one after another.
+      return idShardTurn.pass(
+        () => findInShard(store, input, beat),
+        () => beat({ shard: input.shard, waiting: 'another id shard' }),
+      );
     },
 
     /** Rewrites one part's examples shard without its duplicates, and quarantines them. Safe to retry:
@@ -123,4 +105,38 @@ export function createDedupeActivities(deps: { store: BlobStore }) {
       return result;
     },
   };
+}
+
+async function findInShard(
+  store: BlobStore,
+  input: { month: string; shard: number; lists: IdListRef[] },
+  beat: (details: unknown) => void,
+): Promise<DuplicatesFound[]> {
+  const firstSeen = new Map<string, number>();
+  const found: DuplicatesFound[] = [];
+  for (const [index, list] of input.lists.entries()) {
+    let out: JsonLinesWriter | undefined;
+    const key = monthArtifacts(input.month).duplicateIds(input.shard, list.part);
+    let count = 0;
+    for await (const entries of readJsonLineBatches<IdEntry>(store, list.key)) {
+      beat({ shard: input.shard, part: list.part, ids: firstSeen.size });
+      for (const [id, ordinal, line] of entries) {
+        const kept = firstSeen.get(id);
+        if (kept === undefined) {
+          firstSeen.set(id, index * LINE_SPAN + line);
+          continue;
+        }
+        const duplicate: DuplicateId = { ordinal, line, id, kept: { file: input.lists[Math.floor(kept / LINE_SPAN)]!.file, line: kept % LINE_SPAN } };
+        (out ??= new JsonLinesWriter(store, key)).add(JSON.stringify(duplicate));
+        count += 1;
+      }
+      await out?.flushIfFull();
+    }
+    if (out) {
+      await out.close();
+      found.push({ part: list.part, key, count });
+    }
+  }
+  log.info('duplicate ids found', { month: input.month, shard: input.shard, ids: firstSeen.size, duplicates: found.reduce((sum, f) => sum + f.count, 0) });
+  return found;
 }

@@ -9,3 +9,26 @@ export async function forEachConcurrently<T>(items: readonly T[], limit: number,
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
+
+/** Lets one caller at a time through, in arrival order; a waiting caller is called back every `everyMs`
+ *  (an activity heartbeats while it waits its turn). */
+export class Turnstile {
+  private queue: Promise<void> = Promise.resolve();
+
+  async pass<T>(run: () => Promise<T>, whileWaiting: () => void = () => {}, everyMs = 1000): Promise<T> {
+    const previous = this.queue;
+    let leave!: () => void;
+    this.queue = new Promise<void>((resolve) => (leave = resolve));
+    const waiting = setInterval(whileWaiting, everyMs);
+    try {
+      await previous;
+    } finally {
+      clearInterval(waiting);
+    }
+    try {
+      return await run();
+    } finally {
+      leave();
+    }
+  }
+}

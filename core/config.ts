@@ -55,6 +55,8 @@ const schema = z.object({
     .optional(),
   DEMO_IMPRESSIONS: z.coerce.number().int().min(1000).default(200_000),
   WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().positive().default(30),
+  // Activities one pipeline worker runs at once: what bounds its memory, whatever the month's size.
+  PIPELINE_WORKER_ACTIVITIES: z.coerce.number().int().min(1).default(8),
   /** host:port where a worker process serves the Temporal SDK's Prometheus metrics; empty: off. */
   WORKER_METRICS_ADDRESS: z
     .string()

@@ -7,6 +7,8 @@ import { createPipelineActivities, createTrainingActivities, type ActivityDeps }
 // timeout): cancellation arrives quickly and a retry sees the latest checkpoint.
 const HEARTBEAT_THROTTLE = '2 seconds';
 
+const DEFAULT_PIPELINE_ACTIVITIES = 8;
+
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 export interface WorkerSetup extends ActivityDeps {
@@ -16,6 +18,8 @@ export interface WorkerSetup extends ActivityDeps {
   /** Pre-bundled workflow code (tests bundle once); defaults to bundling workflowsPath. */
   workflowBundle?: WorkflowBundleOption;
   shutdownGraceSeconds?: number;
+  /** Pipeline worker: activities at once (each holds at most one part, shard or chunk of a month). */
+  maxActivities?: number;
 }
 
 /** Runs the workflows and the data activities (ingest, validate, transform, evaluate, promote). */
@@ -26,6 +30,8 @@ export function buildPipelineWorker(setup: WorkerSetup): Promise<Worker> {
     taskQueue: setup.taskQueue,
     ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath }),
     activities: createPipelineActivities(setup),
+    // The SDK's default (100) would let a big month's parts and id shards all load at once in one process.
+    maxConcurrentActivityTaskExecutions: setup.maxActivities ?? DEFAULT_PIPELINE_ACTIVITIES,
     shutdownGraceTime: `${setup.shutdownGraceSeconds ?? 30}s`,
     maxHeartbeatThrottleInterval: HEARTBEAT_THROTTLE,
   });

@@ -34,7 +34,8 @@ export async function startWorkers(kinds: WorkerKind[], config: Config = loadCon
     datasetMemoryBytes: config.TRAIN_DATASET_MEMORY_BYTES,
   };
   const workers: Worker[] = [];
-  if (kinds.includes('pipeline')) workers.push(await buildPipelineWorker({ ...common, taskQueue: config.PIPELINE_TASK_QUEUE }));
+  if (kinds.includes('pipeline'))
+    workers.push(await buildPipelineWorker({ ...common, taskQueue: config.PIPELINE_TASK_QUEUE, maxActivities: config.PIPELINE_WORKER_ACTIVITIES }));
   if (kinds.includes('training')) workers.push(await buildTrainingWorker({ ...common, taskQueue: config.TRAINING_TASK_QUEUE }));
   log.info('workers running', { kinds, temporal: address, namespace: config.TEMPORAL_NAMESPACE, store: store.url, tensorflow: backend });
   const done = Promise.all(workers.map((w) => w.run())).then(() => connection.close());
