@@ -15,8 +15,9 @@ export interface ApiProcess extends BenchApi {
   stop(): Promise<void>;
 }
 
-/** Starts the API on the bucket with the given settings and resolves once it serves a champion. */
-export async function startApiProcess(bucketDir: string, settings: Record<string, string>, logFile: string): Promise<ApiProcess> {
+/** Starts the API on the bucket with the given settings and resolves once it serves a champion.
+ *  nodeFlags: e.g. --cpu-prof, which Node does not take from NODE_OPTIONS. */
+export async function startApiProcess(bucketDir: string, settings: Record<string, string>, logFile: string, nodeFlags: string[] = []): Promise<ApiProcess> {
   const port = await freePort();
   const env = {
     ...process.env,
@@ -27,7 +28,7 @@ export async function startApiProcess(bucketDir: string, settings: Record<string
     API_TOKENS: `benchmark:admin:${BENCH_API_TOKEN}`,
     API_TOKENS_FILE: '',
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/index.ts'], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', 'api/index.ts'], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = createWriteStream(logFile, { flags: 'a' });
   child.stdout.pipe(output);
   child.stderr.pipe(output);

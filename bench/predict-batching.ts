@@ -1,33 +1,39 @@
-// Benchmark (not a test): what request batching gives POST /v1/predict. A tiny real champion in a temp local
-// bucket (20 ads with images) is served by the real API in its own process, once with batching off
-// (SERVING_BATCH_WINDOW_MS=0, the baseline: every request its own forward pass) and once on; each is loaded
-// over HTTP with 1-instance requests at concurrency 1 and 32 for a fixed time. Then the same predictor,
-// batching on, is called in this process at concurrency 32: the rate batching alone reaches, without HTTP.
-// Prints req/s, p50/p99 latency, the on ÷ off ratios, HTTP ÷ in-process, and the load average at each point.
-// usage: tsx bench/predict-batching.ts [--seconds 10 --window-ms 2 --max-rows 256]
+// Benchmark (not a test): POST /v1/predict with 1-instance requests at concurrency 32. A tiny real champion in a
+// temp local bucket (20 ads with images) is served by the real API in its own process, once with batching off
+// (SERVING_BATCH_WINDOW_MS=0, the baseline: every request its own forward pass) and once on. Against them: the
+// same predictor, batching on, called in this process (what batching reaches without HTTP), and a bare node:http
+// endpoint that only reads the body and answers (the ceiling of this load generator on this machine). The four
+// points run in interleaved rounds, so other jobs on the machine slow all of them alike; medians are reported.
+// Prints req/s and p99 per point, batched ÷ unbatched, HTTP ÷ in-process, HTTP ÷ ceiling, and the load average.
+// usage: tsx bench/predict-batching.ts [--seconds 5 --rounds 3 --window-ms 2 --max-rows 256]
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadConfig } from '../core/config';
 import { ModelRegistry } from '../core/registry/model-registry';
 import { ChampionPredictor } from '../core/serving/champion-predictor';
+import { initTensorFlow } from '../core/tf/backend';
 import { startApiProcess } from './api-process';
 import { driveInProcess } from './in-process-load';
 import { createLogCostBucket, mixInstance } from './log-cost-bucket';
 import { driveFor, type TimedLoad } from './predict-load';
 import type { BenchApi } from './stack';
+import { startTrivialEndpoint } from './trivial-endpoint';
 
 const { values } = parseArgs({
   options: {
-    seconds: { type: 'string', default: '10' },
+    seconds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
     'window-ms': { type: 'string', default: '2' },
     'max-rows': { type: 'string', default: '256' },
   },
 });
 const seconds = Number(values.seconds);
+const rounds = Number(values.rounds);
 const windowMs = Number(values['window-ms']);
 const maxRows = Number(values['max-rows']);
-const CONCURRENCIES = [1, 32];
+const CONCURRENCY = 32;
 const WARMUP_SECONDS = 1;
 
 const load = () =>
@@ -36,8 +42,7 @@ const load = () =>
     .map((x) => x.toFixed(2))
     .join(' ');
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
-const describe = (run: TimedLoad) =>
-  `${fmt(run.perSecond).padStart(6)} req/s  p50 ${run.p50.toFixed(1).padStart(5)} ms  p99 ${run.p99.toFixed(1).padStart(6)} ms`;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 /** Forward passes run and requests they answered, from the API's /metrics. */
 async function batchCounts(api: BenchApi): Promise<{ passes: number; requests: number }> {
   const text = await (await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${api.token}` } })).text();
@@ -45,50 +50,67 @@ async function batchCounts(api: BenchApi): Promise<{ passes: number; requests: n
   return { passes: sample('adclick_predict_batch_requests_count'), requests: sample('adclick_predict_batch_requests_sum') };
 }
 const body = (request: number) => JSON.stringify({ instances: [mixInstance(request, 0)] });
+const instances = (request: number) => [mixInstance(request, 0)];
 
+// The in-process predictor runs TensorFlow as the API process does (SERVING_ONEDNN).
+await initTensorFlow(loadConfig().TF_BACKEND, { oneDnn: loadConfig().SERVING_ONEDNN });
 const bucket = await createLogCostBucket();
 const bucketDir = path.join(bucket.dir, 'bucket');
+const logFile = path.join(bucket.dir, 'api.log');
 console.log(
-  `== predict batching: 1 instance per request, ${seconds} s per point, window ${windowMs} ms, at most ${maxRows} rows a batch; ` +
-    `${os.cpus().length} cores, load average ${load()} ==`,
+  `== predict at concurrency ${CONCURRENCY}, 1 instance per request: ${rounds} interleaved rounds of ${seconds} s per point, ` +
+    `window ${windowMs} ms, at most ${maxRows} rows a batch; ${os.cpus().length} cores, load average ${load()} ==`,
 );
 
-const http: Record<string, Record<number, TimedLoad>> = {};
-for (const [label, window] of [
-  ['off', 0],
-  ['on', windowMs],
-] as const) {
-  const settings = { SERVING_BATCH_WINDOW_MS: String(window), SERVING_MAX_BATCH_ROWS: String(maxRows) };
-  const api = await startApiProcess(bucketDir, settings, path.join(bucket.dir, 'api.log'));
-  http[label] = {};
-  for (const concurrency of CONCURRENCIES) {
-    // Untimed: the first requests fetch the images and run the tower once per ad.
-    await driveFor(api, body, concurrency, WARMUP_SECONDS);
-    const before = await batchCounts(api);
-    const run = await driveFor(api, body, concurrency, seconds);
-    const after = await batchCounts(api);
-    http[label][concurrency] = run;
-    const perPass = (after.requests - before.requests) / (after.passes - before.passes);
+const apiSettings = (window: number) => ({ SERVING_BATCH_WINDOW_MS: String(window), SERVING_MAX_BATCH_ROWS: String(maxRows) });
+const unbatched = await startApiProcess(bucketDir, apiSettings(0), logFile);
+const batched = await startApiProcess(bucketDir, apiSettings(windowMs), logFile);
+const ceiling = await startTrivialEndpoint();
+const predictor = new ChampionPredictor({ store: bucket.store, registry: new ModelRegistry(bucket.store), pollSeconds: 0, batching: { windowMs, maxRows } });
+await predictor.start();
+
+interface Point {
+  name: string;
+  drive(seconds: number): Promise<TimedLoad>;
+  /** Requests per forward pass, for the API points. */
+  api?: BenchApi;
+}
+const points: Point[] = [
+  { name: 'HTTP unbatched', api: unbatched, drive: (s) => driveFor(unbatched, body, CONCURRENCY, s) },
+  { name: 'HTTP batched', api: batched, drive: (s) => driveFor(batched, body, CONCURRENCY, s) },
+  { name: 'in-process batched', drive: (s) => driveInProcess(predictor, instances, CONCURRENCY, s) },
+  { name: 'trivial endpoint', drive: (s) => driveFor(ceiling, body, CONCURRENCY, s) },
+];
+// Untimed: the first requests fetch the images and run the tower once per ad.
+for (const point of points) await point.drive(WARMUP_SECONDS);
+
+const runs = new Map<string, TimedLoad[]>(points.map((point) => [point.name, []]));
+for (let round = 1; round <= rounds; round++) {
+  for (const point of points) {
+    const before = point.api && (await batchCounts(point.api));
+    const run = await point.drive(seconds);
+    runs.get(point.name)!.push(run);
+    const after = point.api && (await batchCounts(point.api));
+    const perPass = before && after ? `${((after.requests - before.requests) / (after.passes - before.passes)).toFixed(1).padStart(5)} requests/pass` : '';
     console.log(
-      `HTTP       batching ${label.padEnd(3)} concurrency ${String(concurrency).padStart(2)}: ${describe(run)}  ` +
-        `${perPass.toFixed(1).padStart(5)} requests/pass   load average ${load()}`,
+      `round ${round}  ${point.name.padEnd(18)} ${fmt(run.perSecond).padStart(6)} req/s  p50 ${run.p50.toFixed(1).padStart(5)} ms  ` +
+        `p99 ${run.p99.toFixed(1).padStart(6)} ms  ${perPass.padEnd(20)} load average ${load()}`,
     );
   }
-  await api.stop();
 }
 
-const registry = new ModelRegistry(bucket.store);
-const predictor = new ChampionPredictor({ store: bucket.store, registry, pollSeconds: 0, batching: { windowMs, maxRows } });
-await predictor.start();
-const instances = (request: number) => [mixInstance(request, 0)];
-await driveInProcess(predictor, instances, 32, WARMUP_SECONDS);
-const inProcess = await driveInProcess(predictor, instances, 32, seconds);
-console.log(`in-process batching on  concurrency 32: ${describe(inProcess)}   load average ${load()}`);
-await predictor.close();
-
-const ratio = (a: number, b: number) => (a / b).toFixed(2);
-for (const concurrency of CONCURRENCIES)
-  console.log(`batching on ÷ off, concurrency ${concurrency}: ${ratio(http.on![concurrency]!.perSecond, http.off![concurrency]!.perSecond)}× req/s`);
-console.log(`HTTP ÷ in-process, batching on, concurrency 32: ${ratio(http.on![32]!.perSecond, inProcess.perSecond)}`);
+const rate = (name: string) => median(runs.get(name)!.map((run) => run.perSecond));
+const p99 = (name: string) => median(runs.get(name)!.map((run) => run.p99));
+console.log(`-- medians of ${rounds} rounds, concurrency ${CONCURRENCY}:`);
+for (const point of points)
+  console.log(`${point.name.padEnd(18)} ${fmt(rate(point.name)).padStart(6)} req/s  p99 ${p99(point.name).toFixed(1).padStart(6)} ms`);
+const ratio = (a: string, b: string) => `${(rate(a) / rate(b)).toFixed(2)}×`;
+console.log(`batched ÷ unbatched (HTTP):        ${ratio('HTTP batched', 'HTTP unbatched')}`);
+console.log(`HTTP ÷ in-process (batched):       ${ratio('HTTP batched', 'in-process batched')}`);
+console.log(`HTTP batched ÷ trivial endpoint:   ${ratio('HTTP batched', 'trivial endpoint')}`);
 console.log(`load average at the end ${load()}`);
+
+await predictor.close();
+ceiling.stop();
+await Promise.all([unbatched.stop(), batched.stop()]);
 await fs.rm(bucket.dir, { recursive: true, force: true });

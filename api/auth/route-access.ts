@@ -1,6 +1,7 @@
-// What a route declares about access: the role it needs (checked before its input is read) and the
+// What a route declares about access: the role it needs (checked before its body is read) and the
 // OpenAPI entries that say so.
 import { errorResponse } from '../lib/errors';
+import { readJsonBody } from '../lib/request-body';
 import { requireRole } from './require-role';
 import type { Role } from './roles';
 
@@ -10,7 +11,7 @@ export const BEARER_SCHEME = 'bearer';
 export function access(role: Role) {
   return {
     security: [{ [BEARER_SCHEME]: [] }],
-    middleware: [requireRole(role)],
+    middleware: [requireRole(role), readJsonBody],
     description: `Needs a bearer token with the ${role} role or a higher one.`,
   };
 }

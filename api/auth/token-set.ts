@@ -1,5 +1,5 @@
 // The tokens the API accepts, kept only as SHA-256 digests; a presented token is matched in constant time.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { ConfigError } from '../../core/config';
 import { ROLES, type Role } from './roles';
 
@@ -12,7 +12,8 @@ export interface Principal {
 /** A configured token: the token itself, or only its SHA-256 digest (hex). */
 export type TokenEntry = Principal & ({ token: string } | { sha256: string });
 
-export const sha256 = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest();
+// One-shot: no Hash object per request.
+export const sha256 = (token: string): Buffer => hash('sha256', token, 'buffer');
 
 /** One principal per role, named after it: the shape of the generated tokens file. */
 export const roleTokenEntries = (tokens: Partial<Record<Role, string>>): TokenEntry[] =>

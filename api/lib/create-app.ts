@@ -3,15 +3,13 @@
 // (HTTP errors keep their status; the rest are logged 500s).
 import { ServiceError } from '@temporalio/client';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { log } from '../../core/log';
 import { authenticate } from '../auth/authenticate';
 import { ApiMetrics } from './api-metrics';
 import { describeZodError } from './errors';
+import { limitBodySize } from './request-body';
 import type { AppBindings, AppDeps, AppOpenAPI } from './types';
-
-export const MAX_BODY_BYTES = 1024 * 1024;
 
 export function createRouter(): AppOpenAPI {
   return new OpenAPIHono<AppBindings>({
@@ -31,13 +29,7 @@ export function createBaseApp(deps: AppDeps): AppOpenAPI {
     c.set('metrics', metrics);
     await next();
   });
-  app.use(
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      // The rest of the body is never read, so the connection cannot carry another request.
-      onError: (c) => c.json({ error: `request body is larger than ${MAX_BODY_BYTES} bytes (1 MB)` }, 413, { Connection: 'close' }),
-    }),
-  );
+  app.use(limitBodySize);
   app.use(authenticate);
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {

@@ -1,5 +1,6 @@
 // What every handler can reach: the app's dependencies, injected once per app so tests pass real parts.
 import type { OpenAPIHono, RouteConfig, RouteHandler } from '@hono/zod-openapi';
+import type { HttpBindings } from '@hono/node-server';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../../core/config';
 import type { ModelRegistry } from '../../core/registry/model-registry';
@@ -19,6 +20,8 @@ export interface AppDeps {
 }
 
 export interface AppBindings {
+  /** Node's request and response when served by @hono/node-server (absent on other runtimes). */
+  Bindings: Partial<HttpBindings>;
   /** principal: who the request's token belongs to; set on every route but the public ones. */
   Variables: { deps: AppDeps; principal: Principal; metrics: ApiMetrics };
 }

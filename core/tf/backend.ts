@@ -29,8 +29,12 @@ function requireAddon(name: string): void {
 
 let loaded: LoadedBackend | undefined;
 
-export async function initTensorFlow(choice: BackendChoice = 'auto'): Promise<LoadedBackend> {
+/** oneDnn: whether TensorFlow's CPU build uses its oneDNN kernels; read once, when the native library loads
+ *  (undefined: TensorFlow's own default, on). */
+export async function initTensorFlow(choice: BackendChoice = 'auto', options: { oneDnn?: boolean } = {}): Promise<LoadedBackend> {
   if (loaded) return loaded;
+  // TensorFlow reads this from the environment as the library loads; nothing later can change it.
+  if (options.oneDnn !== undefined) process.env.TF_ENABLE_ONEDNN_OPTS = options.oneDnn ? '1' : '0';
   const failures: string[] = [];
   const gpu = choice === 'gpu' || choice === 'auto' ? probeNvidiaGpu() : undefined;
   if (choice === 'gpu' && !gpu?.usable)

@@ -1,0 +1,53 @@
+// SERVING_ONEDNN reaches TensorFlow: the API entry point, started as in production, loads TensorFlow with
+// oneDNN off by default and on when asked (TensorFlow announces on stderr when its oneDNN kernels are on).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, inject, it } from 'vitest';
+import { freePort } from '../devstack/processes';
+import { newToken } from './helpers/api';
+
+const root = path.resolve(import.meta.dirname, '..');
+const ONEDNN_ON = 'oneDNN custom operations are on';
+
+/** Everything the API printed until it listened (then it is stopped). */
+async function startupOutput(settings: Record<string, string>): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'adclick-onednn-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...settings,
+    STORAGE_URL: `file://${dir}/bucket`,
+    DATA_DIR: dir,
+    API_HOST: '127.0.0.1',
+    API_PORT: String(await freePort()),
+    API_TOKENS: `test:predict:${newToken()}`,
+    API_TOKENS_FILE: '',
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+  };
+  // The default is under test, whatever the environment running the tests says.
+  if (!('SERVING_ONEDNN' in settings)) delete env.SERVING_ONEDNN;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'api/index.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  try {
+    await new Promise<void>((resolve, reject) => {
+      for (const stream of [child.stdout, child.stderr])
+        stream.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('api listening')) resolve();
+        });
+      child.once('exit', (code) => reject(new Error(`the API exited with ${code}: ${output}`)));
+    });
+  } finally {
+    child.kill('SIGKILL');
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+  return output;
+}
+
+it('serves with oneDNN off by default and on with SERVING_ONEDNN=true', async () => {
+  const [byDefault, on] = await Promise.all([startupOutput({}), startupOutput({ SERVING_ONEDNN: 'true' })]);
+  expect(byDefault).toContain('"tensorflow":"tensorflow-');
+  expect(byDefault).not.toContain(ONEDNN_ON);
+  expect(on).toContain(ONEDNN_ON);
+}, 120_000);
