@@ -41,9 +41,10 @@ const schema = z.object({
   SERVING_IMAGE_CACHE_SIZE: z.coerce.number().int().min(1).default(10_000),
   SERVING_BATCH_WINDOW_MS: z.coerce.number().min(0).max(1000).default(2),
   SERVING_MAX_BATCH_ROWS: z.coerce.number().int().min(1).default(256),
+  // On by default: with it off, the API aborted with heap corruption under the CPU profiler (cause unknown).
   SERVING_ONEDNN: z
     .enum(['true', 'false'])
-    .default('false')
+    .default('true')
     .transform((value) => value === 'true'),
   PREDICTION_LOG_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(1),
   PREDICTION_LOG_FLUSH_RECORDS: z.coerce.number().int().min(1).default(10_000),
