@@ -11,7 +11,9 @@ export async function forEachConcurrently<T>(items: readonly T[], limit: number,
 }
 
 /** Lets one caller at a time through, in arrival order; a waiting caller is called back every `everyMs`
- *  (an activity heartbeats while it waits its turn). */
+ *  (an activity heartbeats while it waits its turn). If that callback throws (the activity was
+ *  cancelled), the caller gives up its place at once with that error; the callers behind it still wait
+ *  for the one ahead. */
 export class Turnstile {
   private queue: Promise<void> = Promise.resolve();
 
@@ -19,9 +21,20 @@ export class Turnstile {
     const previous = this.queue;
     let leave!: () => void;
     this.queue = new Promise<void>((resolve) => (leave = resolve));
-    const waiting = setInterval(whileWaiting, everyMs);
+    let giveUp!: (error: unknown) => void;
+    const gaveUp = new Promise<never>((_, reject) => (giveUp = reject));
+    const waiting = setInterval(() => {
+      try {
+        whileWaiting();
+      } catch (error) {
+        giveUp(error);
+      }
+    }, everyMs);
     try {
-      await previous;
+      await Promise.race([previous, gaveUp]);
+    } catch (error) {
+      void previous.then(leave);
+      throw error;
     } finally {
       clearInterval(waiting);
     }

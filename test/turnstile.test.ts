@@ -36,4 +36,29 @@ describe('Turnstile', () => {
     expect(waitedBeats[1]).toBeGreaterThan(2);
     expect(waitedBeats[3]).toBeGreaterThan(waitedBeats[1]!);
   });
+
+  it('lets a caller whose waiting callback throws (a cancelled activity) leave at once, and keeps the order behind it', async () => {
+    const turnstile = new Turnstile();
+    const events: string[] = [];
+    let release!: () => void;
+    const holder = turnstile.pass(async () => {
+      events.push('holder in');
+      await new Promise<void>((resolve) => (release = resolve));
+      events.push('holder out');
+    });
+    const cancelled = turnstile.pass(
+      async () => events.push('cancelled in'),
+      () => {
+        throw new Error('cancelled: the run was cancelled');
+      },
+      10,
+    );
+    const next = turnstile.pass(async () => events.push('next in'));
+    await expect(cancelled).rejects.toThrow('cancelled: the run was cancelled');
+    // It left while the holder was still inside; the one behind it had to wait for the holder.
+    expect(events).toEqual(['holder in']);
+    release();
+    await Promise.all([holder, next]);
+    expect(events).toEqual(['holder in', 'holder out', 'next in']);
+  });
 });
