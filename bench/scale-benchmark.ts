@@ -15,7 +15,8 @@ import { pipelineSettings } from '../core/pipeline/settings';
 import { LocalStore } from '../core/storage/local-store';
 import { connectClient } from '../core/temporal/connect';
 import { monthlyPipeline } from '../workflows/monthly-pipeline';
-import { activityIntervals, peakRssByActivity, sampleRss } from './rss-by-activity';
+import { activityIntervals } from '../core/temporal/activity-intervals';
+import { peakRssByActivity, sampleRss } from './rss-by-activity';
 import { benchConfig, startBenchTemporal } from './stack';
 
 const { values } = parseArgs({

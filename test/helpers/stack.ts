@@ -34,7 +34,7 @@ export interface TestStack {
 /** A client plus one pipeline worker and (unless told not to) one training worker on fresh task queues, all running. */
 export async function startWorkers(
   store: BlobStore,
-  options: { training?: boolean; temporalAddress?: string; datasetShardBytes?: number; datasetMemoryBytes?: number } = {},
+  options: { training?: boolean; temporalAddress?: string; datasetShardBytes?: number; datasetMemoryBytes?: number; pipelineActivities?: number } = {},
 ): Promise<TestStack> {
   const address = options.temporalAddress ?? inject('temporalAddress');
   const connection = await NativeConnection.connect({ address });
@@ -43,7 +43,7 @@ export async function startWorkers(
   const workflowBundle = await bundle;
   const { datasetShardBytes, datasetMemoryBytes } = options;
   const common = { connection, namespace: 'default', store, workflowBundle, shutdownGraceSeconds: 2, datasetShardBytes, datasetMemoryBytes };
-  const workers: Worker[] = [await buildPipelineWorker({ ...common, taskQueue: queues.pipeline })];
+  const workers: Worker[] = [await buildPipelineWorker({ ...common, taskQueue: queues.pipeline, maxActivities: options.pipelineActivities })];
   if (options.training !== false) workers.push(await buildTrainingWorker({ ...common, taskQueue: queues.training }));
   const running = workers.map((worker) => worker.run());
   const client = new Client({ connection: await Connection.connect({ address }), namespace: 'default' });
