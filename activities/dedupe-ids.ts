@@ -70,7 +70,8 @@ export function createDedupeActivities(deps: { store: BlobStore }) {
       const entries = [...byOrdinal.values()]
         .sort((a, b) => a.ordinal - b.ordinal)
         .map((duplicate) => {
-          const reason = `duplicate id: ${JSON.stringify(boundText(duplicate.id, 200))} was first accepted at ${duplicate.kept.file} line ${duplicate.kept.line}`;
+          const keptAt = `${duplicate.kept.file} line ${duplicate.kept.line}`;
+          const reason = `duplicate id: ${JSON.stringify(boundText(duplicate.id, 200))} was first accepted at ${keptAt}`;
           reasons[reasonKind(reason)] = (reasons[reasonKind(reason)] ?? 0) + 1;
           return { duplicate, reason };
         });

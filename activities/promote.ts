@@ -67,7 +67,9 @@ export function createPromotionActivities(deps: { store: BlobStore }) {
       const champion = comparedAgainst === null ? undefined : await registry.get(comparedAgainst);
       const championMonth = champion?.metadata.dataMonth;
       if (championMonth !== undefined && input.month < championMonth) {
-        const reason = `trained on ${input.month}, older than the champion v${comparedAgainst}'s ${championMonth}: kept v${comparedAgainst}; promote v${registered.version} by hand to serve it anyway`;
+        const reason =
+          `trained on ${input.month}, older than the champion v${comparedAgainst}'s ${championMonth}: ` +
+          `kept v${comparedAgainst}; promote v${registered.version} by hand to serve it anyway`;
         log.info('candidate kept out: older data than the champion', {
           version: registered.version,
           champion: comparedAgainst,

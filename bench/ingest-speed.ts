@@ -21,6 +21,7 @@ import { GcsStore } from '../core/storage/gcs-store';
 import { readMaybeGzipped } from '../core/storage/lines';
 import { freePort } from '../devstack/processes';
 import { startFakeGcsServer } from '../devstack/fake-gcs-server';
+import { loadAverages, median, thousands } from './report-numbers';
 
 const { values } = parseArgs({
   options: {
@@ -32,13 +33,6 @@ const { values } = parseArgs({
 const impressions = Number(values.impressions);
 const rounds = Number(values.rounds);
 const month = '2030-01';
-const load = () =>
-  os
-    .loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ');
-const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 interface Counted {
   rows: number;
@@ -114,7 +108,8 @@ async function ingest(store: GcsStore, bytes: number): Promise<Counted> {
   const duplicates = dropped.reduce((s, d) => s + d.dropped, 0);
   const phases = `parts ${((partsDone - started) / 1000).toFixed(2)} s, duplicate pass ${((performance.now() - partsDone) / 1000).toFixed(2)} s`;
   const sum = (pick: (p: FileIngestResult) => number) => parts.reduce((s, p) => s + pick(p), 0);
-  const note = `${fmt(sum((p) => p.accepted) - duplicates)} accepted + ${fmt(sum((p) => p.quarantined) + duplicates)} quarantined (${fmt(duplicates)} duplicate ids); ${phases}`;
+  const [accepted, quarantined] = [sum((p) => p.accepted) - duplicates, sum((p) => p.quarantined) + duplicates];
+  const note = `${thousands(accepted)} accepted + ${thousands(quarantined)} quarantined (${thousands(duplicates)} duplicate ids); ${phases}`;
   return { rows: sum((p) => p.rows), bytes, note };
 }
 
@@ -141,8 +136,9 @@ try {
   const keys = [...generated.files.map((f) => f.key), await writeRepeats(store, generated.files[0]!.key)];
   const { rows, bytes } = await rawRead(store, keys);
   console.log(
-    `== ingest speed: ${fmt(rows)} rows in ${keys.length} CSVs (${(bytes / 1e6).toFixed(1)} MB) on fake-gcs-server, ` +
-      `${fmt(generated.dirt.cleanRows)} clean, the last file repeating every 100th row of the first, ${rounds} rounds, ${os.cpus().length} cores, load average ${load()} ==`,
+    `== ingest speed: ${thousands(rows)} rows in ${keys.length} CSVs (${(bytes / 1e6).toFixed(1)} MB) on fake-gcs-server, ` +
+      `${thousands(generated.dirt.cleanRows)} clean, the last file repeating every 100th row of the first, ` +
+      `${rounds} rounds, ${os.cpus().length} cores, load average ${loadAverages()} ==`,
   );
   const passes = {
     raw: () => rawRead(store, keys),
@@ -161,8 +157,8 @@ try {
       rates[name]!.push(pass.rows / pass.seconds);
       const mb = pass.bytes / 1e6 / pass.seconds;
       console.log(
-        `round ${round} ${name.padEnd(9)}: ${fmt(pass.rows)} rows in ${pass.seconds.toFixed(2)} s (CPU ${pass.cpuSeconds.toFixed(2)} s) = ` +
-          `${fmt(pass.rows / pass.seconds)} rows/s, ${mb.toFixed(1)} MB/s${pass.note ? ` (${pass.note})` : ''}`,
+        `round ${round} ${name.padEnd(9)}: ${thousands(pass.rows)} rows in ${pass.seconds.toFixed(2)} s (CPU ${pass.cpuSeconds.toFixed(2)} s) = ` +
+          `${thousands(pass.rows / pass.seconds)} rows/s, ${mb.toFixed(1)} MB/s${pass.note ? ` (${pass.note})` : ''}`,
       );
     }
     // Same objects, so the ratio of rates is the ratio of times (row counts differ only by how each counts).
@@ -172,13 +168,13 @@ try {
     ratios.cpuCsvParse.push(result['csv-parse']!.cpuSeconds / result.ingest!.cpuSeconds);
     console.log(
       `round ${round}: ingest ÷ raw ${ratios.raw.at(-1)!.toFixed(3)}, ingest ÷ csv-parse ${ratios.csvParse.at(-1)!.toFixed(3)} ` +
-        `(by CPU time ${ratios.cpuRaw.at(-1)!.toFixed(3)}, ${ratios.cpuCsvParse.at(-1)!.toFixed(3)}); load average ${load()}`,
+        `(by CPU time ${ratios.cpuRaw.at(-1)!.toFixed(3)}, ${ratios.cpuCsvParse.at(-1)!.toFixed(3)}); load average ${loadAverages()}`,
     );
   }
   console.log(
-    `median rows/s: raw ${fmt(median(rates.raw!))}, csv-parse ${fmt(median(rates['csv-parse']!))}, ingest ${fmt(median(rates.ingest!))}; ` +
+    `median rows/s: raw ${thousands(median(rates.raw!))}, csv-parse ${thousands(median(rates['csv-parse']!))}, ingest ${thousands(median(rates.ingest!))}; ` +
       `median ingest ÷ raw ${median(ratios.raw).toFixed(3)}, ingest ÷ csv-parse ${median(ratios.csvParse).toFixed(3)} ` +
-      `(by CPU time ${median(ratios.cpuRaw).toFixed(3)}, ${median(ratios.cpuCsvParse).toFixed(3)}); load average ${load()}`,
+      `(by CPU time ${median(ratios.cpuRaw).toFixed(3)}, ${median(ratios.cpuCsvParse).toFixed(3)}); load average ${loadAverages()}`,
   );
 } finally {
   await gcs.stop();

@@ -20,6 +20,7 @@ import { createLogCostBucket, mixInstance } from './log-cost-bucket';
 import { driveFor, type TimedLoad } from './predict-load';
 import type { BenchApi } from './stack';
 import { startTrivialEndpoint } from './trivial-endpoint';
+import { loadAverages, median, thousands } from './report-numbers';
 
 const { values } = parseArgs({
   options: {
@@ -36,13 +37,6 @@ const maxRows = Number(values['max-rows']);
 const CONCURRENCY = 32;
 const WARMUP_SECONDS = 1;
 
-const load = () =>
-  os
-    .loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ');
-const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 /** Forward passes run and requests they answered, from the API's /metrics. */
 async function batchCounts(api: BenchApi): Promise<{ passes: number; requests: number }> {
   const text = await (await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${api.token}` } })).text();
@@ -59,7 +53,7 @@ const bucketDir = path.join(bucket.dir, 'bucket');
 const logFile = path.join(bucket.dir, 'api.log');
 console.log(
   `== predict at concurrency ${CONCURRENCY}, 1 instance per request: ${rounds} interleaved rounds of ${seconds} s per point, ` +
-    `window ${windowMs} ms, at most ${maxRows} rows a batch; ${os.cpus().length} cores, load average ${load()} ==`,
+    `window ${windowMs} ms, at most ${maxRows} rows a batch; ${os.cpus().length} cores, load average ${loadAverages()} ==`,
 );
 
 const apiSettings = (window: number) => ({ SERVING_BATCH_WINDOW_MS: String(window), SERVING_MAX_BATCH_ROWS: String(maxRows) });
@@ -93,8 +87,8 @@ for (let round = 1; round <= rounds; round++) {
     const after = point.api && (await batchCounts(point.api));
     const perPass = before && after ? `${((after.requests - before.requests) / (after.passes - before.passes)).toFixed(1).padStart(5)} requests/pass` : '';
     console.log(
-      `round ${round}  ${point.name.padEnd(18)} ${fmt(run.perSecond).padStart(6)} req/s  p50 ${run.p50.toFixed(1).padStart(5)} ms  ` +
-        `p99 ${run.p99.toFixed(1).padStart(6)} ms  ${perPass.padEnd(20)} load average ${load()}`,
+      `round ${round}  ${point.name.padEnd(18)} ${thousands(run.perSecond).padStart(6)} req/s  p50 ${run.p50.toFixed(1).padStart(5)} ms  ` +
+        `p99 ${run.p99.toFixed(1).padStart(6)} ms  ${perPass.padEnd(20)} load average ${loadAverages()}`,
     );
   }
 }
@@ -103,12 +97,12 @@ const rate = (name: string) => median(runs.get(name)!.map((run) => run.perSecond
 const p99 = (name: string) => median(runs.get(name)!.map((run) => run.p99));
 console.log(`-- medians of ${rounds} rounds, concurrency ${CONCURRENCY}:`);
 for (const point of points)
-  console.log(`${point.name.padEnd(18)} ${fmt(rate(point.name)).padStart(6)} req/s  p99 ${p99(point.name).toFixed(1).padStart(6)} ms`);
+  console.log(`${point.name.padEnd(18)} ${thousands(rate(point.name)).padStart(6)} req/s  p99 ${p99(point.name).toFixed(1).padStart(6)} ms`);
 const ratio = (a: string, b: string) => `${(rate(a) / rate(b)).toFixed(2)}×`;
 console.log(`batched ÷ unbatched (HTTP):        ${ratio('HTTP batched', 'HTTP unbatched')}`);
 console.log(`HTTP ÷ in-process (batched):       ${ratio('HTTP batched', 'in-process batched')}`);
 console.log(`HTTP batched ÷ trivial endpoint:   ${ratio('HTTP batched', 'trivial endpoint')}`);
-console.log(`load average at the end ${load()}`);
+console.log(`load average at the end ${loadAverages()}`);
 
 await predictor.close();
 ceiling.stop();

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { startApiProcess } from './api-process';
 import { countLogEntries, createLogCostBucket, mixInstance } from './log-cost-bucket';
 import { driveRequests, requestBodies } from './predict-load';
+import { loadAverages, thousands } from './report-numbers';
 
 const { values } = parseArgs({
   options: {
@@ -29,12 +30,6 @@ const warmupRequests = Math.max(10, Math.round(requests / 20));
 const bucket = await createLogCostBucket();
 const bodies = requestBodies(mixInstance, requests, perRequest);
 const warmup = requestBodies((r, i) => mixInstance(requests + r, i), warmupRequests, perRequest);
-const load = () =>
-  os
-    .loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ');
-const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
 
 interface Run {
   perSecond: number;
@@ -54,17 +49,17 @@ async function timedRun(label: string, sampleRate: 0 | 1): Promise<Run> {
   const entries = written.reduce((sum, [, lines]) => sum + lines, 0);
   const expected = sampleRate * (warmupRequests + requests) * perRequest;
   const run = { perSecond: (requests * perRequest) / seconds, entries, shards: written.length, ok: entries === expected };
-  const shardLine = `log: ${fmt(entries)} entries in ${written.length} shards, expected ${fmt(expected)}${run.ok ? '' : ' — MISMATCH'}`;
+  const shardLine = `log: ${thousands(entries)} entries in ${written.length} shards, expected ${thousands(expected)}${run.ok ? '' : ' — MISMATCH'}`;
   // The last batch is written at stop, after the timed window: say how much of the writing the window saw.
-  const during = sampleRate ? ` (${fmt(stats?.logged ?? 0)} written before the timed window ended, ${stats?.dropped ?? 0} dropped)` : '';
-  const rate = `${fmt(run.perSecond)} instances/s (${requests} requests × ${perRequest} in ${seconds.toFixed(1)} s)`;
-  console.log(`${label} log ${sampleRate ? 'on ' : 'off'}: ${rate}; ${shardLine}${during}; load average ${load()}`);
+  const during = sampleRate ? ` (${thousands(stats?.logged ?? 0)} written before the timed window ended, ${stats?.dropped ?? 0} dropped)` : '';
+  const rate = `${thousands(run.perSecond)} instances/s (${requests} requests × ${perRequest} in ${seconds.toFixed(1)} s)`;
+  console.log(`${label} log ${sampleRate ? 'on ' : 'off'}: ${rate}; ${shardLine}${during}; load average ${loadAverages()}`);
   return run;
 }
 
 console.log(
   `== prediction-log cost: ${requests} requests × ${perRequest} instances, concurrency ${concurrency}, ${rounds} rounds, ` +
-    `${warmupRequests} warm-up requests per run, ${os.cpus().length} cores, load average ${load()} ==`,
+    `${warmupRequests} warm-up requests per run, ${os.cpus().length} cores, load average ${loadAverages()} ==`,
 );
 const ratios: number[] = [];
 const runs: Run[] = [];
@@ -88,8 +83,8 @@ console.log(
     `ratios ${ratios.map((r) => r.toFixed(3)).join(', ')}`,
 );
 console.log(
-  `log entries written: ${fmt(logged)} in ${shards} shards; ` +
-    `${allLogged ? 'every "on" run logged every prediction, no "off" run logged any' : 'SOME RUNS DID NOT LOG AS EXPECTED'}; load average ${load()}`,
+  `log entries written: ${thousands(logged)} in ${shards} shards; ` +
+    `${allLogged ? 'every "on" run logged every prediction, no "off" run logged any' : 'SOME RUNS DID NOT LOG AS EXPECTED'}; load average ${loadAverages()}`,
 );
 await fs.rm(bucket.dir, { recursive: true, force: true });
 if (!allLogged) process.exitCode = 1;

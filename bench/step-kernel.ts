@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import { initTensorFlow } from '../core/tf/backend';
 import { registerNativeStepKernel } from '../core/tf/step-kernel';
+import { median } from './report-numbers';
 
 await initTensorFlow('native');
 const require = createRequire(import.meta.url);
@@ -51,7 +52,6 @@ for (let round = 0; round < 5; round++) {
     rates[kind].push(await examplesPerSecond());
   }
 }
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 console.log(`load average ${os.loadavg()[0]!.toFixed(1)}; ${STEPS} steps of batch ${BATCH}, 5 interleaved rounds`);
 for (const kind of ['tfjs-node', 'native'] as const)
   console.log(`${kind.padEnd(9)} Step: median ${median(rates[kind]).toFixed(0)} ex/s (${rates[kind].map((r) => r.toFixed(0)).join(', ')})`);

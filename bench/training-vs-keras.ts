@@ -9,12 +9,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config';
+import { pipelineSettings } from '../core/pipeline/settings';
 import { inMemorySource } from '../core/features/dataset-shards';
 import { sliceDataset } from '../core/model/forward';
 import { buildClickModel, wakeDeepPart } from '../core/model/architecture';
 import { freshTrainState, phaseOptimizers, runTraining, type TrainOptions, type TrainState } from '../core/model/train-loop';
 import { initTensorFlow } from '../core/tf/backend';
 import { generateTwinData, writeTwinData } from './keras/twin-data';
+import { median } from './report-numbers';
 
 const { values } = parseArgs({
   options: { rows: { type: 'string', default: '100000' }, rounds: { type: 'string', default: '5' }, ads: { type: 'string', default: '2000' } },
@@ -27,16 +29,8 @@ await fs.access(python).catch(() => {
 
 const backend = await initTensorFlow('native');
 const config = loadConfig();
-const options: TrainOptions = {
-  maxEpochs: 1,
-  patience: 1,
-  batchSize: config.TRAIN_BATCH_SIZE,
-  learningRate: config.TRAIN_LEARNING_RATE,
-  embeddingL2: config.TRAIN_EMBEDDING_L2,
-  idDropout: config.TRAIN_ID_DROPOUT,
-  linear: { learningRate: config.TRAIN_LINEAR_LEARNING_RATE, l2: config.TRAIN_LINEAR_L2 },
-  seed: config.TRAIN_SEED,
-};
+// The pipeline's own training settings, one epoch at a time (the bench times epochs itself).
+const options: TrainOptions = { ...pipelineSettings(config, 'bench').training, maxEpochs: 1, patience: 1 };
 const data = generateTwinData('2026-10', Number(values.rows), Number(values.ads));
 const { dataset, transform } = data;
 const baseRate = dataset.label.reduce((a, b) => a + b, 0) / dataset.rows;
@@ -80,7 +74,6 @@ function kerasRun(): { examplesPerSecond: number; loss: number; jitCompile: bool
   return JSON.parse(child.stdout.trim().split('\n').at(-1)!);
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const rounds = Number(values.rounds);
 console.log(`${dataset.rows} rows (adclick 2026-10, ${values.ads} ads, no images: the head alone), batch ${options.batchSize}, Adam ${options.learningRate}`);
 console.log(`embedding L2 ${options.embeddingL2} (linear tables ${options.linear!.l2}), id dropout ${options.idDropout}; project on ${backend}`);
@@ -101,7 +94,8 @@ try {
     if (round === 1) console.log(`Keras ${theirs.keras} on TensorFlow ${theirs.tensorflow}, jit_compile ${theirs.jitCompile}`);
     console.log(
       `round ${round}: project ${ours.examplesPerSecond.toFixed(0)} ex/s (loss ${ours.loss.toFixed(4)}), ` +
-        `Keras ${theirs.examplesPerSecond.toFixed(0)} ex/s (loss ${theirs.loss.toFixed(4)}), ratio ${ratios.at(-1)!.toFixed(2)}, load average ${load.toFixed(1)}`,
+        `Keras ${theirs.examplesPerSecond.toFixed(0)} ex/s (loss ${theirs.loss.toFixed(4)}), ` +
+        `ratio ${ratios.at(-1)!.toFixed(2)}, load average ${load.toFixed(1)}`,
     );
   }
 } finally {

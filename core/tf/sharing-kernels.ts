@@ -4,22 +4,16 @@
 // copy, for the transposes). These kernels share the input's data instead, as tfjs-node's Identity
 // kernel does; casts, reshapes and transposes that change something run as before.
 import * as tf from '@tensorflow/tfjs';
+import { replaceNativeKernel } from './replace-kernel';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
 function shareWhen(kernelName: 'Cast' | 'Reshape' | 'Transpose', unchanged: (x: tf.TensorInfo, attrs: KernelArgs['attrs']) => boolean): void {
-  const existing = tf.getKernel(kernelName, 'tensorflow');
-  if (!existing) return;
-  tf.unregisterKernel(kernelName, 'tensorflow');
-  tf.registerKernel({
-    kernelName,
-    backendName: 'tensorflow',
-    kernelFunc: (args) => {
-      const x = args.inputs.x as tf.TensorInfo;
-      if (!unchanged(x, args.attrs)) return existing.kernelFunc(args);
-      (args.backend as unknown as { incRef(dataId: object): void }).incRef(x.dataId);
-      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-    },
+  replaceNativeKernel(kernelName, (existing) => (args) => {
+    const x = args.inputs.x as tf.TensorInfo;
+    if (!unchanged(x, args.attrs)) return existing.kernelFunc(args);
+    (args.backend as unknown as { incRef(dataId: object): void }).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   });
 }
 

@@ -32,7 +32,10 @@ export const runStatusSchema = z
     month: z.string(),
     workflowId: z.string(),
     runId: z.string(),
-    status: z.string().openapi({ example: 'RUNNING', description: 'Temporal execution status: RUNNING, COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT…' }),
+    status: z.string().openapi({
+      example: 'RUNNING',
+      description: 'Temporal execution status: RUNNING, COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT…',
+    }),
     startTime: z.string(),
     closeTime: z.string().nullable(),
     stage: z.string().nullable().openapi({ description: 'The stage the run reached (its PipelineStage search attribute)' }),
