@@ -1,6 +1,7 @@
 // The batcher on its own, with a scoring function that reads its rows back (no model needed to see who
 // gets which row): batches bounded by max rows, a lone request not kept waiting, and a pass that fails
-// retried request by request so only the request that fails alone fails.
+// retried request by request so only the request that fails alone fails; what arrives during a pass goes
+// when it ends.
 import { expect, it } from 'vitest';
 import type { EncodedDataset } from '../core/features/dataset';
 import { mergeRequests, PredictBatcher, type EncodedRequest } from '../core/serving/predict-batcher';
@@ -23,7 +24,7 @@ function request(values: number[]): EncodedRequest {
 function recordingBatcher(windowMs: number, maxRows: number) {
   const passes: number[][] = [];
   const batcher = new PredictBatcher(
-    (data) => {
+    async (data) => {
       passes.push(Array.from(data.numeric));
       if (data.numeric.some(Number.isNaN)) throw new Error('a NaN reached the forward pass');
       return Float32Array.from(data.numeric, (x) => x * 10);
@@ -70,6 +71,35 @@ it('does not keep a lone client waiting for the window', async () => {
   const { passes, submit } = recordingBatcher(60_000, 100);
   for (let i = 0; i < 3; i++) expect(await submit([i])).toEqual([i * 10]);
   expect(passes).toEqual([[0], [1], [2]]);
+});
+
+it('sends the requests that arrived during a pass together as soon as it ends, without waiting out the window', async () => {
+  const passes: number[][] = [];
+  let endPass = () => undefined as void;
+  const batcher = new PredictBatcher(
+    (data) => {
+      passes.push(Array.from(data.numeric));
+      return new Promise((resolve) => (endPass = () => resolve(Float32Array.from(data.numeric, (x) => x * 10))));
+    },
+    { windowMs: 60_000, maxRows: 100 },
+  );
+  const submit = (value: number) => {
+    batcher.arrive();
+    return batcher.submit(request([value])).then((p) => Array.from(p));
+  };
+  // A lone client's request goes at once; the two that come while its pass runs wait for it, not for the window.
+  const first = submit(1);
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(passes).toEqual([[1]]);
+  const next = Promise.all([submit(2), submit(3)]);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(passes).toEqual([[1]]);
+  endPass();
+  expect(await first).toEqual([10]);
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(passes).toEqual([[1], [2, 3]]);
+  endPass();
+  expect(await next).toEqual([[20], [30]]);
 });
 
 it('packs an embedding shared by two requests once, pointing both at it', () => {

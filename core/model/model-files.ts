@@ -43,11 +43,17 @@ async function saveLayers(store: BlobStore, prefix: string, model: tf.LayersMode
   );
 }
 
-async function loadLayers(store: BlobStore, prefix: string): Promise<tf.LayersModel> {
+/** A layers model's files as plain data: what a worker thread can be sent to build the model from. */
+export interface LayersFiles {
+  modelTopology: object;
+  weightSpecs: tf.io.WeightsManifestEntry[];
+  weightData: ArrayBuffer;
+}
+
+async function readLayers(store: BlobStore, prefix: string): Promise<LayersFiles> {
   const json = await getJson<{ modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] }>(store, `${prefix}/model.json`);
   const weights = await store.get(`${prefix}/weights.bin`);
-  const weightData = new Uint8Array(weights).buffer;
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0]!.weights, weightData }));
+  return { modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0]!.weights, weightData: new Uint8Array(weights).buffer };
 }
 
 /** Writes every file of the model under `prefix` and returns their names (relative to it). */
@@ -68,17 +74,40 @@ export async function saveClickModel(store: BlobStore, prefix: string, loaded: L
   return names;
 }
 
-/** Loads from a prefix, or from a file-name → key mapping (a registry version's files). */
-export async function loadClickModel(store: BlobStore, location: string | ((name: string) => string)): Promise<LoadedModel> {
+/** Every file of a model, read but not yet built into tensors. */
+export interface ClickModelFiles {
+  head: LayersFiles;
+  imageTower?: LayersFiles;
+  calibration?: Calibration;
+  transform: FittedTransform;
+  spec: FeatureSpec;
+  card: ModelCard;
+}
+
+/** Reads from a prefix, or from a file-name → key mapping (a registry version's files). */
+export async function readClickModelFiles(store: BlobStore, location: string | ((name: string) => string)): Promise<ClickModelFiles> {
   const keyOf = typeof location === 'string' ? (name: string) => `${location}/${name}` : location;
   const transform = await getJson<FittedTransform>(store, keyOf('transform.json'));
   const [head, imageTower, spec, card, calibration] = await Promise.all([
-    loadLayers(store, keyOf('head/model.json').replace(/\/model\.json$/, '')),
-    transform.image ? loadLayers(store, keyOf('image-tower/model.json').replace(/\/model\.json$/, '')) : Promise.resolve(undefined),
+    readLayers(store, keyOf('head/model.json').replace(/\/model\.json$/, '')),
+    transform.image ? readLayers(store, keyOf('image-tower/model.json').replace(/\/model\.json$/, '')) : Promise.resolve(undefined),
     getJson<FeatureSpec>(store, keyOf('spec.json')),
     getJson<ModelCard>(store, keyOf('model-card.json')),
     // Models saved before calibration have none: they predict their raw probability.
     getJsonIfExists<Calibration>(store, keyOf('calibration.json')),
   ]);
-  return { model: { head, imageTower, calibration }, transform, spec, card };
+  return { head, imageTower, calibration, transform, spec, card };
+}
+
+const buildLayers = (files: LayersFiles) => tf.loadLayersModel(tf.io.fromMemory(files));
+
+/** The model's tensors from its files (in whichever thread will run it). */
+export async function buildLoadedModel(files: ClickModelFiles): Promise<LoadedModel> {
+  const [head, imageTower] = await Promise.all([buildLayers(files.head), files.imageTower ? buildLayers(files.imageTower) : Promise.resolve(undefined)]);
+  return { model: { head, imageTower, calibration: files.calibration }, transform: files.transform, spec: files.spec, card: files.card };
+}
+
+/** Loads from a prefix, or from a file-name → key mapping (a registry version's files). */
+export async function loadClickModel(store: BlobStore, location: string | ((name: string) => string)): Promise<LoadedModel> {
+  return buildLoadedModel(await readClickModelFiles(store, location));
 }

@@ -2,7 +2,8 @@
 // each other and go through ONE forward pass of at most `maxRows` instances; each request gets back its
 // own rows, in order. A lone client pays no window: while passes hold one request each, a request that
 // finds no other on its way (being validated, or waiting for an image) goes as soon as the requests read
-// with it have joined. Requests join already validated and encoded, so the only
+// with it have joined. While a pass runs (in the model's inference thread) the next batch gathers, and goes
+// as soon as the pass is back. Requests join already validated and encoded, so the only
 // failure left is the forward pass itself: then each request of the batch is scored again on its own,
 // and only one that fails alone fails.
 import { emptyDataset, type EncodedDataset } from '../features/dataset';
@@ -22,7 +23,7 @@ export interface EncodedRequest {
 }
 
 /** One forward pass: rows → probabilities, with the batch's image embeddings packed row after row. */
-export type ScoreBatch = (data: EncodedDataset, embeddings: Float32Array) => Float32Array;
+export type ScoreBatch = (data: EncodedDataset, embeddings: Float32Array) => Promise<Float32Array>;
 
 /** What each forward pass held: for the batch-size metrics. */
 export type BatchObserver = (batch: { requests: number; rows: number }) => void;
@@ -40,6 +41,7 @@ export class PredictBatcher {
   private immediate?: NodeJS.Immediate;
   private arriving = 0;
   private lastBatchRequests = 0;
+  private running = 0;
 
   constructor(
     private readonly score: ScoreBatch,
@@ -70,11 +72,18 @@ export class PredictBatcher {
   }
 
   // Under concurrent load a pass waits out the window (more requests are on the wire than this process
-  // can see); a lone client's request goes after this turn of the event loop.
+  // can see), or for the pass running now, whose end sends it; a lone client's request goes after this
+  // turn of the event loop.
   private scheduleFlush(): void {
-    if (this.waiting.length === 0) return;
+    if (this.waiting.length === 0 || this.running > 0) return;
     if (this.arriving === 0 && this.lastBatchRequests <= 1) this.immediate ??= setImmediate(() => this.flush());
     else this.timer ??= setTimeout(() => this.flush(), this.options.windowMs);
+  }
+
+  // What gathered during the pass has waited long enough: it goes once the replies that came with this one are read.
+  private passEnded(): void {
+    this.running -= 1;
+    if (this.running === 0 && this.waiting.length > 0) this.immediate ??= setImmediate(() => this.flush());
   }
 
   private flush(): void {
@@ -86,34 +95,35 @@ export class PredictBatcher {
     this.waiting = [];
     this.rows = 0;
     if (batch.length === 0) return;
-    let probabilities: Float32Array;
-    try {
-      probabilities = this.scoreTogether(batch.map((waiting) => waiting.request));
-    } catch (error) {
-      if (batch.length === 1) batch[0]!.reject(error as Error);
-      else for (const waiting of batch) this.scoreAlone(waiting);
-      return;
-    }
-    let start = 0;
-    for (const waiting of batch) {
-      waiting.resolve(probabilities.slice(start, start + waiting.request.data.rows));
-      start += waiting.request.data.rows;
-    }
+    this.scoreTogether(batch.map((waiting) => waiting.request)).then(
+      (probabilities) => {
+        let start = 0;
+        for (const waiting of batch) {
+          waiting.resolve(probabilities.slice(start, start + waiting.request.data.rows));
+          start += waiting.request.data.rows;
+        }
+      },
+      (error: Error) => {
+        if (batch.length === 1) batch[0]!.reject(error);
+        else for (const waiting of batch) this.scoreAlone(waiting);
+      },
+    );
   }
 
   private scoreAlone(waiting: Waiting): void {
-    try {
-      waiting.resolve(this.scoreTogether([waiting.request]));
-    } catch (error) {
-      waiting.reject(error as Error);
-    }
+    this.scoreTogether([waiting.request]).then(waiting.resolve, waiting.reject);
   }
 
-  private scoreTogether(requests: EncodedRequest[]): Float32Array {
+  private async scoreTogether(requests: EncodedRequest[]): Promise<Float32Array> {
     const { data, embeddings } = mergeRequests(requests);
     this.lastBatchRequests = requests.length;
     this.observe({ requests: requests.length, rows: data.rows });
-    return this.score(data, embeddings);
+    this.running += 1;
+    try {
+      return await this.score(data, embeddings);
+    } finally {
+      this.passEnded();
+    }
   }
 }
 

@@ -20,7 +20,7 @@ export interface ImageCacheCounts {
 }
 
 /** The model's image tower over decoded images (size×size×3 bytes each): one embedding per image. */
-export type Embedder = (images: Uint8Array[]) => Float32Array[];
+export type Embedder = (images: Uint8Array[]) => Promise<Float32Array[]>;
 
 export interface ServingImagesOptions {
   /** Side of the square the model's images are resized to. */
@@ -100,15 +100,15 @@ export class ServingImages {
   private embedSoon(pixels: Uint8Array): Promise<Float32Array> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ pixels, resolve, reject });
-      if (this.waiting.length === 1) setImmediate(() => this.embedWaiting());
+      if (this.waiting.length === 1) setImmediate(() => void this.embedWaiting());
     });
   }
 
-  private embedWaiting(): void {
+  private async embedWaiting(): Promise<void> {
     const waiting = this.waiting;
     this.waiting = [];
     try {
-      const embeddings = this.embed(waiting.map((image) => image.pixels));
+      const embeddings = await this.embed(waiting.map((image) => image.pixels));
       waiting.forEach((image, i) => image.resolve(embeddings[i]!));
     } catch (error) {
       for (const image of waiting) image.reject(error as Error);

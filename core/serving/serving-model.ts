@@ -1,20 +1,17 @@
-// One loaded model version (the champion, or the version a batch scores with): its model, the spec and
-// fitted transform it was trained with, its image-embedding cache, its batcher (every batch is scored by
-// this one model), and a count of the requests using it, so a hot swap frees its tensors only once they
-// have finished.
-import * as tf from '@tensorflow/tfjs';
-import { DatasetBuilder, type EncodedDataset } from '../features/dataset';
+// One loaded model version (the champion, or the version a batch scores with): the spec and fitted
+// transform it was trained with, its image-embedding cache, its batcher (every batch is scored by this one
+// model), its inference thread (which holds the tensors and runs the forward passes), and a count of the
+// requests using it, so a hot swap stops its thread only once they have finished.
+import { DatasetBuilder } from '../features/dataset';
 import type { Example } from '../features/example';
 import { parseRow } from '../features/parse-row';
 import { imageColumn, parseFeatureSpec, type FeatureSpec } from '../features/spec';
 import { Encoder } from '../features/transform';
-import { towerEmbeddings } from '../model/forward';
-import { loadClickModel, type LoadedModel } from '../model/model-files';
-import { predictProbabilities } from '../model/predict';
-import { disposeClickModel, IMAGE_EMBEDDING } from '../model/architecture';
+import { readClickModelFiles, type ClickModelFiles } from '../model/model-files';
 import type { ModelRegistry } from '../registry/model-registry';
 import type { BlobStore } from '../storage/blob-store';
 import { InvalidInstancesError, type InstanceProblem } from './errors';
+import { InferenceThread } from './inference-thread';
 import { InstanceWarnings } from './instance-warnings';
 import { PredictBatcher, type BatchingOptions, type BatchObserver, type EncodedRequest } from './predict-batcher';
 import { IMAGE_KEY_PREFIX, ServingImages, type ImageCacheCounts } from './serving-images';
@@ -54,35 +51,32 @@ export class ServingModel {
   private constructor(
     readonly version: number,
     readonly spec: FeatureSpec,
-    private readonly loaded: LoadedModel,
+    private readonly files: ClickModelFiles,
+    private readonly thread: InferenceThread,
     store: BlobStore,
     options: ServingOptions,
   ) {
-    this.encoder = new Encoder(loaded.transform);
+    this.encoder = new Encoder(files.transform);
     this.knownColumns = new Set(spec.columns.map((column) => column.name));
-    this.warnings = new InstanceWarnings(loaded.transform);
-    const { image } = loaded.transform;
-    if (image && loaded.model.imageTower)
+    this.warnings = new InstanceWarnings(files.transform);
+    const { image } = files.transform;
+    if (image && files.imageTower)
       this.images = new ServingImages(store, (pixels) => this.embed(pixels), {
         size: image.size,
         capacity: options.imageCacheSize,
         deadlineMs: options.imageDeadlineMs,
         counts: options.imageCounts,
       });
-    this.batcher = new PredictBatcher((data, embeddings) => this.score(data, embeddings), options.batching, options.observeBatch);
+    // Without an image tower the thread is never sent embeddings.
+    this.batcher = new PredictBatcher((data, embeddings) => thread.score(data, embeddings), options.batching, options.observeBatch);
   }
 
-  /** Loads every file of the version and runs one prediction: a model that cannot serve is never swapped in. */
+  /** Loads every file of the version into its thread, which runs one prediction: a model that cannot serve is never swapped in. */
   static async load(store: BlobStore, registry: ModelRegistry, version: number, options: ServingOptions): Promise<ServingModel> {
-    const loaded = await loadClickModel(store, (name) => registry.fileKey(version, name));
-    try {
-      const model = new ServingModel(version, parseFeatureSpec(loaded.spec), loaded, store, options);
-      model.warmUp();
-      return model;
-    } catch (error) {
-      disposeClickModel(loaded.model);
-      throw error;
-    }
+    const files = await readClickModelFiles(store, (name) => registry.fileKey(version, name));
+    const spec = parseFeatureSpec(files.spec);
+    const thread = await InferenceThread.start(files, version);
+    return new ServingModel(version, spec, files, thread, store, options);
   }
 
   acquire(): void {
@@ -146,7 +140,7 @@ export class ServingModel {
   private async encode(rows: ParsedRow[]): Promise<EncodedRequest> {
     const embeddings: Float32Array[] = [];
     const embeddingOf = new Map<string, number>();
-    const imageName = this.loaded.transform.image?.name;
+    const imageName = this.files.transform.image?.name;
     if (this.images && imageName) {
       const keys = rows.map((row) => row.example.f[imageName]);
       const found = await this.images.lookup(keys.filter((key): key is string => typeof key === 'string'));
@@ -166,22 +160,10 @@ export class ServingModel {
     return { data: builder.build(), embeddings };
   }
 
-  // One forward pass over a batch; with an image tower, on the cached embeddings instead of pixels.
-  private score(data: EncodedDataset, embeddings: Float32Array): Float32Array {
-    return predictProbabilities(this.loaded.model, this.loaded.transform, data, this.images ? { embeddings } : undefined);
-  }
-
   // The tower over images decoded for the cache, all in one call.
-  private embed(images: Uint8Array[]): Float32Array[] {
-    const tower = this.loaded.model.imageTower;
-    if (!tower || this.disposed) throw new Error(`v${this.version} no longer serves; its image tower is freed`);
-    const size = this.loaded.transform.image!.size;
-    const bytes = new Uint8Array(images.length * size * size * 3);
-    images.forEach((pixels, i) => bytes.set(pixels, i * size * size * 3));
-    const table = tf.tidy(() => towerEmbeddings(tower, size, bytes, images.length));
-    const values = table.dataSync() as Float32Array;
-    table.dispose();
-    return images.map((_, i) => values.slice(i * IMAGE_EMBEDDING, (i + 1) * IMAGE_EMBEDDING));
+  private embed(images: Uint8Array[]): Promise<Float32Array[]> {
+    if (this.disposed) return Promise.reject(new Error(`v${this.version} no longer serves; its image tower is freed`));
+    return this.thread.embed(images);
   }
 
   // The same row validation as ingest, against the spec this model was trained with.
@@ -202,26 +184,6 @@ export class ServingModel {
   private disposeIfIdle(): void {
     if (!this.retired || this.users > 0 || this.disposed) return;
     this.disposed = true;
-    disposeClickModel(this.loaded.model);
-  }
-
-  // One all-defaults row (and a blank image when the model has an image tower) through the whole graph.
-  private warmUp(): void {
-    const { widths } = this.encoder;
-    const builder = new DatasetBuilder(widths);
-    const withImage = Boolean(this.images);
-    builder.push(
-      {
-        numeric: new Array<number>(widths.numeric).fill(0),
-        categorical: new Array<number>(widths.categorical).fill(0),
-        text: new Array<number>(widths.text).fill(0),
-        image: withImage ? 0 : -1,
-      },
-      0,
-    );
-    const size = this.loaded.transform.image?.size ?? 0;
-    const blank = new Uint8Array(size * size * 3);
-    const [probability] = predictProbabilities(this.loaded.model, this.loaded.transform, builder.build(), withImage ? () => blank : undefined);
-    if (!Number.isFinite(probability)) throw new Error(`v${this.version} predicts ${probability} for a default row; refusing to serve it`);
+    void this.thread.close();
   }
 }
