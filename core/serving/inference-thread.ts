@@ -1,13 +1,15 @@
 // One model version's forward passes and image tower in a worker thread of their own, so the API's event
 // loop goes on reading, validating and answering requests while TensorFlow runs (a forward pass is
 // milliseconds of CPU, as much as a batch's HTTP work). The thread gets the model's files, builds and
-// checks the model, then answers calls in order; an error in a call fails that call only.
+// checks the model, then answers calls in order; an error in a call fails that call only, and a thread
+// that stops fails the calls it held and is replaced by a new one built from the same files.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EncodedDataset } from '../features/dataset';
 import { IMAGE_EMBEDDING } from '../model/architecture';
+import { log } from '../log';
 import type { ClickModelFiles } from '../model/model-files';
 import { loadedBackend, type BackendChoice } from '../tf/backend';
 
@@ -42,32 +44,23 @@ function tsxEsmApi(): string {
 export class InferenceThread {
   private readonly pending = new Map<number, { resolve: (values: Float32Array) => void; reject: (error: Error) => void }>();
   private nextId = 0;
-  private stopped?: Error;
+  private worker!: Worker;
+  private ready!: Promise<void>;
+  private closed?: Error;
 
-  private constructor(
-    private readonly worker: Worker,
-    private readonly version: number,
-  ) {
-    worker.on('message', (reply: InferenceReply) => this.settle(reply));
-    worker.on('error', (error) => this.fail(new Error(`the inference thread of v${version} failed: ${error.message}`)));
-    worker.on('exit', (code) => this.fail(new Error(`the inference thread of v${version} stopped (exit code ${code})`)));
+  private constructor(private readonly data: InferenceThreadData) {
+    this.spawn();
   }
 
   /** Resolves once the thread has built the model and predicted a default row with it. */
-  static start(files: ClickModelFiles, version: number): Promise<InferenceThread> {
-    const backend = CHOICES[loadedBackend() ?? 'tensorflow-cpu'] ?? 'auto';
-    const worker = new Worker(BOOT, { eval: true, workerData: { files, backend, version } satisfies InferenceThreadData });
-    return new Promise((resolve, reject) => {
-      const failed = (error: Error) => reject(new Error(`v${version} could not be loaded for serving: ${error.message}`));
-      const exited = (code: number) => reject(new Error(`v${version} could not be loaded for serving: its thread stopped (exit code ${code})`));
-      worker.once('error', failed);
-      worker.once('exit', exited);
-      worker.once('message', () => {
-        worker.off('error', failed);
-        worker.off('exit', exited);
-        resolve(new InferenceThread(worker, version));
-      });
-    });
+  static async start(files: ClickModelFiles, version: number): Promise<InferenceThread> {
+    const thread = new InferenceThread({ files, backend: CHOICES[loadedBackend() ?? 'tensorflow-cpu'] ?? 'auto', version });
+    try {
+      await thread.ready;
+    } catch (error) {
+      throw new Error(`v${version} could not be loaded for serving: ${(error as Error).message}`);
+    }
+    return thread;
   }
 
   /** One forward pass: rows → click probabilities, with the rows' image embeddings packed one after another. */
@@ -85,12 +78,44 @@ export class InferenceThread {
 
   /** Ends the thread, and with it the model's tensors; calls still waiting fail. */
   async close(): Promise<void> {
-    this.fail(new Error(`v${this.version} no longer serves; its thread is stopped`));
+    this.closed = new Error(`v${this.data.version} no longer serves; its thread is stopped`);
+    this.failPending(this.closed);
     await this.worker.terminate();
   }
 
-  private call(call: InferenceCall): Promise<Float32Array> {
-    if (this.stopped) return Promise.reject(this.stopped);
+  private spawn(): void {
+    const worker = new Worker(BOOT, { eval: true, workerData: this.data });
+    let loaded = false;
+    let failure: Error | undefined;
+    this.worker = worker;
+    this.ready = new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('exit', (code) => reject(failure ?? new Error(`its thread stopped (exit code ${code})`)));
+    });
+    this.ready.then(() => (loaded = true)).catch(() => undefined);
+    worker.on('message', (reply: InferenceReply | 'ready') => reply !== 'ready' && this.settle(reply));
+    worker.on('error', (error) => (failure = error));
+    worker.on('exit', (code) => this.exited(worker, loaded, failure?.message ?? `exit code ${code}`));
+  }
+
+  // A thread that stops on its own fails the calls it holds and is replaced, unless it never loaded the
+  // model (a new one would fail the same way).
+  private exited(worker: Worker, loaded: boolean, cause: string): void {
+    if (worker !== this.worker || this.closed) return;
+    const error = new Error(`the inference thread of v${this.data.version} stopped (${cause})`);
+    this.failPending(error);
+    if (!loaded) {
+      this.closed = error;
+      return;
+    }
+    log.error('inference thread stopped; starting another', { event: 'inference-thread-restarted', version: this.data.version, cause });
+    this.spawn();
+  }
+
+  private async call(call: InferenceCall): Promise<Float32Array> {
+    // A replaced thread first loads the model again.
+    await this.ready;
+    if (this.closed) throw this.closed;
     return new Promise((resolve, reject) => {
       this.pending.set(call.id, { resolve, reject });
       this.worker.postMessage(call);
@@ -104,8 +129,7 @@ export class InferenceThread {
     else waiting?.resolve(reply.values);
   }
 
-  private fail(error: Error): void {
-    this.stopped ??= error;
+  private failPending(error: Error): void {
     for (const waiting of this.pending.values()) waiting.reject(error);
     this.pending.clear();
   }
