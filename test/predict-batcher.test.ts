@@ -1,7 +1,7 @@
 // The batcher on its own, with a scoring function that reads its rows back (no model needed to see who
 // gets which row): batches bounded by max rows, a lone request not kept waiting, and a pass that fails
-// retried request by request so only the request that fails alone fails; what arrives during a pass goes
-// when it ends.
+// retried request by request so only the request that fails alone fails; what arrives during a pass waits
+// for it.
 import { expect, it } from 'vitest';
 import type { EncodedDataset } from '../core/features/dataset';
 import { mergeRequests, PredictBatcher, type EncodedRequest } from '../core/serving/predict-batcher';
@@ -73,7 +73,7 @@ it('does not keep a lone client waiting for the window', async () => {
   expect(passes).toEqual([[0], [1], [2]]);
 });
 
-it('sends the requests that arrived during a pass together as soon as it ends, without waiting out the window', async () => {
+it('holds the requests that arrive during a pass until it ends, then sends them together', async () => {
   const passes: number[][] = [];
   let endPass = () => undefined as void;
   const batcher = new PredictBatcher(
@@ -87,7 +87,8 @@ it('sends the requests that arrived during a pass together as soon as it ends, w
     batcher.arrive();
     return batcher.submit(request([value])).then((p) => Array.from(p));
   };
-  // A lone client's request goes at once; the two that come while its pass runs wait for it, not for the window.
+  // A lone client's request goes at once; the two that come while its pass runs wait for it (then, the last
+  // pass having held one request, not for the window).
   const first = submit(1);
   await new Promise((resolve) => setImmediate(resolve));
   expect(passes).toEqual([[1]]);

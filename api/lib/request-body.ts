@@ -20,16 +20,18 @@ function nodeJsonBody(c: Context<AppBindings>): IncomingMessage | undefined {
   if (!incoming || c.req.method === 'GET' || c.req.method === 'HEAD') return undefined;
   // Already consumed (or gone): waiting for its 'end' would wait forever.
   if (incoming.readableEnded || incoming.destroyed) return undefined;
-  return JSON_MEDIA_TYPE.test(c.req.header('content-type') ?? '') ? incoming : undefined;
+  // Node's own header object: asking Hono would build a web Headers for it.
+  return JSON_MEDIA_TYPE.test(incoming.headers['content-type'] ?? '') ? incoming : undefined;
 }
 
 const honoLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
 
 /** Before authentication: a declared length over the limit is refused without reading a byte. */
 export const limitBodySize: MiddlewareHandler<AppBindings> = async (c, next) => {
-  if (!nodeJsonBody(c)) return honoLimit(c, next);
+  const incoming = nodeJsonBody(c);
+  if (!incoming) return honoLimit(c, next);
   // readJsonBody counts what actually arrives, so a chunked body is held to the limit too.
-  if (Number(c.req.header('content-length') ?? 0) > MAX_BODY_BYTES) return tooLarge(c);
+  if (Number(incoming.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return tooLarge(c);
   await next();
 };
 

@@ -51,6 +51,7 @@ export class PredictionLog {
   private writing: Promise<void> = Promise.resolve();
   private flushQueued = false;
   private seq = 0;
+  private requests = 0;
   private readonly counts = { logged: 0, dropped: 0, failed: 0, shards: 0 };
   private readonly timer: NodeJS.Timeout;
 
@@ -62,7 +63,8 @@ export class PredictionLog {
 
   /** Takes what a request served; cheap and synchronous, so the response is not held up. */
   record(served: ServedBatch): void {
-    const requestId = randomUUID();
+    // Unique without a random draw per request: the writer id already is.
+    const requestId = `${this.writerId}-${(this.requests++).toString(36)}`;
     const at = new Date().toISOString();
     served.instances.forEach((instance, i) => {
       const id = served.idColumn ? idValue(instance[served.idColumn]) : undefined;
