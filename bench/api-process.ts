@@ -10,14 +10,22 @@ import { BENCH_API_TOKEN, type BenchApi } from './stack';
 const projectRoot = path.resolve(import.meta.dirname, '..');
 
 export interface ApiProcess extends BenchApi {
+  pid: number;
   health(): Promise<PredictorStatus>;
   /** SIGTERM, then resolves once the process has exited (its prediction log written). */
   stop(): Promise<void>;
 }
 
 /** Starts the API on the bucket with the given settings and resolves once it serves a champion.
- *  nodeFlags: e.g. --cpu-prof, which Node does not take from NODE_OPTIONS. */
-export async function startApiProcess(bucketDir: string, settings: Record<string, string>, logFile: string, nodeFlags: string[] = []): Promise<ApiProcess> {
+ *  nodeFlags: e.g. --cpu-prof, which Node does not take from NODE_OPTIONS; root: another checkout of this
+ *  project to run the API of (e.g. an earlier commit's, to compare with). */
+export async function startApiProcess(
+  bucketDir: string,
+  settings: Record<string, string>,
+  logFile: string,
+  nodeFlags: string[] = [],
+  root = projectRoot,
+): Promise<ApiProcess> {
   const port = await freePort();
   const env = {
     ...process.env,
@@ -28,7 +36,7 @@ export async function startApiProcess(bucketDir: string, settings: Record<string
     API_TOKENS: `benchmark:admin:${BENCH_API_TOKEN}`,
     API_TOKENS_FILE: '',
   };
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', 'api/index.ts'], { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', 'api/index.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = createWriteStream(logFile, { flags: 'a' });
   child.stdout.pipe(output);
   child.stderr.pipe(output);
@@ -42,6 +50,7 @@ export async function startApiProcess(bucketDir: string, settings: Record<string
   return {
     url,
     token: BENCH_API_TOKEN,
+    pid: child.pid!,
     health,
     async stop() {
       child.kill('SIGTERM');
