@@ -4,7 +4,8 @@
 // exactly as from one array).
 import { getJson, putJson, type BlobStore } from '../storage/blob-store';
 import { Random } from '../random';
-import { DatasetBuilder, emptyDataset, parseDataset, serializeDataset, takeRows, type EncodedDataset } from './dataset';
+import { Readable } from 'node:stream';
+import { DatasetBuilder, emptyDataset, parseDataset, serializedParts, takeRows, type EncodedDataset } from './dataset';
 import type { EncodedExample } from './transform';
 
 export interface DatasetManifest {
@@ -42,7 +43,7 @@ export class ShardedDatasetWriter {
     shardBytes: number,
   ) {
     this.shardRows = Math.max(1, Math.floor(shardBytes / rowBytes(widths)));
-    this.builder = new DatasetBuilder(widths);
+    this.builder = this.newBuilder();
   }
 
   async push(example: EncodedExample, label: number): Promise<void> {
@@ -66,12 +67,17 @@ export class ShardedDatasetWriter {
     return { key: this.keys.manifest, manifest };
   }
 
+  // A shard's rows are held once: the builder never outgrows the shard, and the upload streams views of its arrays.
   private async flush(): Promise<void> {
-    const shard = this.builder.build();
-    this.builder = new DatasetBuilder(this.widths);
+    const shard = this.builder.view();
+    this.builder = this.newBuilder();
     const key = this.keys.shard(this.shards.length);
-    await this.store.put(key, serializeDataset(shard), { contentType: 'application/octet-stream' });
+    await this.store.put(key, Readable.from(serializedParts(shard)), { contentType: 'application/octet-stream' });
     this.shards.push({ key, rows: shard.rows });
+  }
+
+  private newBuilder(): DatasetBuilder {
+    return new DatasetBuilder(this.widths, Math.min(1024, this.shardRows), this.shardRows);
   }
 }
 
