@@ -6,7 +6,7 @@ import type { TrainResult } from '../activities/train';
 import type { TransformResult } from '../activities/transform';
 import type { EvaluationSummary } from '../activities/evaluate';
 import { generateMonth } from '../core/datagen/generate-month';
-import { DatasetBuilder, type EncodedDataset } from '../core/features/dataset';
+import { DatasetBuilder, parseDataset, serializeDataset, type EncodedDataset } from '../core/features/dataset';
 import { inMemorySource, openDataset, rowBytes, ShardedDatasetWriter, type DatasetManifest, type DatasetSource } from '../core/features/dataset-shards';
 import { getJson } from '../core/storage/blob-store';
 import { runMonth, testSettings } from './helpers/pipeline';
@@ -74,6 +74,19 @@ it('holds a shard once: its builder grows to the shard and no further, and the u
   const source = await openDataset(store, bigShards.key, 64 * rowBytes(widths));
   expect((await rowsOf(source.chunks())).flat()).toEqual(Array.from({ length: 3000 }, (_, i) => i));
   expect((await rowsOf((await openDataset(store, key, 64 * rowBytes(widths))).chunks())).flat()).toEqual(Array.from(all.numeric.filter((_, i) => i % 2 === 0)));
+});
+
+it('parses a shard in place when its bytes are aligned and from a copy when they are not', () => {
+  const builder = new DatasetBuilder(widths);
+  for (let i = 0; i < 10; i++) builder.push({ numeric: [i, -i], categorical: [i % 3], text: [], image: i - 1 }, i % 2);
+  const original = builder.build();
+  const bytes = serializeDataset(original);
+  const aligned = Buffer.from(bytes);
+  const unaligned = Buffer.alloc(bytes.length + 1).subarray(1);
+  bytes.copy(unaligned);
+  for (const input of [aligned, unaligned]) expect(parseDataset(input)).toEqual(original);
+  expect(parseDataset(aligned).numeric.buffer).toBe(aligned.buffer);
+  expect(parseDataset(unaligned).numeric.buffer).not.toBe(unaligned.buffer);
 });
 
 it('draws the same batches as one array when the split fits its budget', async () => {

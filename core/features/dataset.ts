@@ -128,9 +128,12 @@ export function serializedParts(dataset: EncodedDataset): Buffer[] {
 export function parseDataset(bytes: Buffer): EncodedDataset {
   const headerLength = bytes.readUInt32LE(0);
   const { rows, widths } = JSON.parse(bytes.subarray(4, 4 + headerLength).toString('utf8')) as Pick<EncodedDataset, 'rows' | 'widths'>;
-  // Copy into a fresh, aligned buffer: Node's pooled Buffers may start at unaligned offsets.
-  const body = new Uint8Array(bytes.subarray(4 + headerLength)).buffer;
-  let offset = 0;
+  // The arrays view the bytes where they are 4-byte aligned (a downloaded shard is its own allocation);
+  // a pooled Buffer may start anywhere, so that one is copied to a fresh, aligned buffer.
+  const bodyBytes = bytes.subarray(4 + headerLength);
+  const aligned = bodyBytes.byteOffset % 4 === 0;
+  const body = aligned ? (bodyBytes.buffer as ArrayBuffer) : new Uint8Array(bodyBytes).buffer;
+  let offset = aligned ? bodyBytes.byteOffset : 0;
   const take = <T>(make: new (buffer: ArrayBuffer, offset: number, length: number) => T, length: number): T => {
     const array = new make(body, offset, length);
     offset += length * 4;
