@@ -1,0 +1,73 @@
+// An encoded batch as head-forward.ts takes it: index vectors laid out for one gather per table, so no
+// reshape is needed between the rows' indices and the gather.
+import * as tf from '@tensorflow/tfjs';
+import type { EncodedDataset } from '../features/dataset';
+import type { FittedTransform } from '../features/transform';
+import { crossCells, idOffsets } from './architecture';
+import type { HeadLayout } from './head-layout';
+
+export interface HeadFeeds {
+  rows: number;
+  numeric?: tf.Tensor2D;
+  /** Each row's ids offset into the shared id table, row after row ([rows × id columns]). */
+  ids?: tf.Tensor1D;
+  /** Per text column, each row's tokens, row after row ([rows × maxTokens]). */
+  tokens: tf.Tensor1D[];
+  /** Each row's indices into the wide tables stacked in layout order (ids, cross cells, each text column's tokens). */
+  wide?: tf.Tensor1D;
+  imageEmbedding?: tf.Tensor2D;
+  imagePresent?: tf.Tensor2D;
+}
+
+/** The batch's ids, cells and tokens; `deep` false leaves out what only the deep part reads. */
+export function headFeeds(layout: HeadLayout, transform: FittedTransform, batch: EncodedDataset, deep: boolean): HeadFeeds {
+  const { rows, widths } = batch;
+  const offsets = idOffsets(transform);
+  const ids = new Int32Array(rows * widths.categorical);
+  for (let i = 0; i < ids.length; i++) ids[i] = batch.categorical[i]! + offsets[i % widths.categorical]!;
+  const cells = crossCells(transform, batch.categorical, rows);
+  const crossCount = transform.crosses?.length ?? 0;
+  const tokens = tokenColumns(transform, batch);
+
+  const perRow = layout.wideShares.length;
+  const wide = new Int32Array(rows * perRow);
+  const tableStarts = layout.wideTables.map((_, i) => layout.wideTables.slice(0, i).reduce((sum, t) => sum + t.shape[0]!, 0));
+  for (let r = 0; r < rows; r++) {
+    let at = r * perRow;
+    let table = 0;
+    if (layout.idColumns > 0) {
+      wide.set(ids.subarray(r * layout.idColumns, (r + 1) * layout.idColumns), at);
+      at += layout.idColumns;
+      table++;
+    }
+    if (crossCount > 0) {
+      for (let k = 0; k < crossCount; k++) wide[at++] = cells[r * crossCount + k]! + tableStarts[table]!;
+      table++;
+    }
+    transform.text.forEach((column, c) => {
+      for (let k = 0; k < column.maxTokens; k++) wide[at++] = tokens[c]![r * column.maxTokens + k]! + tableStarts[table]!;
+      table++;
+    });
+  }
+  return {
+    rows,
+    numeric: transform.numeric.length > 0 ? tf.tensor2d(batch.numeric, [rows, widths.numeric]) : undefined,
+    ids: deep && layout.idColumns > 0 ? tf.tensor1d(ids, 'int32') : undefined,
+    tokens: deep ? tokens.map((t) => tf.tensor1d(t, 'int32')) : [],
+    wide: perRow > 0 ? tf.tensor1d(wide, 'int32') : undefined,
+  };
+}
+
+/** Each text column's tokens, row after row (the batch holds every column's tokens side by side). */
+function tokenColumns(transform: FittedTransform, batch: EncodedDataset): Int32Array[] {
+  let offset = 0;
+  return transform.text.map((column) => {
+    const tokens = new Int32Array(batch.rows * column.maxTokens);
+    for (let r = 0; r < batch.rows; r++) {
+      const start = r * batch.widths.text + offset;
+      tokens.set(batch.text.subarray(start, start + column.maxTokens), r * column.maxTokens);
+    }
+    offset += column.maxTokens;
+    return tokens;
+  });
+}
