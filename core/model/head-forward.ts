@@ -15,8 +15,12 @@ export function headLogits(layout: HeadLayout, feeds: HeadFeeds, linearOnly: boo
   return tf.reshape(logit, [feeds.rows]);
 }
 
-const dense = (input: tf.Tensor, weights: DenseWeights, activation: 'linear' | 'relu' = 'linear') =>
-  tf.fused.matMul({ a: input as tf.Tensor2D, b: weights.kernel.read() as tf.Tensor2D, bias: weights.bias?.read(), activation }) as tf.Tensor2D;
+/** A dense layer as three plain ops: tf.fused.matMul reshapes its operands to 3-D and back, a TensorFlow op each. */
+function dense(input: tf.Tensor, weights: DenseWeights, activation: 'linear' | 'relu' = 'linear'): tf.Tensor2D {
+  const product: tf.Tensor2D = tf.matMul(input as tf.Tensor2D, weights.kernel.read() as tf.Tensor2D);
+  const biased = weights.bias ? (tf.add(product, weights.bias.read()) as tf.Tensor2D) : product;
+  return activation === 'relu' ? (tf.relu(biased) as tf.Tensor2D) : biased;
+}
 
 /** Numeric values and whether the row has an image: read as they are by both parts. */
 function rawInputs(feeds: HeadFeeds): tf.Tensor2D | undefined {
@@ -46,7 +50,12 @@ function deepLogit(layout: HeadLayout, feeds: HeadFeeds, raw: tf.Tensor2D | unde
   const fields: tf.Tensor[] = [];
   if (layout.numericField && feeds.numeric) fields.push(dense(feeds.numeric, layout.numericField));
   if (layout.idTable && feeds.ids) fields.push(tf.reshape(tf.gather(layout.idTable.read(), feeds.ids), [rows, layout.idColumns * size]));
-  layout.text.forEach((column, i) => fields.push(tf.mean(tf.reshape(tf.gather(column.table.read(), feeds.tokens[i]!), [rows, column.maxTokens, size]), 1)));
+  // A column's tokens averaged by one matMul with [I; I; …] / maxTokens: tf.mean's gradient builds a
+  // ones tensor of the gathered size in JS every step.
+  layout.text.forEach((column, i) => {
+    const words = tf.reshape(tf.gather(column.table.read(), feeds.tokens[i]!), [rows, column.maxTokens * size]);
+    fields.push(tf.matMul(words, averaging(column.maxTokens, size)));
+  });
   if (layout.imageField && feeds.imageEmbedding) fields.push(dense(feeds.imageEmbedding, layout.imageField));
   const flat = fields.length > 1 ? tf.concat(fields, 1) : fields[0]!;
   const matrix = tf.reshape(flat, [rows, layout.fields, size]);
@@ -54,4 +63,11 @@ function deepLogit(layout: HeadLayout, feeds: HeadFeeds, raw: tf.Tensor2D | unde
   let hidden: tf.Tensor = tf.concat([flat, interactions, ...(raw ? [raw] : [])], 1);
   for (const layer of layout.hidden) hidden = dense(hidden, layer, 'relu');
   return tf.matMul(hidden as tf.Tensor2D, layout.deepLogit.read() as tf.Tensor2D);
+}
+
+/** [count × size, size]: count identity matrices stacked, divided by count. */
+function averaging(count: number, size: number): tf.Tensor2D {
+  const matrix = new Float32Array(count * size * size);
+  for (let k = 0; k < count; k++) for (let j = 0; j < size; j++) matrix[(k * size + j) * size + j] = 1 / count;
+  return tf.tensor2d(matrix, [count * size, size]);
 }
