@@ -9,11 +9,11 @@ import { DatasetBuilder, type EncodedDataset } from '../core/features/dataset';
 import type { Example } from '../core/features/example';
 import { parseRow } from '../core/features/parse-row';
 import { parseFeatureSpec } from '../core/features/spec';
-import { Encoder, TransformFitter } from '../core/features/transform';
+import { Encoder, textCardinality, TransformFitter } from '../core/features/transform';
 import { buildClickModel, linearVariables, wakeDeepPart, type ClickModel } from '../core/model/architecture';
 import { FlatAdamOptimizer } from '../core/model/flat-adam';
 import { forwardLogits, layersLogits, sliceDataset, type PixelSource } from '../core/model/forward';
-import { headLayout } from '../core/model/head-layout';
+import { BAG_WORDS, headLayout } from '../core/model/head-layout';
 import { buildLogisticHead } from '../core/model/logistic-head';
 import { loadClickModel } from '../core/model/model-files';
 import { batchLogLoss, l2Penalty } from '../core/model/step-loss';
@@ -33,6 +33,8 @@ const spec = parseFeatureSpec({
     { name: 'price', role: 'numeric', min: 0 },
     { name: 'age', role: 'numeric', min: 0 },
     { name: 'title', role: 'text', maxTokens: 4, vocabularySize: 50 },
+    // More words than BAG_WORDS: its tokens are gathered instead of counted.
+    { name: 'body', role: 'text', maxTokens: 6, vocabularySize: 1000 },
     { name: 'banner', role: 'image', size: IMAGE_SIZE },
   ],
 });
@@ -53,6 +55,7 @@ function examples(count: number, seed: number): Example[] {
         price: Math.exp(random.normal(3, 1)),
         age: random.chance(0.1) ? null : random.int(18, 80),
         title: random.pick(['big sale', 'new in', 'free gift today', 'unheard words']),
+        body: Array.from({ length: random.int(1, 8) }, () => `w${random.int(0, 799)}`).join(' '),
         banner: `b${site}`,
       },
     };
@@ -95,8 +98,10 @@ describe('the hand-written head', () => {
     expect(transform.image).toBeDefined();
     expect(transform.numeric.some((c) => c.boundaries)).toBe(true);
     const layout = headLayout(randomModel(1).head, transform);
-    // numeric, site, segment, 2 numeric buckets, title, image
-    expect(layout?.fields).toBe(7);
+    // numeric, site, segment, 2 numeric buckets, title, body, image
+    expect(layout?.fields).toBe(8);
+    expect(textCardinality(transform.text[1]!)).toBeGreaterThan(BAG_WORDS);
+    expect(layout?.text.map((t) => t.bag)).toEqual([true, false]);
     expect(layout?.hidden).toHaveLength(2);
   });
 

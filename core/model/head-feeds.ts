@@ -11,8 +11,9 @@ export interface HeadFeeds {
   numeric?: tf.Tensor2D;
   /** Each row's ids offset into the shared id table, row after row ([rows × id columns]). */
   ids?: tf.Tensor1D;
-  /** Per text column, each row's tokens, row after row ([rows × maxTokens]). */
-  tokens: tf.Tensor1D[];
+  /** Per text column, each row's tokens row after row ([rows × maxTokens]), or for a small vocabulary each
+   *  row's bag of words ([rows, words]: 1 / maxTokens per occurrence, padding included, as an average over tokens). */
+  text: (tf.Tensor1D | tf.Tensor2D)[];
   /** Each row's indices into the wide tables stacked in layout order (ids, cross cells, each text column's tokens). */
   wide?: tf.Tensor1D;
   imageEmbedding?: tf.Tensor2D;
@@ -53,7 +54,9 @@ export function headFeeds(layout: HeadLayout, transform: FittedTransform, batch:
     rows,
     numeric: transform.numeric.length > 0 ? tf.tensor2d(batch.numeric, [rows, widths.numeric]) : undefined,
     ids: deep && layout.idColumns > 0 ? tf.tensor1d(ids, 'int32') : undefined,
-    tokens: deep ? tokens.map((t) => tf.tensor1d(t, 'int32')) : [],
+    text: deep
+      ? tokens.map((t, c) => (layout.text[c]!.bag ? bagOfWords(t, transform.text[c]!.maxTokens, layout.text[c]!.table.shape[0]!) : tf.tensor1d(t, 'int32')))
+      : [],
     wide: perRow > 0 ? tf.tensor1d(wide, 'int32') : undefined,
   };
 }
@@ -70,4 +73,17 @@ function tokenColumns(transform: FittedTransform, batch: EncodedDataset): Int32A
     offset += column.maxTokens;
     return tokens;
   });
+}
+
+/** Each row's share of every word: 1 / maxTokens per token. */
+function bagOfWords(tokens: Int32Array, maxTokens: number, words: number): tf.Tensor2D {
+  const rows = tokens.length / maxTokens;
+  const bag = new Float32Array(rows * words);
+  for (let i = 0; i < tokens.length; i++) {
+    const word = tokens[i]!;
+    // A gather would refuse it; here it would land in another row's bag.
+    if (word < 0 || word >= words) throw new Error(`token ${word} is not in [0, ${words - 1}]`);
+    bag[Math.floor(i / maxTokens) * words + word]! += 1 / maxTokens;
+  }
+  return tf.tensor2d(bag, [rows, words]);
 }

@@ -50,10 +50,12 @@ function deepLogit(layout: HeadLayout, feeds: HeadFeeds, raw: tf.Tensor2D | unde
   const fields: tf.Tensor[] = [];
   if (layout.numericField && feeds.numeric) fields.push(dense(feeds.numeric, layout.numericField));
   if (layout.idTable && feeds.ids) fields.push(tf.reshape(tf.gather(layout.idTable.read(), feeds.ids), [rows, layout.idColumns * size]));
-  // A column's tokens averaged by one matMul with [I; I; …] / maxTokens: tf.mean's gradient builds a
-  // ones tensor of the gathered size in JS every step.
   layout.text.forEach((column, i) => {
-    const words = tf.reshape(tf.gather(column.table.read(), feeds.tokens[i]!), [rows, column.maxTokens * size]);
+    const text = feeds.text[i]!;
+    if (column.bag) return fields.push(tf.matMul(text as tf.Tensor2D, column.table.read() as tf.Tensor2D));
+    // Tokens averaged by one matMul with [I; I; …] / maxTokens: tf.mean's gradient builds a ones tensor of
+    // the gathered size in JS every step.
+    const words = tf.reshape(tf.gather(column.table.read(), text), [rows, column.maxTokens * size]);
     fields.push(tf.matMul(words, averaging(column.maxTokens, size)));
   });
   if (layout.imageField && feeds.imageEmbedding) fields.push(dense(feeds.imageEmbedding, layout.imageField));

@@ -21,7 +21,8 @@ export interface HeadLayout {
   numericField?: DenseWeights;
   idTable?: Weight;
   imageField?: DenseWeights;
-  text: { table: Weight; wide: Weight; maxTokens: number }[];
+  /** `bag`: the column's vocabulary is small enough to average its tokens as a bag-of-words matMul. */
+  text: { table: Weight; wide: Weight; maxTokens: number; bag: boolean }[];
   /** The linear part's per-id, per-cell and per-word weight tables, in the order wide indices count them. */
   wideTables: Weight[];
   /** What each of a row's wide indices counts for in the linear logit: 1 per id and cell, 1/maxTokens per token
@@ -32,6 +33,10 @@ export interface HeadLayout {
   hidden: DenseWeights[];
   deepLogit: Weight;
 }
+
+/** Up to this many words a text column's field is one [rows, words] × [words, size] matMul: a gather of every
+ *  token and its gradient (an UnsortedSegmentSum into few rows) cost more. Above it, the bag would be large to upload. */
+export const BAG_WORDS = 512;
 
 const layouts = new WeakMap<tf.LayersModel, HeadLayout | null>();
 
@@ -79,6 +84,7 @@ function readLayout(head: tf.LayersModel, transform: FittedTransform): HeadLayou
     table: embedding(`emb_text_${c.name}`, textCardinality(c), fieldSize),
     wide: embedding(`emb_wide_text_${c.name}`, textCardinality(c), 1),
     maxTokens: c.maxTokens,
+    bag: textCardinality(c) <= BAG_WORDS,
   }));
   const imageField = transform.image ? dense('image_field', IMAGE_EMBEDDING, fieldSize, true) : undefined;
   const wideCount = ids.length + crosses.length + transform.text.length;
