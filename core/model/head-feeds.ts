@@ -37,8 +37,7 @@ export function headFeeds(layout: HeadLayout, transform: FittedTransform, batch:
     let at = r * perRow;
     let table = 0;
     if (layout.idColumns > 0) {
-      wide.set(ids.subarray(r * layout.idColumns, (r + 1) * layout.idColumns), at);
-      at += layout.idColumns;
+      for (let k = 0; k < layout.idColumns; k++) wide[at++] = ids[r * layout.idColumns + k]!;
       table++;
     }
     if (crossCount > 0) {
@@ -66,10 +65,8 @@ function tokenColumns(transform: FittedTransform, batch: EncodedDataset): Int32A
   let offset = 0;
   return transform.text.map((column) => {
     const tokens = new Int32Array(batch.rows * column.maxTokens);
-    for (let r = 0; r < batch.rows; r++) {
-      const start = r * batch.widths.text + offset;
-      tokens.set(batch.text.subarray(start, start + column.maxTokens), r * column.maxTokens);
-    }
+    for (let r = 0; r < batch.rows; r++)
+      for (let k = 0; k < column.maxTokens; k++) tokens[r * column.maxTokens + k] = batch.text[r * batch.widths.text + offset + k]!;
     offset += column.maxTokens;
     return tokens;
   });
