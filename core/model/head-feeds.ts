@@ -24,8 +24,9 @@ export interface HeadFeeds {
 export function headFeeds(layout: HeadLayout, transform: FittedTransform, batch: EncodedDataset, deep: boolean): HeadFeeds {
   const { rows, widths } = batch;
   const offsets = idOffsets(transform);
-  const ids = new Int32Array(rows * widths.categorical);
-  for (let i = 0; i < ids.length; i++) ids[i] = batch.categorical[i]! + offsets[i % widths.categorical]!;
+  const width = widths.categorical;
+  const ids = new Int32Array(rows * width);
+  for (let r = 0; r < rows; r++) for (let k = 0; k < width; k++) ids[r * width + k] = batch.categorical[r * width + k]! + offsets[k]!;
   const cells = crossCells(transform, batch.categorical, rows);
   const crossCount = transform.crosses?.length ?? 0;
   const tokens = tokenColumns(transform, batch);
@@ -44,10 +45,10 @@ export function headFeeds(layout: HeadLayout, transform: FittedTransform, batch:
       for (let k = 0; k < crossCount; k++) wide[at++] = cells[r * crossCount + k]! + tableStarts[table]!;
       table++;
     }
-    transform.text.forEach((column, c) => {
-      for (let k = 0; k < column.maxTokens; k++) wide[at++] = tokens[c]![r * column.maxTokens + k]! + tableStarts[table]!;
-      table++;
-    });
+    for (let c = 0; c < tokens.length; c++, table++) {
+      const maxTokens = transform.text[c]!.maxTokens;
+      for (let k = 0; k < maxTokens; k++) wide[at++] = tokens[c]![r * maxTokens + k]! + tableStarts[table]!;
+    }
   }
   return {
     rows,
@@ -76,11 +77,13 @@ function tokenColumns(transform: FittedTransform, batch: EncodedDataset): Int32A
 function bagOfWords(tokens: Int32Array, maxTokens: number, words: number): tf.Tensor2D {
   const rows = tokens.length / maxTokens;
   const bag = new Float32Array(rows * words);
-  for (let i = 0; i < tokens.length; i++) {
-    const word = tokens[i]!;
-    // A gather would refuse it; here it would land in another row's bag.
-    if (word < 0 || word >= words) throw new Error(`token ${word} is not in [0, ${words - 1}]`);
-    bag[Math.floor(i / maxTokens) * words + word]! += 1 / maxTokens;
+  for (let r = 0; r < rows; r++) {
+    for (let k = 0; k < maxTokens; k++) {
+      const word = tokens[r * maxTokens + k]!;
+      // A gather would refuse it; here it would land in another row's bag.
+      if (word < 0 || word >= words) throw new Error(`token ${word} is not in [0, ${words - 1}]`);
+      bag[r * words + word]! += 1 / maxTokens;
+    }
   }
   return tf.tensor2d(bag, [rows, words]);
 }
