@@ -38,12 +38,14 @@ export interface HeadLayout {
  *  token and its gradient (an UnsortedSegmentSum into few rows) cost more. Above it, the bag would be large to upload. */
 export const BAG_WORDS = 512;
 
-const layouts = new WeakMap<tf.LayersModel, HeadLayout | null>();
+const layouts = new WeakMap<tf.LayersModel, WeakMap<FittedTransform, HeadLayout | null>>();
 
-/** The head's layout, or undefined when it is not today's architecture over this transform. */
+/** The head's layout, or undefined when it is not today's architecture over this transform (read once per pair). */
 export function headLayout(head: tf.LayersModel, transform: FittedTransform): HeadLayout | undefined {
-  if (!layouts.has(head)) layouts.set(head, readLayout(head, transform) ?? null);
-  return layouts.get(head) ?? undefined;
+  if (!layouts.has(head)) layouts.set(head, new WeakMap());
+  const byTransform = layouts.get(head)!;
+  if (!byTransform.has(transform)) byTransform.set(transform, readLayout(head, transform) ?? null);
+  return byTransform.get(transform) ?? undefined;
 }
 
 function readLayout(head: tf.LayersModel, transform: FittedTransform): HeadLayout | undefined {
