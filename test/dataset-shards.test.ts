@@ -6,7 +6,7 @@ import type { TrainResult } from '../activities/train';
 import type { TransformResult } from '../activities/transform';
 import type { EvaluationSummary } from '../activities/evaluate';
 import { generateMonth } from '../core/datagen/generate-month';
-import { DatasetBuilder, type EncodedDataset } from '../core/features/dataset';
+import { DatasetBuilder, parseDataset, serializeDataset, type EncodedDataset } from '../core/features/dataset';
 import { inMemorySource, openDataset, rowBytes, ShardedDatasetWriter, type DatasetManifest, type DatasetSource } from '../core/features/dataset-shards';
 import { getJson } from '../core/storage/blob-store';
 import { runMonth, testSettings } from './helpers/pipeline';
@@ -35,6 +35,14 @@ async function writeNumbered(shardRows: number): Promise<{ key: string; manifest
   return { ...(await writer.finish()), all: all.build() };
 }
 
+/** 3000 numbered rows in shards of `shardRows`. */
+async function writeNumberedBig(shardRows: number): Promise<{ key: string; manifest: DatasetManifest }> {
+  const keys = { manifest: `datasets/big-${shardRows}.json`, shard: (n: number) => `datasets/big-${shardRows}/shard-${n}.bin` };
+  const writer = new ShardedDatasetWriter(store, keys, widths, shardRows * rowBytes(widths));
+  for (let i = 0; i < 3000; i++) await writer.push({ numeric: [i, 0], categorical: [0], text: [], image: -1 }, 0);
+  return writer.finish();
+}
+
 async function rowsOf(batches: AsyncIterable<EncodedDataset>): Promise<number[][]> {
   const out: number[][] = [];
   for await (const batch of batches) out.push(Array.from({ length: batch.rows }, (_, r) => batch.numeric[r * widths.numeric]!));
@@ -49,6 +57,36 @@ it('cuts a dataset into shards of bounded size and reads it back in order', asyn
   const source = await openDataset(store, key, 64 * rowBytes(widths));
   const inOrder = (await rowsOf(source.chunks())).flat();
   expect(inOrder).toEqual(Array.from(all.numeric.filter((_, i) => i % widths.numeric === 0)));
+});
+
+it('holds a shard once: its builder grows to the shard and no further, and the upload streams views of its rows', async () => {
+  const bounded = new DatasetBuilder(widths, 1024, 2500);
+  for (let i = 0; i < 2500; i++) bounded.push({ numeric: [i, 0], categorical: [0], text: [], image: -1 }, 0);
+  expect(() => bounded.push({ numeric: [0, 0], categorical: [0], text: [], image: -1 }, 0)).toThrow(/bounded to 2500 rows/);
+  const view = bounded.view();
+  expect(view.numeric.buffer).toBe((bounded as unknown as { arrays: EncodedDataset }).arrays.numeric.buffer);
+  expect(view.numeric.buffer.byteLength).toBe(2500 * widths.numeric * 4);
+  expect(bounded.build().numeric.buffer).not.toBe(view.numeric.buffer);
+  // Shards bigger than the builder's first room (1024 rows) read back whole through the GCS API.
+  const { key, all } = await writeNumbered(700);
+  const bigShards = await writeNumberedBig(2600);
+  expect(bigShards.manifest.shards.map((s) => s.rows)).toEqual([2600, 400]);
+  const source = await openDataset(store, bigShards.key, 64 * rowBytes(widths));
+  expect((await rowsOf(source.chunks())).flat()).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+  expect((await rowsOf((await openDataset(store, key, 64 * rowBytes(widths))).chunks())).flat()).toEqual(Array.from(all.numeric.filter((_, i) => i % 2 === 0)));
+});
+
+it('parses a shard in place when its bytes are aligned and from a copy when they are not', () => {
+  const builder = new DatasetBuilder(widths);
+  for (let i = 0; i < 10; i++) builder.push({ numeric: [i, -i], categorical: [i % 3], text: [], image: i - 1 }, i % 2);
+  const original = builder.build();
+  const bytes = serializeDataset(original);
+  const aligned = Buffer.from(bytes);
+  const unaligned = Buffer.alloc(bytes.length + 1).subarray(1);
+  bytes.copy(unaligned);
+  for (const input of [aligned, unaligned]) expect(parseDataset(input)).toEqual(original);
+  expect(parseDataset(aligned).numeric.buffer).toBe(aligned.buffer);
+  expect(parseDataset(unaligned).numeric.buffer).not.toBe(unaligned.buffer);
 });
 
 it('draws the same batches as one array when the split fits its budget', async () => {

@@ -4,7 +4,8 @@
 // exactly as from one array).
 import { getJson, putJson, type BlobStore } from '../storage/blob-store';
 import { Random } from '../random';
-import { DatasetBuilder, emptyDataset, parseDataset, serializeDataset, takeRows, type EncodedDataset } from './dataset';
+import { Readable } from 'node:stream';
+import { DatasetBuilder, emptyDataset, parseDataset, serializedParts, takeRows, type EncodedDataset } from './dataset';
 import type { EncodedExample } from './transform';
 
 export interface DatasetManifest {
@@ -42,7 +43,7 @@ export class ShardedDatasetWriter {
     shardBytes: number,
   ) {
     this.shardRows = Math.max(1, Math.floor(shardBytes / rowBytes(widths)));
-    this.builder = new DatasetBuilder(widths);
+    this.builder = this.newBuilder();
   }
 
   async push(example: EncodedExample, label: number): Promise<void> {
@@ -66,12 +67,17 @@ export class ShardedDatasetWriter {
     return { key: this.keys.manifest, manifest };
   }
 
+  // A shard's rows are held once: the builder never outgrows the shard, and the upload streams views of its arrays.
   private async flush(): Promise<void> {
-    const shard = this.builder.build();
-    this.builder = new DatasetBuilder(this.widths);
+    const shard = this.builder.view();
+    this.builder = this.newBuilder();
     const key = this.keys.shard(this.shards.length);
-    await this.store.put(key, serializeDataset(shard), { contentType: 'application/octet-stream' });
+    await this.store.put(key, Readable.from(serializedParts(shard)), { contentType: 'application/octet-stream' });
     this.shards.push({ key, rows: shard.rows });
+  }
+
+  private newBuilder(): DatasetBuilder {
+    return new DatasetBuilder(this.widths, Math.min(1024, this.shardRows), this.shardRows);
   }
 }
 
@@ -80,11 +86,18 @@ export async function openDataset(store: BlobStore, key: string, budgetBytes: nu
   if (!key.endsWith('.json')) return inMemorySource(parseDataset(await store.get(key)));
   const manifest = await getJson<DatasetManifest>(store, key);
   const load = async (shard: { key: string }) => parseDataset(await store.get(shard.key));
-  if (manifest.rows * rowBytes(manifest.widths) <= budgetBytes) {
-    const shards: EncodedDataset[] = [];
-    for (const shard of manifest.shards) shards.push(await load(shard));
-    return inMemorySource(concatDatasets(shards, manifest.widths), manifest.positives);
-  }
+  // Shards are copied one by one into the rows they make together, so only one is ever held twice.
+  const loadAll = async (shards: DatasetManifest['shards']) => {
+    if (shards.length === 1) return load(shards[0]!);
+    const out = emptyDataset(
+      shards.reduce((total, s) => total + s.rows, 0),
+      manifest.widths,
+    );
+    let at = 0;
+    for (const shard of shards) at = placeRows(out, await load(shard), at);
+    return out;
+  };
+  if (manifest.rows * rowBytes(manifest.widths) <= budgetBytes) return inMemorySource(await loadAll(manifest.shards), manifest.positives);
   return {
     rows: manifest.rows,
     positives: manifest.positives,
@@ -98,9 +111,8 @@ export async function openDataset(store: BlobStore, key: string, budgetBytes: nu
       const order = shuffledIndices(manifest.shards.length, random);
       const perGroup = Math.max(1, Math.floor(budgetBytes / (rowBytes(manifest.widths) * Math.max(...manifest.shards.map((s) => s.rows)))));
       for (let first = 0; first < order.length; first += perGroup) {
-        const group: EncodedDataset[] = [];
-        for (const index of order.subarray(first, first + perGroup)) group.push(await load(manifest.shards[index]!));
-        yield* shuffledBatches(concatDatasets(group, manifest.widths), random, batchSize);
+        const group = Array.from(order.subarray(first, first + perGroup), (index) => manifest.shards[index]!);
+        yield* shuffledBatches(await loadAll(group), random, batchSize);
       }
     },
   };
@@ -136,18 +148,13 @@ export function shuffledIndices(n: number, random: Random): Int32Array {
   return order;
 }
 
-function concatDatasets(parts: EncodedDataset[], widths: EncodedDataset['widths']): EncodedDataset {
-  if (parts.length === 1) return parts[0]!;
-  const rows = parts.reduce((total, p) => total + p.rows, 0);
-  const out = emptyDataset(rows, widths);
-  let at = 0;
-  for (const part of parts) {
-    out.numeric.set(part.numeric, at * widths.numeric);
-    out.categorical.set(part.categorical, at * widths.categorical);
-    out.text.set(part.text, at * widths.text);
-    out.image.set(part.image, at);
-    out.label.set(part.label, at);
-    at += part.rows;
-  }
-  return out;
+/** Copies `part`'s rows into `out` from row `at`; returns the row after them. */
+function placeRows(out: EncodedDataset, part: EncodedDataset, at: number): number {
+  const { widths } = out;
+  out.numeric.set(part.numeric, at * widths.numeric);
+  out.categorical.set(part.categorical, at * widths.categorical);
+  out.text.set(part.text, at * widths.text);
+  out.image.set(part.image, at);
+  out.label.set(part.label, at);
+  return at + part.rows;
 }

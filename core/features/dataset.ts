@@ -17,12 +17,14 @@ export class DatasetBuilder {
   private capacity: number;
   private arrays: Omit<EncodedDataset, 'rows' | 'widths'>;
 
-  /** `initialRows`: room made at first (it grows as needed); serving knows its request's size. */
+  /** `initialRows`: room made at first (it grows as needed); serving knows its request's size. `maxRows`:
+   *  it never grows past this (a shard writer's bound), so no doubling overshoots the shard. */
   constructor(
     private readonly widths: EncodedDataset['widths'],
     initialRows = 1024,
+    private readonly maxRows = Infinity,
   ) {
-    this.capacity = Math.max(1, initialRows);
+    this.capacity = Math.max(1, Math.min(initialRows, maxRows));
     this.arrays = this.allocate(this.capacity);
   }
 
@@ -37,17 +39,31 @@ export class DatasetBuilder {
     this.rows += 1;
   }
 
+  /** The rows pushed so far, copied: the builder may go on. */
   build(): EncodedDataset {
+    const view = this.view();
+    return {
+      ...view,
+      numeric: view.numeric.slice(),
+      categorical: view.categorical.slice(),
+      text: view.text.slice(),
+      image: view.image.slice(),
+      label: view.label.slice(),
+    };
+  }
+
+  /** The rows pushed so far without copying them: for a builder that is done (a later push may overwrite or outgrow them). */
+  view(): EncodedDataset {
     const { numeric, categorical, text } = this.widths;
     const a = this.arrays;
     return {
       rows: this.rows,
       widths: this.widths,
-      numeric: a.numeric.slice(0, this.rows * numeric),
-      categorical: a.categorical.slice(0, this.rows * categorical),
-      text: a.text.slice(0, this.rows * text),
-      image: a.image.slice(0, this.rows),
-      label: a.label.slice(0, this.rows),
+      numeric: a.numeric.subarray(0, this.rows * numeric),
+      categorical: a.categorical.subarray(0, this.rows * categorical),
+      text: a.text.subarray(0, this.rows * text),
+      image: a.image.subarray(0, this.rows),
+      label: a.label.subarray(0, this.rows),
     };
   }
 
@@ -56,8 +72,9 @@ export class DatasetBuilder {
   }
 
   private grow(): void {
+    if (this.capacity >= this.maxRows) throw new Error(`A dataset builder bounded to ${this.maxRows} rows was given more`);
     const old = this.arrays;
-    this.capacity *= 2;
+    this.capacity = Math.min(this.capacity * 2, this.maxRows);
     this.arrays = this.allocate(this.capacity);
     for (const name of ['numeric', 'categorical', 'text', 'image', 'label'] as const) this.arrays[name].set(old[name] as never);
   }
@@ -83,36 +100,48 @@ export function takeRows(dataset: EncodedDataset, indices: ArrayLike<number>): E
   const out = emptyDataset(n, widths);
   for (let i = 0; i < n; i++) {
     const r = indices[i]!;
-    out.numeric.set(dataset.numeric.subarray(r * widths.numeric, (r + 1) * widths.numeric), i * widths.numeric);
-    out.categorical.set(dataset.categorical.subarray(r * widths.categorical, (r + 1) * widths.categorical), i * widths.categorical);
-    out.text.set(dataset.text.subarray(r * widths.text, (r + 1) * widths.text), i * widths.text);
+    copyRow(dataset.numeric, out.numeric, r, i, widths.numeric);
+    copyRow(dataset.categorical, out.categorical, r, i, widths.categorical);
+    copyRow(dataset.text, out.text, r, i, widths.text);
     out.image[i] = dataset.image[r]!;
     out.label[i] = dataset.label[r]!;
   }
   return out;
 }
 
+/** Row `from` of `source` into row `to` of `target`, element by element: rows are a few values wide, where a
+ *  subarray view per row cost more than the copy (a training epoch's largest JS cost). */
+function copyRow<T extends Float32Array | Int32Array>(source: T, target: T, from: number, to: number, width: number): void {
+  const start = from * width;
+  const at = to * width;
+  for (let j = 0; j < width; j++) target[at + j] = source[start + j]!;
+}
+
 const ARRAYS = ['numeric', 'categorical', 'text', 'image', 'label'] as const;
 
 export function serializeDataset(dataset: EncodedDataset): Buffer {
+  return Buffer.concat(serializedParts(dataset));
+}
+
+/** The file's bytes as parts that view the dataset's arrays (no copy): for streaming a big shard to the store. */
+export function serializedParts(dataset: EncodedDataset): Buffer[] {
   const header = Buffer.from(JSON.stringify({ rows: dataset.rows, widths: dataset.widths }));
   const headerPadded = Buffer.alloc(Math.ceil(header.length / 4) * 4, 0x20);
   header.copy(headerPadded);
   const lengthPrefix = Buffer.alloc(4);
   lengthPrefix.writeUInt32LE(headerPadded.length);
-  return Buffer.concat([
-    lengthPrefix,
-    headerPadded,
-    ...ARRAYS.map((name) => Buffer.from(dataset[name].buffer, dataset[name].byteOffset, dataset[name].byteLength)),
-  ]);
+  return [lengthPrefix, headerPadded, ...ARRAYS.map((name) => Buffer.from(dataset[name].buffer, dataset[name].byteOffset, dataset[name].byteLength))];
 }
 
 export function parseDataset(bytes: Buffer): EncodedDataset {
   const headerLength = bytes.readUInt32LE(0);
   const { rows, widths } = JSON.parse(bytes.subarray(4, 4 + headerLength).toString('utf8')) as Pick<EncodedDataset, 'rows' | 'widths'>;
-  // Copy into a fresh, aligned buffer: Node's pooled Buffers may start at unaligned offsets.
-  const body = new Uint8Array(bytes.subarray(4 + headerLength)).buffer;
-  let offset = 0;
+  // The arrays view the bytes where they are 4-byte aligned (a downloaded shard is its own allocation);
+  // a pooled Buffer may start anywhere, so that one is copied to a fresh, aligned buffer.
+  const bodyBytes = bytes.subarray(4 + headerLength);
+  const aligned = bodyBytes.byteOffset % 4 === 0;
+  const body = aligned ? (bodyBytes.buffer as ArrayBuffer) : new Uint8Array(bodyBytes).buffer;
+  let offset = aligned ? bodyBytes.byteOffset : 0;
   const take = <T>(make: new (buffer: ArrayBuffer, offset: number, length: number) => T, length: number): T => {
     const array = new make(body, offset, length);
     offset += length * 4;

@@ -4,6 +4,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { EncodedDataset } from '../features/dataset';
 import type { FittedTransform } from '../features/transform';
 import { crossCells, IMAGE_EMBEDDING, idOffsets, type ClickModel } from './architecture';
+import { headFeeds } from './head-feeds';
+import { headLogits } from './head-forward';
+import { headLayout } from './head-layout';
 
 /** Pixels of image `row` as size×size×3 bytes (the training set's image table). */
 export type PixelSource = (row: number) => Uint8Array;
@@ -15,8 +18,30 @@ export interface EmbeddingTable {
 
 export type ImageSource = PixelSource | EmbeddingTable;
 
-/** `linearOnly` runs just the model's linear part (the first training phase): no image tower, no deep layers. */
+/** `linearOnly` runs just the model's linear part (the first training phase): no image tower, no deep layers.
+ *  Today's head runs by hand (head-forward.ts); heads it does not recognise (older releases') run as layers. */
 export function forwardLogits(
+  model: ClickModel,
+  transform: FittedTransform,
+  batch: EncodedDataset,
+  pixels: ImageSource | undefined,
+  training: boolean,
+  linearOnly = false,
+): tf.Tensor1D {
+  const layout = headLayout(model.head, transform);
+  if (!layout) return layersLogits(model, transform, batch, pixels, training, linearOnly);
+  // A loaded model has no linear view: it runs whole, as the layers path does.
+  const linear = linearOnly && model.linear !== undefined;
+  const feeds = headFeeds(layout, transform, batch, !linear);
+  if (transform.image) {
+    feeds.imagePresent = headInput('image_present', model, transform, batch, pixels, training) as tf.Tensor2D;
+    if (!linear) feeds.imageEmbedding = headInput('image_embedding', model, transform, batch, pixels, training) as tf.Tensor2D;
+  }
+  return headLogits(layout, feeds, linear);
+}
+
+/** The same logits through the LayersModel (tfjs' layers, op by op): older heads, and the reference the hand-written forward is tested against. */
+export function layersLogits(
   model: ClickModel,
   transform: FittedTransform,
   batch: EncodedDataset,

@@ -9,6 +9,7 @@ import { linearVariables, wakeDeepPart, type ClickModel, type HeadShape } from '
 import { forwardLogits, sliceDataset, type PixelSource } from './forward';
 import { FlatAdamOptimizer } from './flat-adam';
 import { droppableColumns, dropIds } from './id-dropout';
+import { batchLogLoss, l2Penalty } from './step-loss';
 
 export interface TrainOptions {
   /** Epochs per phase, at most. */
@@ -135,8 +136,9 @@ async function runEpoch(run: TrainRun, state: TrainState): Promise<TrainState> {
       optimizer.minimize(
         () => {
           const logits = forwardLogits(model, transform, batch, pixels, true, state.phase === 'linear');
-          const data = tf.losses.sigmoidCrossEntropy(tf.tensor1d(batch.label), logits) as tf.Scalar;
-          return penalties.reduce((total, p) => total.add(tf.addN(p.tables.map((v) => v.square().sum())).mul(p.l2)) as tf.Scalar, data);
+          const data = batchLogLoss(logits, tf.tensor1d(batch.label));
+          const penalty = l2Penalty(penalties);
+          return penalty ? tf.add(data, penalty) : data;
         },
         true,
         variables,
