@@ -64,21 +64,27 @@ function linearGradients(layout: HeadLayout, trace: HeadTrace, dLogit: tf.Tensor
 /** The deep part's gradients, top layer down; returns the image embeddings' gradient when there is an image field. */
 function deepGradients(layout: HeadLayout, trace: HeadTrace, dLogit: tf.Tensor2D, gradients: Map<tf.Variable, tf.Tensor>): tf.Tensor2D | undefined {
   const depth = layout.hidden.length;
-  let dHidden = denseGradients(saved(trace, `hidden${depth}`), dLogit, { kernel: layout.deepLogit }, gradients, true)!;
-  for (let i = depth - 1; i >= 0; i--) {
+  const layers: DenseWeights[] = [...layout.hidden, { kernel: layout.deepLogit }];
+  let dOutput = dLogit;
+  for (let i = depth; i > 0; i--) {
+    const dInput = denseGradients(saved(trace, `hidden${i}`), dOutput, layers[i]!, gradients, true)!;
     // relu passes the gradient where its output is positive: sign(output) is that 0/1 mask in one op.
-    const dInput = tf.mul(dHidden, tf.sign(saved(trace, `hidden${i + 1}`))) as tf.Tensor2D;
-    dHidden = denseGradients(saved(trace, `hidden${i}`), dInput, layout.hidden[i]!, gradients, true)!;
+    dOutput = tf.mul(dInput, tf.sign(saved(trace, `hidden${i}`))) as tf.Tensor2D;
   }
+  denseGradients(saved(trace, 'hidden0'), dOutput, layers[0]!, gradients, false);
+  // The first layer reads [fields, interactions, raw inputs]: its kernel's rows split as cheaply as the
+  // gradient's columns would dearly, and the raw inputs need no gradient.
   const { fields, fieldSize: size } = layout;
   const rows = dLogit.shape[0];
   const raw = trace.get('raw');
-  const [dFlat, dInteractions] = tf.split(dHidden, [fields * size, fields * fields, ...(raw ? [raw.shape[1]!] : [])], 1);
+  const [kFlat, kPairs] = tf.split(variable(layers[0]!.kernel), [fields * size, fields * fields, ...(raw ? [raw.shape[1]!] : [])]);
+  const dFlat = tf.matMul(dOutput, kFlat as tf.Tensor2D, false, true);
+  const dInteractions = tf.matMul(dOutput, kPairs as tf.Tensor2D, false, true);
   // interactions = M·Mᵀ per row, so dM = dI·M + dIᵀ·M.
   const matrix = saved<tf.Tensor3D>(trace, 'matrix');
-  const dPairs = tf.reshape(dInteractions!, [rows, fields, fields]) as tf.Tensor3D;
+  const dPairs = tf.reshape(dInteractions, [rows, fields, fields]) as tf.Tensor3D;
   const dMatrix = tf.add(tf.matMul(dPairs, matrix), tf.matMul(dPairs, matrix, true, false));
-  const dFields = tf.add(dFlat!, tf.reshape(dMatrix, [rows, fields * size])) as tf.Tensor2D;
+  const dFields = tf.add(dFlat, tf.reshape(dMatrix, [rows, fields * size])) as tf.Tensor2D;
 
   const widths = [
     ...(layout.numericField ? [size] : []),
