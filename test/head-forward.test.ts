@@ -10,7 +10,7 @@ import type { Example } from '../core/features/example';
 import { parseRow } from '../core/features/parse-row';
 import { parseFeatureSpec } from '../core/features/spec';
 import { Encoder, textCardinality, TransformFitter } from '../core/features/transform';
-import { buildClickModel, linearVariables, wakeDeepPart, type ClickModel } from '../core/model/architecture';
+import { buildClickModel, linearVariables, wakeDeepPart, type ClickModel, type HeadShape } from '../core/model/architecture';
 import { FlatAdamOptimizer } from '../core/model/flat-adam';
 import { forwardLogits, layersLogits, sliceDataset, type PixelSource } from '../core/model/forward';
 import { BAG_WORDS, headLayout } from '../core/model/head-layout';
@@ -78,8 +78,8 @@ const images = Array.from({ length: 4 }, () => Uint8Array.from({ length: IMAGE_S
 const pixels: PixelSource = (row) => images[row]!;
 
 /** A head whose every weight is non-zero and seeded (the zero-initialised linear tables included). */
-function randomModel(seed: number): ClickModel {
-  const model = buildClickModel(transform, 0.2, undefined, seed);
+function randomModel(seed: number, shape?: HeadShape): ClickModel {
+  const model = buildClickModel(transform, 0.2, shape, seed);
   wakeDeepPart(model, seed);
   // trainableWeights, not weights: wide_sum's fixed ones kernel stays as it is.
   const all = [...model.head.trainableWeights, ...model.imageTower!.trainableWeights];
@@ -130,25 +130,29 @@ describe('the hand-written head', () => {
     expect(maxDifference(served, theirs)).toBeLessThan(1e-5);
   });
 
-  it('gives every trainable variable the gradient the layers give it, in both phases', () => {
-    const model = randomModel(3);
-    const labels = tf.tensor1d(batch.label);
-    const gradients = (forward: typeof forwardLogits, linearOnly: boolean, variables: tf.Variable[]) =>
-      tf.variableGrads(() => tf.losses.sigmoidCrossEntropy(labels, forward(model, transform, batch, pixels, true, linearOnly)) as tf.Scalar, variables).grads;
-    for (const [linearOnly, variables] of [
-      [false, trainableVariables(model)],
-      [true, linearVariables(model)],
-    ] as const) {
-      const ours = gradients(forwardLogits, linearOnly, variables);
-      const theirs = gradients(layersLogits, linearOnly, variables);
-      expect(Object.keys(ours).sort()).toEqual(variables.map((v) => v.name).sort());
-      for (const name of Object.keys(theirs)) {
-        const scale = tf.tidy(() => tf.max(tf.abs(theirs[name]!)).dataSync()[0]!);
-        expect(scale, name).toBeGreaterThan(0);
-        expect(maxDifference(ours[name]!, theirs[name]!), name).toBeLessThan(1e-4 * Math.max(scale, 1));
+  // The hand-written backward splits the first deep layer's kernel: with no hidden layer, that is the logit's.
+  it.each([undefined, { fieldSize: 4, hidden: [] }, { fieldSize: 6, hidden: [16] }])(
+    'gives every trainable variable the gradient the layers give it, in both phases (shape %o)',
+    (shape) => {
+      const model = randomModel(3, shape);
+      const labels = tf.tensor1d(batch.label);
+      const gradients = (forward: typeof forwardLogits, linearOnly: boolean, variables: tf.Variable[]) =>
+        tf.variableGrads(() => tf.losses.sigmoidCrossEntropy(labels, forward(model, transform, batch, pixels, true, linearOnly)) as tf.Scalar, variables).grads;
+      for (const [linearOnly, variables] of [
+        [false, trainableVariables(model)],
+        [true, linearVariables(model)],
+      ] as const) {
+        const ours = gradients(forwardLogits, linearOnly, variables);
+        const theirs = gradients(layersLogits, linearOnly, variables);
+        expect(Object.keys(ours).sort()).toEqual(variables.map((v) => v.name).sort());
+        for (const name of Object.keys(theirs)) {
+          const scale = tf.tidy(() => tf.max(tf.abs(theirs[name]!)).dataSync()[0]!);
+          expect(scale, name).toBeGreaterThan(0);
+          expect(maxDifference(ours[name]!, theirs[name]!), name).toBeLessThan(1e-4 * Math.max(scale, 1));
+        }
       }
-    }
-  });
+    },
+  );
 
   it('computes the log loss and L2 penalty, and their gradients, as tf.losses and square().sum() do', () => {
     const logits = tf.variable(tf.randomNormal<tf.Rank.R1>([batch.rows], 0, 3, 'float32', 4), true, 'head_forward_logits');

@@ -2,7 +2,8 @@
 // a training step's ops. This Adam keeps every variable's moments in one flat vector and runs the same
 // arithmetic once per step over all of them: element by element the same numbers as tf.train.adam
 // (test/flat-adam.test.ts), and getWeights/setWeights in tf.train.adam's layout, so checkpoints of
-// either restore into the other.
+// either restore into the other. In the flat vector, variables whose shapes agree past their first axis
+// sit side by side: their gradients flatten, and their steps take their shapes, with one reshape a group.
 import * as tf from '@tensorflow/tfjs';
 
 type NamedTensor = { name: string; tensor: tf.Tensor };
@@ -14,8 +15,29 @@ interface Slot {
   size: number;
 }
 
+/** Slots (by index) whose shapes agree past the first axis, in the flat vector's order. */
+interface Group {
+  members: number[];
+  tail: number[];
+}
+
+const sameShapes = (a: Slot[], b: Slot[]) => a.length === b.length && a.every((slot, i) => tf.util.arraysEqual(slot.shape, b[i]!.shape));
+
+/** Groups in order of first appearance; the flat vector holds them one after another. */
+function groupSlots(slots: Slot[]): Group[] {
+  const groups = new Map<string, Group>();
+  slots.forEach((slot, i) => {
+    // A scalar has no first axis to concatenate along: a group of its own.
+    const key = slot.shape.length === 0 ? `scalar ${i}` : slot.shape.slice(1).join('x');
+    if (!groups.has(key)) groups.set(key, { members: [], tail: slot.shape.slice(1) });
+    groups.get(key)!.members.push(i);
+  });
+  return [...groups.values()];
+}
+
 // Every reshape is an op of its own in tfjs-node: vectors are left as they are.
 const flatten = (t: tf.Tensor) => (t.rank === 1 ? t : tf.reshape(t, [-1]));
+const byAxis0 = (parts: tf.Tensor[]) => (parts.length > 1 ? tf.concat(parts) : parts[0]!);
 
 export class FlatAdamOptimizer extends tf.Optimizer {
   static get className(): string {
@@ -25,6 +47,7 @@ export class FlatAdamOptimizer extends tf.Optimizer {
   private readonly accBeta1: tf.Variable;
   private readonly accBeta2: tf.Variable;
   private slots?: Slot[];
+  private groups: Group[] = [];
   private m?: tf.Variable;
   private v?: tf.Variable;
   /** getWeights' tensors: valid until its next call (a checkpoint writes them at once). */
@@ -47,7 +70,8 @@ export class FlatAdamOptimizer extends tf.Optimizer {
     const variables = slots.map((slot) => tf.engine().registeredVariables[slot.name!]!);
     tf.tidy(() => {
       const present = slots.map((slot) => named[slot.name!] != null);
-      const gradient = tf.concat(slots.map((slot, i) => (present[i] ? flatten(named[slot.name!]!) : tf.zeros([slot.size]))));
+      const gradientOf = (i: number) => (present[i] ? named[slots[i]!.name!]! : tf.zeros(slots[i]!.shape));
+      const gradient = tf.concat(this.groups.map((group) => flatten(byAxis0(group.members.map(gradientOf)))));
       const m = tf.add(tf.mul(this.m!, this.beta1), tf.mul(gradient, 1 - this.beta1));
       const v = tf.add(tf.mul(this.v!, this.beta2), tf.mul(tf.square(gradient), 1 - this.beta2));
       const mHat = tf.div(m, tf.sub(1, this.accBeta1));
@@ -56,15 +80,26 @@ export class FlatAdamOptimizer extends tf.Optimizer {
       // A variable without a gradient this step keeps its moments and value, as in tf.train.adam.
       const keep = present.every(Boolean)
         ? undefined
-        : tf.concat(slots.map((slot, i) => (present[i] ? tf.ones([slot.size], 'bool') : tf.zeros([slot.size], 'bool'))));
+        : tf.concat(this.flatOrder().map((i) => (present[i] ? tf.ones([slots[i]!.size], 'bool') : tf.zeros([slots[i]!.size], 'bool'))));
       this.m!.assign(keep ? tf.where(keep, m, this.m!) : m);
       this.v!.assign(keep ? tf.where(keep, v, this.v!) : v);
-      const steps = tf.split(
+      const groupSteps = tf.split(
         step,
-        slots.map((slot) => slot.size),
+        this.groups.map((group) => group.members.reduce((sum, i) => sum + slots[i]!.size, 0)),
       );
-      slots.forEach((slot, i) => {
-        if (present[i]) variables[i]!.assign(tf.add(slot.shape.length === 1 ? steps[i]! : tf.reshape(steps[i]!, slot.shape), variables[i]!));
+      this.groups.forEach((group, g) => {
+        const first = slots[group.members[0]!]!;
+        const part = groupSteps[g]!;
+        const steps =
+          group.members.length === 1
+            ? [first.shape.length === 1 ? part : tf.reshape(part, first.shape)]
+            : tf.split(
+                group.tail.length > 0 ? tf.reshape(part, [-1, ...group.tail]) : part,
+                group.members.map((i) => slots[i]!.shape[0]!),
+              );
+        group.members.forEach((i, k) => {
+          if (present[i]) variables[i]!.assign(tf.add(steps[k]!, variables[i]!));
+        });
       });
       this.accBeta1.assign(tf.mul(this.accBeta1, this.beta1));
       this.accBeta2.assign(tf.mul(this.accBeta2, this.beta2));
@@ -72,12 +107,17 @@ export class FlatAdamOptimizer extends tf.Optimizer {
     this.incrementIterations();
   }
 
+  /** Slot indices in the flat vector's order. */
+  private flatOrder(): number[] {
+    return this.groups.flatMap((group) => group.members);
+  }
+
   /** The variables' order is fixed by the first step (or by restored moments, matched by position). */
   private bind(names: string[]): Slot[] {
     if (!this.slots?.every((slot) => slot.name)) {
       const variables = tf.engine().registeredVariables;
       const slots = names.map((name) => ({ name, shape: variables[name]!.shape, size: variables[name]!.size }));
-      if (this.slots && (this.slots.length !== slots.length || this.slots.some((slot, i) => slot.size !== slots[i]!.size)))
+      if (this.slots && !sameShapes(this.slots, slots))
         throw new Error(`restored Adam moments (${this.slots.length} variables) do not fit the ${slots.length} variables being trained`);
       if (!this.slots) {
         const total = slots.reduce((sum, slot) => sum + slot.size, 0);
@@ -85,6 +125,7 @@ export class FlatAdamOptimizer extends tf.Optimizer {
         this.v = tf.variable(tf.zeros([total]), false);
       }
       this.slots = slots;
+      this.groups = groupSlots(slots);
     }
     const unknown = names.filter((name) => !this.slots!.some((slot) => slot.name === name));
     if (unknown.length > 0) throw new Error(`variables ${unknown.join(', ')} joined this optimizer after its first step`);
@@ -97,13 +138,16 @@ export class FlatAdamOptimizer extends tf.Optimizer {
     const iterations = await this.saveIterations();
     if (!this.slots) return [iterations];
     const slots = this.slots;
-    const unflatten = (flat: tf.Tensor) =>
-      tf
-        .split(
-          flat,
-          slots.map((slot) => slot.size),
-        )
-        .map((part, i) => part.reshape(slots[i]!.shape));
+    const order = this.flatOrder();
+    const unflatten = (flat: tf.Tensor) => {
+      const parts = tf.split(
+        flat,
+        order.map((i) => slots[i]!.size),
+      );
+      const bySlot: tf.Tensor[] = [];
+      order.forEach((i, k) => (bySlot[i] = parts[k]!.reshape(slots[i]!.shape)));
+      return bySlot;
+    };
     this.exported = tf.tidy(() => [...unflatten(this.m!), ...unflatten(this.v!)]);
     const names = [...slots.map((slot, i) => `${slot.name ?? i}/m`), ...slots.map((slot, i) => `${slot.name ?? i}/v`)];
     return [iterations, ...this.exported.map((tensor, i) => ({ name: names[i]!, tensor }))];
@@ -117,12 +161,14 @@ export class FlatAdamOptimizer extends tf.Optimizer {
     });
     const count = moments.length / 2;
     const restored = moments.slice(0, count).map(({ tensor }, i) => ({ name: this.slots?.[i]?.name, shape: tensor.shape, size: tensor.size }));
-    if (count > 0 && this.slots && (this.slots.length !== count || this.slots.some((slot, i) => slot.size !== restored[i]!.size)))
+    if (count > 0 && this.slots && !sameShapes(this.slots, restored))
       throw new Error(`restored Adam moments (${count} variables) do not fit the ${this.slots.length} variables being trained`);
     tf.dispose([this.m, this.v].filter((t) => t !== undefined));
+    this.groups = groupSlots(restored);
+    const order = this.flatOrder();
     const flat = (part: NamedTensor[]) =>
       tf.variable(
-        tf.tidy(() => tf.concat(part.map(({ tensor }) => tensor.reshape([-1])))),
+        tf.tidy(() => tf.concat(order.map((i) => part[i]!.tensor.reshape([-1])))),
         false,
       );
     this.m = count > 0 ? flat(moments.slice(0, count)) : undefined;
