@@ -3,8 +3,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EncodedDataset } from '../features/dataset';
 import type { FittedTransform } from '../features/transform';
-import { crossCells, IMAGE_EMBEDDING, idOffsets, type ClickModel } from './architecture';
-import { headFeeds } from './head-feeds';
+import { crossCells, IMAGE_EMBEDDING, type ClickModel } from './architecture';
+import { columnTokens, headFeeds, offsetIds } from './head-feeds';
 import { headLogits } from './head-forward';
 import { headLayout } from './head-layout';
 
@@ -66,12 +66,7 @@ function headInput(
 ): tf.Tensor {
   const { rows, widths } = batch;
   if (name === 'numeric') return tf.tensor2d(batch.numeric, [rows, widths.numeric]);
-  if (name === 'ids') {
-    const offsets = idOffsets(transform);
-    const ids = new Int32Array(rows * widths.categorical);
-    for (let i = 0; i < ids.length; i++) ids[i] = batch.categorical[i]! + offsets[i % widths.categorical]!;
-    return tf.tensor2d(ids, [rows, widths.categorical], 'int32');
-  }
+  if (name === 'ids') return tf.tensor2d(offsetIds(transform, batch), [rows, widths.categorical], 'int32');
   if (name === 'crosses') return tf.tensor2d(crossCells(transform, batch.categorical, rows), [rows, transform.crosses!.length], 'int32');
   if (name.startsWith('cat_')) {
     const column = transform.categorical.findIndex((c) => c.name === name.slice(4));
@@ -82,12 +77,7 @@ function headInput(
   if (name.startsWith('text_')) {
     let offset = 0;
     for (const column of transform.text) {
-      if (`text_${column.name}` === name) {
-        const tokens = new Int32Array(rows * column.maxTokens);
-        for (let r = 0; r < rows; r++)
-          tokens.set(batch.text.subarray(r * widths.text + offset, r * widths.text + offset + column.maxTokens), r * column.maxTokens);
-        return tf.tensor2d(tokens, [rows, column.maxTokens], 'int32');
-      }
+      if (`text_${column.name}` === name) return tf.tensor2d(columnTokens(batch, offset, column.maxTokens), [rows, column.maxTokens], 'int32');
       offset += column.maxTokens;
     }
   }

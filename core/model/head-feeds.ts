@@ -23,10 +23,7 @@ export interface HeadFeeds {
 /** The batch's ids, cells and tokens; `deep` false leaves out what only the deep part reads. */
 export function headFeeds(layout: HeadLayout, transform: FittedTransform, batch: EncodedDataset, deep: boolean): HeadFeeds {
   const { rows, widths } = batch;
-  const offsets = idOffsets(transform);
-  const width = widths.categorical;
-  const ids = new Int32Array(rows * width);
-  for (let r = 0; r < rows; r++) for (let k = 0; k < width; k++) ids[r * width + k] = batch.categorical[r * width + k]! + offsets[k]!;
+  const ids = offsetIds(transform, batch);
   const cells = crossCells(transform, batch.categorical, rows);
   const crossCount = transform.crosses?.length ?? 0;
   const tokens = tokenColumns(transform, batch);
@@ -61,16 +58,30 @@ export function headFeeds(layout: HeadLayout, transform: FittedTransform, batch:
   };
 }
 
+/** Each row's ids offset into the shared id table, row after row (both forward paths feed these). */
+export function offsetIds(transform: FittedTransform, batch: EncodedDataset): Int32Array {
+  const offsets = idOffsets(transform);
+  const width = batch.widths.categorical;
+  const ids = new Int32Array(batch.rows * width);
+  for (let r = 0; r < batch.rows; r++) for (let k = 0; k < width; k++) ids[r * width + k] = batch.categorical[r * width + k]! + offsets[k]!;
+  return ids;
+}
+
 /** Each text column's tokens, row after row (the batch holds every column's tokens side by side). */
 function tokenColumns(transform: FittedTransform, batch: EncodedDataset): Int32Array[] {
   let offset = 0;
   return transform.text.map((column) => {
-    const tokens = new Int32Array(batch.rows * column.maxTokens);
-    for (let r = 0; r < batch.rows; r++)
-      for (let k = 0; k < column.maxTokens; k++) tokens[r * column.maxTokens + k] = batch.text[r * batch.widths.text + offset + k]!;
+    const tokens = columnTokens(batch, offset, column.maxTokens);
     offset += column.maxTokens;
     return tokens;
   });
+}
+
+/** One text column's tokens (`maxTokens` from `offset` in each row's text), row after row. */
+export function columnTokens(batch: EncodedDataset, offset: number, maxTokens: number): Int32Array {
+  const tokens = new Int32Array(batch.rows * maxTokens);
+  for (let r = 0; r < batch.rows; r++) for (let k = 0; k < maxTokens; k++) tokens[r * maxTokens + k] = batch.text[r * batch.widths.text + offset + k]!;
+  return tokens;
 }
 
 /** Each row's share of every word: 1 / maxTokens per token. */
