@@ -18,7 +18,8 @@ export function describeOutcome(outcome: MonthOutcome, champion: number | undefi
   if (!decision || !evaluation) return `month ${run.month}: ${run.stage}; ${now}`;
   const production = describeProduction(run.summary.feedback as FeedbackSummary | undefined);
   const championAuc = evaluation.champion ? `, v${evaluation.champion.version} ${f(evaluation.champion.auc)}` : '';
-  const scores = `AUC ${f(evaluation.candidate.auc)} (baseline ${f(evaluation.baseline?.auc)}${championAuc}), calibration ${evaluation.candidate.calibration.toFixed(3)}`;
+  const calibration = evaluation.candidate.calibration.toFixed(3);
+  const scores = `AUC ${f(evaluation.candidate.auc)} (baseline ${f(evaluation.baseline?.auc)}${championAuc}), calibration ${calibration}`;
   if (run.reused.includes('promote')) {
     return `month ${run.month}: no new model (every stage reused from an earlier run, which ${decision.outcome} v${decision.version}); ${now}`;
   }
