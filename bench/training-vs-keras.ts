@@ -21,6 +21,7 @@ import { median } from './report-numbers';
 const { values } = parseArgs({
   options: { rows: { type: 'string', default: '100000' }, rounds: { type: 'string', default: '5' }, ads: { type: 'string', default: '2000' } },
 });
+const TF_TUNING = ['TF_NUM_INTRAOP_THREADS', 'TF_NUM_INTEROP_THREADS', 'TF_ENABLE_ONEDNN_OPTS', 'OMP_NUM_THREADS'];
 const here = path.dirname(new URL(import.meta.url).pathname);
 const python = path.join(here, 'keras/.venv/bin/python');
 await fs.access(python).catch(() => {
@@ -64,11 +65,15 @@ async function projectEpoch(): Promise<{ examplesPerSecond: number; loss: number
   return { examplesPerSecond: warmRows / ((batchEnds.at(-1)! - batchEnds[0]!) / 1000), loss: state.history.at(-1)!.trainLoss };
 }
 
+// Keras runs at TensorFlow's own thread and oneDNN defaults, whatever the project side was started with.
+const kerasEnv: NodeJS.ProcessEnv = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' };
+for (const name of TF_TUNING) delete kerasEnv[name];
+
 function kerasRun(): { examplesPerSecond: number; loss: number; jitCompile: boolean; tensorflow: string; keras: string } {
   // Two epochs: the first traces and compiles, the second is timed.
   const child = spawnSync(python, [path.join(here, 'keras/click_model.py'), dir, '2'], {
     encoding: 'utf8',
-    env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' },
+    env: kerasEnv,
   });
   if (child.status !== 0) throw new Error(`Keras twin failed (${child.status}):\n${child.stderr}`);
   return JSON.parse(child.stdout.trim().split('\n').at(-1)!);
@@ -76,6 +81,8 @@ function kerasRun(): { examplesPerSecond: number; loss: number; jitCompile: bool
 
 const rounds = Number(values.rounds);
 console.log(`${dataset.rows} rows (adclick 2026-10, ${values.ads} ads, no images: the head alone), batch ${options.batchSize}, Adam ${options.learningRate}`);
+const tuning = TF_TUNING.filter((name) => process.env[name] !== undefined).map((name) => `${name}=${process.env[name]}`);
+console.log(`project TensorFlow settings: ${tuning.join(' ') || 'defaults'}; Keras: defaults`);
 console.log(`embedding L2 ${options.embeddingL2} (linear tables ${options.linear!.l2}), id dropout ${options.idDropout}; project on ${backend}`);
 await projectEpoch(); // warm-up: kernels, allocations
 const ratios: number[] = [];

@@ -15,14 +15,18 @@ import { DEFAULT_HEAD_SHAPE, idOffsets } from '../../core/model/architecture';
 import type { TrainOptions } from '../../core/model/train-loop';
 import { droppableColumns } from '../../core/model/id-dropout';
 import { Random } from '../../core/random';
+import type { PixelSource } from '../../core/model/forward';
 
 export interface TwinData {
   transform: FittedTransform;
   dataset: EncodedDataset;
+  /** With `images`: one seeded random image per distinct image path, by the row the dataset names. */
+  pixels?: PixelSource;
 }
 
-/** `impressions` rows of `month` with `ads` ads; the transform is fitted on them with the image column dropped. */
-export function generateTwinData(month: string, impressions: number, ads: number): TwinData {
+/** `impressions` rows of `month` with `ads` ads; the transform is fitted on them with the image column dropped,
+ *  unless `images` (then the model has its image tower, which the Keras twin does not). */
+export function generateTwinData(month: string, impressions: number, ads: number, images = false): TwinData {
   const catalog = new Random(1).fork('catalogue');
   const sampler = new ImpressionSampler(month, buildAds(catalogWindow(month, ads, 0.25), 'png', catalog), 0, new Random(2).fork('impressions'));
   const examples = Array.from({ length: impressions }, (_, i) => {
@@ -34,15 +38,18 @@ export function generateTwinData(month: string, impressions: number, ads: number
   const fitter = new TransformFitter(defaultFeatureSpec);
   for (const example of examples) fitter.add(example);
   // Both sides train the head alone: without an image column the model has no image tower.
-  const transform: FittedTransform = { ...fitter.fit(month), image: undefined };
+  const fitted = fitter.fit(month);
+  const transform: FittedTransform = images ? fitted : { ...fitted, image: undefined };
   const encoder = new Encoder(transform);
+  const imageRows = new Map<string, number>();
+  const imageRow = (key: string) => imageRows.get(key) ?? imageRows.set(key, imageRows.size).get(key)!;
   const builder = new DatasetBuilder(encoder.widths, impressions);
-  for (const example of examples)
-    builder.push(
-      encoder.encode(example, () => -1),
-      example.y,
-    );
-  return { transform, dataset: builder.build() };
+  for (const example of examples) builder.push(encoder.encode(example, images ? imageRow : () => -1), example.y);
+  if (!images) return { transform, dataset: builder.build() };
+  const random = new Random(3);
+  const size = transform.image!.size;
+  const table = Array.from({ length: imageRows.size }, () => Uint8Array.from({ length: size * size * 3 }, () => random.int(0, 255)));
+  return { transform, dataset: builder.build(), pixels: (row) => table[row]! };
 }
 
 /** Writes `data.bin` (serializeDataset) and `model.json` (what click_model.py builds and how it trains) into `dir`. */
