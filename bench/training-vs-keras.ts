@@ -2,7 +2,9 @@
 // on the same generated month, encoded once by the project's transform: interleaved rounds of one
 // project epoch and one Keras run in a child process, each timed over warm steps only (an epoch's
 // batches after its first, in an epoch after a warm-up one), then project ÷ Keras per round and median.
-// usage: bash bench/keras/setup.sh && tsx bench/training-vs-keras.ts [--rows 100000] [--rounds 5] [--ads 2000]
+// The head alone by default; with --images the model the pipeline trains on a month with images: the image tower
+// too, on one random image per ad, run once per unique image in a batch on both sides.
+// usage: bash bench/keras/setup.sh && tsx bench/training-vs-keras.ts [--images] [--rows 100000, 30000 with --images] [--rounds 5] [--ads 2000]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -13,14 +15,21 @@ import { pipelineSettings } from '../core/pipeline/settings';
 import { inMemorySource } from '../core/features/dataset-shards';
 import { sliceDataset } from '../core/model/forward';
 import { buildClickModel, wakeDeepPart } from '../core/model/architecture';
-import { freshTrainState, phaseOptimizers, runTraining, type TrainOptions, type TrainState } from '../core/model/train-loop';
+import { freshTrainState, phaseOptimizers, runTraining, trainableVariables, type TrainOptions, type TrainState } from '../core/model/train-loop';
 import { initTensorFlow } from '../core/tf/backend';
 import { generateTwinData, writeTwinData } from './keras/twin-data';
 import { median } from './report-numbers';
 
 const { values } = parseArgs({
-  options: { rows: { type: 'string', default: '100000' }, rounds: { type: 'string', default: '5' }, ads: { type: 'string', default: '2000' } },
+  options: {
+    images: { type: 'boolean', default: false },
+    rows: { type: 'string' },
+    rounds: { type: 'string', default: '5' },
+    ads: { type: 'string', default: '2000' },
+  },
 });
+// The tower makes an epoch ~10× slower: fewer rows keep a round near the head alone's length.
+const rows = Number(values.rows ?? (values.images ? 30000 : 100000));
 const TF_TUNING = ['TF_NUM_INTRAOP_THREADS', 'TF_NUM_INTEROP_THREADS', 'TF_ENABLE_ONEDNN_OPTS', 'OMP_NUM_THREADS'];
 const here = path.dirname(new URL(import.meta.url).pathname);
 const python = path.join(here, 'keras/.venv/bin/python');
@@ -32,8 +41,8 @@ const backend = await initTensorFlow('native');
 const config = loadConfig();
 // The pipeline's own training settings, one epoch at a time (the bench times epochs itself).
 const options: TrainOptions = { ...pipelineSettings(config, 'bench').training, maxEpochs: 1, patience: 1 };
-const data = generateTwinData('2026-10', Number(values.rows), Number(values.ads));
-const { dataset, transform } = data;
+const data = generateTwinData('2026-10', rows, Number(values.ads), values.images);
+const { dataset, transform, pixels } = data;
 const baseRate = dataset.label.reduce((a, b) => a + b, 0) / dataset.rows;
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'adclick-keras-twin-'));
 await writeTwinData(dir, data, options, baseRate);
@@ -56,6 +65,7 @@ async function projectEpoch(): Promise<{ examplesPerSecond: number; loss: number
     options,
     attempt: 1,
     optimizers,
+    pixels,
     state: { ...state, phaseStartedAt: state.epoch, phaseBestEpoch: state.epoch, phaseBestLoss: Infinity },
     onEpoch: async () => {},
     restoreEpoch: async () => {},
@@ -69,7 +79,16 @@ async function projectEpoch(): Promise<{ examplesPerSecond: number; loss: number
 const kerasEnv: NodeJS.ProcessEnv = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' };
 for (const name of TF_TUNING) delete kerasEnv[name];
 
-function kerasRun(): { examplesPerSecond: number; loss: number; jitCompile: boolean; tensorflow: string; keras: string } {
+interface KerasRun {
+  examplesPerSecond: number;
+  loss: number;
+  trainableParameters: number;
+  jitCompile: boolean;
+  tensorflow: string;
+  keras: string;
+}
+
+function kerasRun(): KerasRun {
   // Two epochs: the first traces and compiles, the second is timed.
   const child = spawnSync(python, [path.join(here, 'keras/click_model.py'), dir, '2'], {
     encoding: 'utf8',
@@ -80,7 +99,10 @@ function kerasRun(): { examplesPerSecond: number; loss: number; jitCompile: bool
 }
 
 const rounds = Number(values.rounds);
-console.log(`${dataset.rows} rows (adclick 2026-10, ${values.ads} ads, no images: the head alone), batch ${options.batchSize}, Adam ${options.learningRate}`);
+const images = transform.image
+  ? `with the image tower over ${new Set(dataset.image).size} images of ${transform.image.size}×${transform.image.size}`
+  : 'no images: the head alone';
+console.log(`${dataset.rows} rows (adclick 2026-10, ${values.ads} ads, ${images}), batch ${options.batchSize}, Adam ${options.learningRate}`);
 const tuning = TF_TUNING.filter((name) => process.env[name] !== undefined).map((name) => `${name}=${process.env[name]}`);
 console.log(`project TensorFlow settings: ${tuning.join(' ') || 'defaults'}; Keras: defaults`);
 console.log(`embedding L2 ${options.embeddingL2} (linear tables ${options.linear!.l2}), id dropout ${options.idDropout}; project on ${backend}`);
@@ -98,7 +120,13 @@ try {
     keras.push(theirs.examplesPerSecond);
     ratios.push(ours.examplesPerSecond / theirs.examplesPerSecond);
     loads.push(load);
-    if (round === 1) console.log(`Keras ${theirs.keras} on TensorFlow ${theirs.tensorflow}, jit_compile ${theirs.jitCompile}`);
+    if (round === 1) {
+      console.log(`Keras ${theirs.keras} on TensorFlow ${theirs.tensorflow}, jit_compile ${theirs.jitCompile}`);
+      const ourParameters = trainableVariables(model).reduce((sum, v) => sum + v.size, 0);
+      console.log(`trainable parameters: project ${ourParameters}, Keras ${theirs.trainableParameters}`);
+      // Rates of two different models say nothing about either training loop.
+      if (ourParameters !== theirs.trainableParameters) throw new Error('the Keras twin is not the same model: fix bench/keras/click_model.py');
+    }
     console.log(
       `round ${round}: project ${ours.examplesPerSecond.toFixed(0)} ex/s (loss ${ours.loss.toFixed(4)}), ` +
         `Keras ${theirs.examplesPerSecond.toFixed(0)} ex/s (loss ${theirs.loss.toFixed(4)}), ` +
