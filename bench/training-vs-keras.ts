@@ -100,7 +100,7 @@ function kerasRun(): KerasRun {
 
 const rounds = Number(values.rounds);
 const images = transform.image
-  ? `with the image tower over ${new Set(dataset.image).size} images of ${transform.image.size}×${transform.image.size}`
+  ? `with the image tower over ${new Set(dataset.image.filter((row) => row >= 0)).size} images of ${transform.image.size}×${transform.image.size}`
   : 'no images: the head alone';
 console.log(`${dataset.rows} rows (adclick 2026-10, ${values.ads} ads, ${images}), batch ${options.batchSize}, Adam ${options.learningRate}`);
 const tuning = TF_TUNING.filter((name) => process.env[name] !== undefined).map((name) => `${name}=${process.env[name]}`);
