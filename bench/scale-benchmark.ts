@@ -3,7 +3,8 @@
 // (VmHWM). Then the fitted growth of peak RSS per impression, and the largest month one 24 GB worker
 // holds by that fit. Epochs are few by default: memory does not grow with them, time does.
 // usage: tsx bench/scale-benchmark.ts [--impressions 100000,1000000,2000000] [--ads 2000] [--epochs 1] [--dataset-memory BYTES]
-// (--dataset-memory sets TRAIN_DATASET_MEMORY_BYTES: below the months' size, training streams and its RSS should stay flat)
+// (--dataset-memory sets TRAIN_DATASET_MEMORY_BYTES: below the months' size, training streams and its RSS should stay flat;
+// --malloc-arenas N, or `glibc` for glibc's default: the workers' MALLOC_ARENA_MAX, by default what the launchers set)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs/promises';
@@ -18,6 +19,7 @@ import { monthlyPipeline } from '../workflows/monthly-pipeline';
 import { activityIntervals } from '../core/temporal/activity-intervals';
 import { peakRssByActivity, sampleRss } from './rss-by-activity';
 import { benchConfig, startBenchTemporal } from './stack';
+import { WORKER_MALLOC_ARENAS } from '../workers/malloc-arenas';
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     ads: { type: 'string', default: '2000' },
     epochs: { type: 'string', default: '1' },
     'dataset-memory': { type: 'string' },
+    'malloc-arenas': { type: 'string', default: WORKER_MALLOC_ARENAS },
   },
 });
 const sizes = values.impressions!.split(',').map(Number);
@@ -75,7 +78,7 @@ try {
     const generated = performance.now();
     await generateMonth(new LocalStore(bucket), { month, impressions, ads: Number(values.ads) });
     console.log(`${impressions} impressions generated in ${((performance.now() - generated) / 1000).toFixed(0)} s`);
-    const env = {
+    const env: NodeJS.ProcessEnv = {
       ...process.env,
       TEMPORAL_ADDRESS: config.TEMPORAL_ADDRESS,
       STORAGE_URL: config.STORAGE_URL,
@@ -83,6 +86,8 @@ try {
       TRAINING_TASK_QUEUE: config.TRAINING_TASK_QUEUE,
       ...(values['dataset-memory'] ? { TRAIN_DATASET_MEMORY_BYTES: values['dataset-memory'] } : {}),
     };
+    if (values['malloc-arenas'] === 'glibc') delete env.MALLOC_ARENA_MAX;
+    else env.MALLOC_ARENA_MAX = values['malloc-arenas'];
     const workers = { pipeline: startWorkerProcess('pipeline', env), training: startWorkerProcess('training', env) };
     await Promise.all([workers.pipeline.ready, workers.training.ready]);
     const client = await connectClient({ address: config.TEMPORAL_ADDRESS!, namespace: config.TEMPORAL_NAMESPACE });
@@ -147,4 +152,6 @@ for (const worker of ['pipeline', 'training'] as const) {
   console.log(`${worker} worker: ${intercept.toFixed(0)} MB + ${(slope * 1024).toFixed(3)} KB per impression${lastRatio}; ${fits}`);
 }
 const machine = `${os.cpus().length} cores; ${(os.totalmem() / GB).toFixed(0)} GB`;
-console.log(`(${machine}; ${values.epochs} epoch(s) per training phase; TRAIN_DATASET_MEMORY_BYTES ${values['dataset-memory'] ?? 'default'})`);
+console.log(
+  `(${machine}; ${values.epochs} epoch(s) per training phase; TRAIN_DATASET_MEMORY_BYTES ${values['dataset-memory'] ?? 'default'}; MALLOC_ARENA_MAX ${values['malloc-arenas']})`,
+);

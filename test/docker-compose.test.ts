@@ -4,6 +4,7 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { isLoopback } from '../api/auth/loopback';
+import { WORKER_MALLOC_ARENAS } from '../workers/malloc-arenas';
 
 interface Service {
   image?: string;
@@ -94,6 +95,15 @@ it.each(workers)('%s outlives its own shutdown grace before Docker kills it', (n
   expect(grace).toBeGreaterThan(0);
   expect(stopGrace).toBeDefined();
   expect(durationSeconds(stopGrace ?? '')).toBeGreaterThan(grace);
+});
+
+it.each(workers)("%s runs with the workers' malloc arenas", (name) => {
+  expect(env(name).MALLOC_ARENA_MAX).toBe(WORKER_MALLOC_ARENAS);
+});
+
+it('the GPU image runs its training worker with them too', () => {
+  const dockerfile = readFileSync(path.join(root, 'docker/Dockerfile.gpu'), 'utf8');
+  expect(dockerfile).toMatch(new RegExp(`^\\s*MALLOC_ARENA_MAX=${WORKER_MALLOC_ARENAS}\\b`, 'm'));
 });
 
 it.each(appServices)('%s is configured for the shared Temporal and storage', (name) => {

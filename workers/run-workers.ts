@@ -9,6 +9,7 @@ import { connectClient, ensureSearchAttributes, temporalAddress } from '../core/
 import { initTensorFlow } from '../core/tf/backend';
 import { buildPipelineWorker, buildTrainingWorker } from './build-workers';
 import { installWorkerRuntime } from './worker-runtime';
+import { mallocArenasWarning } from './malloc-arenas';
 
 export type WorkerKind = 'pipeline' | 'training';
 
@@ -37,7 +38,12 @@ export async function startWorkers(kinds: WorkerKind[], config: Config = loadCon
   if (kinds.includes('pipeline'))
     workers.push(await buildPipelineWorker({ ...common, taskQueue: config.PIPELINE_TASK_QUEUE, maxActivities: config.PIPELINE_WORKER_ACTIVITIES }));
   if (kinds.includes('training')) workers.push(await buildTrainingWorker({ ...common, taskQueue: config.TRAINING_TASK_QUEUE }));
-  log.info('workers running', { kinds, temporal: address, namespace: config.TEMPORAL_NAMESPACE, store: store.url, tensorflow: backend });
+  const arenasWarning = mallocArenasWarning(process.env);
+  if (arenasWarning) log.warn(arenasWarning);
+  log.info('workers running', {
+    ...{ kinds, temporal: address, namespace: config.TEMPORAL_NAMESPACE, store: store.url, tensorflow: backend },
+    mallocArenas: process.env.MALLOC_ARENA_MAX ?? 'glibc default',
+  });
   const done = Promise.all(workers.map((w) => w.run())).then(() => connection.close());
   return { workers, done };
 }
