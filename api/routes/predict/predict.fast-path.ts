@@ -4,6 +4,7 @@
 // (a refusal, an invalid instance, no champion, a failed pass) is handed to the app with its body already
 // read, and the app answers it as it answers every request, so each 4xx and its message come from one place.
 import type { IncomingMessage } from 'node:http';
+import { log } from '../../../core/log';
 import { bearerToken } from '../../auth/authenticate';
 import { roleAllows } from '../../auth/roles';
 import type { ApiMetrics } from '../../lib/api-metrics';
@@ -43,7 +44,11 @@ export function predictFastPath(deps: AppDeps, metrics: ApiMetrics): NodeFastPat
       outgoing.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
       outgoing.end(text);
       metrics.answered('POST', PATH, 200, started);
-    })();
+    })().catch((error: Error) => {
+      // Nothing above should throw; if it does, one connection ends rather than the process (an unhandled rejection).
+      log.error('api request failed', { method: 'POST', path: PATH, error: error.message, stack: error.stack });
+      outgoing.destroy(error);
+    });
     return true;
   };
 }
