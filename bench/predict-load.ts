@@ -1,5 +1,7 @@
 // Load for POST /v1/predict: request bodies sent over HTTP by C clients at once, each
-// taking the next body when its previous answer arrives. Any answer but 200 stops the run.
+// taking the next body when its previous answer arrives. Any answer but 200 stops the run. The clients
+// are Node's http.request over a keep-alive Agent: on this 2-core machine the generator shares the cores
+// with the API, and it costs less CPU a request than fetch (bench/load-client-cost.ts measures both).
 import http from 'node:http';
 import type { BenchApi } from './stack';
 import type { Instance } from './predict-client';
@@ -11,18 +13,17 @@ export function requestBodies(instances: (request: number, index: number) => Ins
 
 /** Sends every body and returns the wall time in seconds. */
 export async function driveRequests(api: BenchApi, bodies: string[], concurrency: number): Promise<number> {
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${api.token}` };
+  const send = sender('http', api, concurrency);
   let next = 0;
   const client = async () => {
     while (next < bodies.length) {
-      const body = bodies[next++]!;
-      const response = await fetch(`${api.url}/v1/predict`, { method: 'POST', headers, body });
-      const text = await response.text();
-      if (response.status !== 200) throw new Error(`POST /v1/predict answered ${response.status}: ${text.slice(0, 300)}`);
+      const { status, text } = await send(bodies[next++]!);
+      if (status !== 200) throw new Error(`POST /v1/predict answered ${status}: ${text.slice(0, 300)}`);
     }
   };
   const started = performance.now();
   await Promise.all(Array.from({ length: concurrency }, client));
+  send.close();
   return (performance.now() - started) / 1000;
 }
 
@@ -35,27 +36,34 @@ export interface TimedLoad {
   p99: number;
 }
 
-/** C clients send bodies (the next one each time) for `seconds`, over keep-alive node:http connections
- *  (lighter than fetch, so the load generator takes less of the cores it shares with the API). */
-export async function driveFor(api: BenchApi, body: (request: number) => string, concurrency: number, seconds: number): Promise<TimedLoad> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const url = new URL(`${api.url}/v1/predict`);
+/** How a client sends: http.request over keep-alive connections (the bench's generator), or fetch (undici). */
+export type LoadClient = 'http' | 'fetch';
+
+/** C clients send bodies (the next one each time) for `seconds`. */
+export async function driveFor(
+  api: BenchApi,
+  body: (request: number) => string,
+  concurrency: number,
+  seconds: number,
+  client: LoadClient = 'http',
+): Promise<TimedLoad> {
+  const send = sender(client, api, concurrency);
   const latencies: number[] = [];
   let sent = 0;
   const started = performance.now();
   const until = started + seconds * 1000;
-  const client = async () => {
+  const loop = async () => {
     while (performance.now() < until) {
       const payload = body(sent++);
       const t = performance.now();
-      const { status, text } = await post(agent, url, api.token, payload);
+      const { status, text } = await send(payload);
       if (status !== 200) throw new Error(`POST /v1/predict answered ${status}: ${text.slice(0, 300)}`);
       latencies.push(performance.now() - t);
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, client));
+  await Promise.all(Array.from({ length: concurrency }, loop));
   const elapsed = (performance.now() - started) / 1000;
-  agent.destroy();
+  send.close();
   return { requests: latencies.length, seconds: elapsed, perSecond: latencies.length / elapsed, ...percentiles(latencies) };
 }
 
@@ -63,6 +71,22 @@ export function percentiles(latencies: number[]): { p50: number; p99: number } {
   const sorted = [...latencies].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
   return { p50: at(0.5), p99: at(0.99) };
+}
+
+type Send = ((body: string) => Promise<{ status: number; text: string }>) & { close(): void };
+
+function sender(client: LoadClient, api: BenchApi, concurrency: number): Send {
+  const url = new URL(`${api.url}/v1/predict`);
+  if (client === 'fetch') {
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${api.token}` };
+    const send = async (body: string) => {
+      const response = await fetch(url, { method: 'POST', headers, body });
+      return { status: response.status, text: await response.text() };
+    };
+    return Object.assign(send, { close: () => undefined });
+  }
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  return Object.assign((body: string) => post(agent, url, api.token, body), { close: () => agent.destroy() });
 }
 
 function post(agent: http.Agent, url: URL, token: string, body: string): Promise<{ status: number; text: string }> {

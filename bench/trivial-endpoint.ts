@@ -21,6 +21,7 @@ http.createServer((request, response) => {
 `;
 
 export interface TrivialEndpoint extends BenchApi {
+  pid: number;
   stop(): void;
 }
 
@@ -36,6 +37,7 @@ export async function startTrivialEndpoint(): Promise<TrivialEndpoint> {
   return {
     url: `http://127.0.0.1:${port}`,
     token: BENCH_API_TOKEN,
+    pid: child.pid!,
     stop() {
       process.off('exit', killOnExit);
       child.kill('SIGTERM');

@@ -13,12 +13,15 @@ export function unauthorized(c: Context, error: string, invalidToken = false): R
   return c.json({ error }, 401, { 'WWW-Authenticate': invalidToken ? `${CHALLENGE}, error="invalid_token"` : CHALLENGE });
 }
 
+/** The token of an Authorization header, if it is a bearer one. */
+export const bearerToken = (header: string | undefined): string | undefined => /^Bearer +(\S+) *$/i.exec(header ?? '')?.[1];
+
 export const authenticate: MiddlewareHandler<AppBindings> = async (c, next) => {
   // The routers are not strict about a trailing slash, so neither is this.
   if (PUBLIC_PATHS.has(c.req.path.replace(/(.)\/+$/, '$1'))) return next();
-  const bearer = /^Bearer +(\S+) *$/i.exec(c.req.header('authorization') ?? '');
-  if (!bearer) return unauthorized(c, 'this API needs a bearer token: send Authorization: Bearer <token>');
-  const principal = c.var.deps.tokens.find(bearer[1]!);
+  const token = bearerToken(c.req.header('authorization'));
+  if (token === undefined) return unauthorized(c, 'this API needs a bearer token: send Authorization: Bearer <token>');
+  const principal = c.var.deps.tokens.find(token);
   if (!principal) return unauthorized(c, 'the bearer token is not one this API accepts', true);
   c.set('principal', principal);
   await next();

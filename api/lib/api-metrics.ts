@@ -97,11 +97,16 @@ export class ApiMetrics {
     try {
       await next();
     } finally {
-      const labels = { method: c.req.method, route: routeOf(c), status: String(c.res.status) };
-      this.requests.inc(labels);
-      this.latency.observe(labels, (performance.now() - started) / 1000);
+      this.answered(c.req.method, routeOf(c), c.res.status, started);
     }
   };
+
+  /** One request answered; `started` from performance.now(). */
+  answered(method: string, route: string, status: number, started: number): void {
+    const labels = { method, route, status: String(status) };
+    this.requests.inc(labels);
+    this.latency.observe(labels, (performance.now() - started) / 1000);
+  }
 
   predicted(modelVersion: number, instances: number): void {
     this.predictions.inc({ model_version: String(modelVersion) }, instances);

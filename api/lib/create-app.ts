@@ -6,7 +6,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { log } from '../../core/log';
 import { authenticate } from '../auth/authenticate';
-import { ApiMetrics } from './api-metrics';
+import type { ApiMetrics } from './api-metrics';
 import { describeZodError } from './errors';
 import { limitBodySize } from './request-body';
 import type { AppBindings, AppDeps, AppOpenAPI } from './types';
@@ -20,9 +20,8 @@ export function createRouter(): AppOpenAPI {
   });
 }
 
-export function createBaseApp(deps: AppDeps): AppOpenAPI {
+export function createBaseApp(deps: AppDeps, metrics: ApiMetrics): AppOpenAPI {
   const app = createRouter();
-  const metrics = new ApiMetrics(deps.predictor);
   app.use(metrics.middleware);
   app.use(async (c, next) => {
     c.set('deps', deps);

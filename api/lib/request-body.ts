@@ -1,7 +1,7 @@
 // Request bodies: at most 1 MB (413), and JSON bodies read straight from Node's IncomingMessage rather
 // than through a web Request and its stream, which cost predict requests a tenth of their time. The body
-// is read after the route's role check and handed to Hono's own body cache, so c.req.json() and the
-// validators parse it as before (malformed JSON: 400).
+// is read after the route's role check (or by the predict fast path, which may hand the request on) and
+// handed to Hono's own body cache, so c.req.json() and the validators parse it as before (malformed JSON: 400).
 import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -18,6 +18,7 @@ const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
 function nodeJsonBody(c: Context<AppBindings>): IncomingMessage | undefined {
   const incoming = c.env?.incoming;
   if (!incoming || c.req.method === 'GET' || c.req.method === 'HEAD') return undefined;
+  if (bodiesRead.has(incoming)) return incoming;
   // Already consumed (or gone): waiting for its 'end' would wait forever.
   if (incoming.readableEnded || incoming.destroyed) return undefined;
   // Node's own header object: asking Hono would build a web Headers for it.
@@ -39,7 +40,7 @@ export const limitBodySize: MiddlewareHandler<AppBindings> = async (c, next) => 
 export const readJsonBody: MiddlewareHandler<AppBindings> = async (c, next) => {
   const incoming = nodeJsonBody(c);
   if (!incoming) return next();
-  const body = await readAll(incoming, MAX_BODY_BYTES);
+  const body = await readBodyOnce(incoming);
   if (body === 'too large') return tooLarge(c);
   if (body instanceof Error) return c.json({ error: `the request body could not be read: ${body.message}` }, 400, { Connection: 'close' });
   // Hono caches each body read as a promise under the reader's name (its type says the reader itself).
@@ -47,12 +48,23 @@ export const readJsonBody: MiddlewareHandler<AppBindings> = async (c, next) => {
   await next();
 };
 
+type BodyRead = string | 'too large' | Error;
+
+const bodiesRead = new WeakMap<IncomingMessage, Promise<BodyRead>>();
+
+/** The whole body (at most MAX_BODY_BYTES), read once however many ask: the fast path and then the app. */
+export function readBodyOnce(incoming: IncomingMessage): Promise<BodyRead> {
+  let read = bodiesRead.get(incoming);
+  if (!read) bodiesRead.set(incoming, (read = readAll(incoming, MAX_BODY_BYTES)));
+  return read;
+}
+
 /** Every chunk until 'end', however many there are and however far apart; stops at maxBytes. */
-function readAll(incoming: IncomingMessage, maxBytes: number): Promise<string | 'too large' | Error> {
+function readAll(incoming: IncomingMessage, maxBytes: number): Promise<BodyRead> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let bytes = 0;
-    const finish = (result: string | 'too large' | Error) => {
+    const finish = (result: BodyRead) => {
       incoming.off('data', onData);
       incoming.off('end', onEnd);
       incoming.off('error', onError);

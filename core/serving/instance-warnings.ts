@@ -8,6 +8,9 @@ const DAY_MS = 86_400_000;
 const FUTURE_SLACK_MS = DAY_MS;
 const PAST_SLACK_MS = 366 * DAY_MS;
 
+// Formatted only for a warning: most instances have none.
+const iso = (t: number) => new Date(t).toISOString();
+
 export class InstanceWarnings {
   private readonly vocabularies: { name: string; values: Set<string> }[];
 
@@ -22,9 +25,8 @@ export class InstanceWarnings {
       if (typeof value === 'string' && !values.has(value))
         warnings.push(`${name} ${JSON.stringify(value)} was not seen in training; scored as an unknown ${name}`);
     }
-    const when = new Date(example.t).toISOString();
-    if (example.t > now + FUTURE_SLACK_MS) warnings.push(`the time ${when} is in the future`);
-    else if (example.t < this.transform.fittedOn.from - PAST_SLACK_MS) warnings.push(`the time ${when} is more than a year before the training data`);
+    if (example.t > now + FUTURE_SLACK_MS) warnings.push(`the time ${iso(example.t)} is in the future`);
+    else if (example.t < this.transform.fittedOn.from - PAST_SLACK_MS) warnings.push(`the time ${iso(example.t)} is more than a year before the training data`);
     return warnings;
   }
 }

@@ -32,8 +32,14 @@ export interface ServingImagesOptions {
   counts?: ImageCacheCounts;
 }
 
+/** A cache entry: the embedding once the tower has given it, and the promise of it until then. */
+interface CachedEmbedding {
+  pending: Promise<Float32Array>;
+  ready?: Float32Array;
+}
+
 export class ServingImages {
-  private readonly cache: LruCache<string, Promise<Float32Array>>;
+  private readonly cache: LruCache<string, CachedEmbedding>;
   private readonly counts: ImageCacheCounts;
   private waiting: { pixels: Uint8Array; resolve: (embedding: Float32Array) => void; reject: (error: Error) => void }[] = [];
 
@@ -49,12 +55,24 @@ export class ServingImages {
   /** The embedding for each distinct key, or why there is none (missing, corrupt, storage error, too slow). */
   async lookup(keys: string[]): Promise<Map<string, ImageLookup>> {
     const results = new Map<string, ImageLookup>();
-    const queue = [...new Set(keys)];
+    const queue: string[] = [];
+    for (const key of new Set(keys)) {
+      const ready = this.readyEmbedding(key);
+      if (ready) results.set(key, { ok: true, embedding: ready });
+      else queue.push(key);
+    }
     const worker = async () => {
       for (let key = queue.pop(); key !== undefined; key = queue.pop()) results.set(key, await this.lookupOne(key));
     };
     await Promise.all(Array.from({ length: Math.min(FETCH_CONCURRENCY, queue.length) }, worker));
     return results;
+  }
+
+  // An embedding the cache holds needs no deadline, so no timer and no race: most lookups under load.
+  private readyEmbedding(key: string): Float32Array | undefined {
+    const ready = this.cache.get(key)?.ready;
+    if (ready) this.counts.hits += 1;
+    return ready;
   }
 
   private async lookupOne(key: string): Promise<ImageLookup> {
@@ -82,17 +100,21 @@ export class ServingImages {
     const cached = this.cache.get(key);
     if (cached) {
       this.counts.hits += 1;
-      return cached;
+      return cached.pending;
     }
     this.counts.misses += 1;
     const pending = this.store
       .get(key)
       .then((bytes) => decodeAdImage(bytes, this.options.size))
       .then((pixels) => this.embedSoon(pixels));
-    this.cache.set(key, pending);
-    pending.catch(() => {
-      if (this.cache.get(key) === pending) this.cache.delete(key);
-    });
+    const entry: CachedEmbedding = { pending };
+    this.cache.set(key, entry);
+    pending.then(
+      (embedding) => (entry.ready = embedding),
+      () => {
+        if (this.cache.get(key) === entry) this.cache.delete(key);
+      },
+    );
     return pending;
   }
 

@@ -157,7 +157,8 @@ export class ServingModel {
         this.encoder.encode(row.example, (key) => embeddingOf.get(key) ?? -1),
         0,
       );
-    return { data: builder.build(), embeddings };
+    // Made for exactly these rows and dropped here: its arrays need no copy (a batch merges them into its own).
+    return { data: builder.view(), embeddings };
   }
 
   // The tower over images decoded for the cache, all in one call.
