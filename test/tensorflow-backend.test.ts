@@ -38,19 +38,19 @@ it('trains a tiny model until it separates two classes', async () => {
   expect(predictions[1]!).toBeLessThan(0.5);
 });
 
-it('computes the ReLU gradient (Step) natively: 1 above zero, alpha at and below, NaN for NaN', () => {
+it('computes Step natively (1 above zero, alpha at and below, NaN for NaN) and the ReLU gradient (dy above zero, else 0)', () => {
   const values = [Number.NaN, -3, -1e-30, -0, 0, 1e-30, 2.5, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
   const expected = (alpha: number) => values.map((x) => (Number.isNaN(x) ? Number.NaN : x > 0 ? 1 : Math.fround(alpha)));
   const x = tf.tensor1d(values);
   for (const alpha of [0, 0.2]) expect(Array.from(tf.step(x, alpha).dataSync())).toEqual(expected(alpha));
-  // The gradient of ReLU goes through Step: dy where x > 0, else 0.
+  // The gradient of ReLU is TensorFlow's ReluGrad (core/tf/relu-gradient.ts): dy where x > 0, else 0 — NaN too, as in TensorFlow and Keras.
   const gradient = tf.grad((input: tf.Tensor) =>
     tf
       .relu(input)
       .mul(tf.tensor1d(values.map((_, i) => i + 1)))
       .sum(),
   )(x);
-  expect(Array.from(gradient.dataSync())).toEqual(values.map((v, i) => (Number.isNaN(v) ? Number.NaN : v > 0 ? i + 1 : 0)));
+  expect(Array.from(gradient.dataSync())).toEqual(values.map((v, i) => (v > 0 ? i + 1 : 0)));
   expect(tf.getKernel('Step', tf.getBackend())).toBeDefined();
 });
 

@@ -9,6 +9,7 @@ import { probeNvidiaGpu } from './gpu-probe';
 import { registerSharingKernels } from './sharing-kernels';
 import { registerNativeGatherKernel } from './gather-kernel';
 import { registerNativeStepKernel } from './step-kernel';
+import { registerNativeReluGradient } from './relu-gradient';
 
 export type BackendChoice = 'auto' | 'gpu' | 'native' | 'js';
 export type LoadedBackend = 'tensorflow-gpu' | 'tensorflow-cpu' | 'js-cpu';
@@ -50,6 +51,7 @@ export async function initTensorFlow(choice: BackendChoice = 'auto', options: { 
       candidate.load();
       await tf.setBackend('tensorflow');
       registerNativeStepKernel();
+      registerNativeReluGradient();
       // On a GPU TensorFlow does not check gather indices (a bad one reads zeros): keep tfjs-node's check there.
       if (candidate.name === 'tensorflow-cpu') registerNativeGatherKernel();
       registerSharingKernels();
