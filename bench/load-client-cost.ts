@@ -22,7 +22,8 @@ const CLIENTS: LoadClient[] = ['http', 'fetch'];
 const body = (request: number) => JSON.stringify({ instances: [mixInstance(request, 0)] });
 const endpoint = await startTrivialEndpoint();
 console.log(
-  `== load generator cost at concurrency ${CONCURRENCY}: ${rounds} rounds of ${seconds} s per client; ${os.cpus().length} cores, load average ${loadAverages()} ==`,
+  `== load generator cost at concurrency ${CONCURRENCY}: ${rounds} rounds of ${seconds} s per client; ` +
+    `${os.cpus().length} cores, load average ${loadAverages()} ==`,
 );
 for (const client of CLIENTS) await driveFor(endpoint, body, CONCURRENCY, 1, client);
 
@@ -39,7 +40,8 @@ for (let round = 1; round <= rounds; round++) {
     result.generator.push((used.user + used.system) / run.requests);
     if (theirs && theirsAfter) result.endpoint.push((theirsAfter.allThreads - theirs.allThreads) / run.requests);
     console.log(
-      `round ${round}  ${client.padEnd(5)} ${thousands(run.perSecond).padStart(6)} req/s  CPU µs/request: generator ${result.generator.at(-1)!.toFixed(0).padStart(4)}, ` +
+      `round ${round}  ${client.padEnd(5)} ${thousands(run.perSecond).padStart(6)} req/s  ` +
+        `CPU µs/request: generator ${result.generator.at(-1)!.toFixed(0).padStart(4)}, ` +
         `endpoint ${(result.endpoint.at(-1) ?? NaN).toFixed(0).padStart(4)}  load average ${loadAverages()}`,
     );
   }
@@ -48,7 +50,8 @@ console.log(`-- medians of ${rounds} rounds:`);
 const of = (client: LoadClient, key: 'rate' | 'generator' | 'endpoint') => median(results.get(client)![key]);
 for (const client of CLIENTS)
   console.log(
-    `${client.padEnd(5)} ${thousands(of(client, 'rate')).padStart(6)} req/s  CPU µs/request: generator ${of(client, 'generator').toFixed(0)}, endpoint ${of(client, 'endpoint').toFixed(0)}`,
+    `${client.padEnd(5)} ${thousands(of(client, 'rate')).padStart(6)} req/s  ` +
+      `CPU µs/request: generator ${of(client, 'generator').toFixed(0)}, endpoint ${of(client, 'endpoint').toFixed(0)}`,
   );
 const ratio = (key: 'rate' | 'generator' | 'endpoint') => `${(of('fetch', key) / of('http', key)).toFixed(2)}×`;
 console.log(`fetch ÷ http.request: req/s ${ratio('rate')}, generator CPU a request ${ratio('generator')}, endpoint CPU a request ${ratio('endpoint')}`);

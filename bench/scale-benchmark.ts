@@ -153,5 +153,6 @@ for (const worker of ['pipeline', 'training'] as const) {
 }
 const machine = `${os.cpus().length} cores; ${(os.totalmem() / GB).toFixed(0)} GB`;
 console.log(
-  `(${machine}; ${values.epochs} epoch(s) per training phase; TRAIN_DATASET_MEMORY_BYTES ${values['dataset-memory'] ?? 'default'}; MALLOC_ARENA_MAX ${values['malloc-arenas']})`,
+  `(${machine}; ${values.epochs} epoch(s) per training phase; ` +
+    `TRAIN_DATASET_MEMORY_BYTES ${values['dataset-memory'] ?? 'default'}; MALLOC_ARENA_MAX ${values['malloc-arenas']})`,
 );

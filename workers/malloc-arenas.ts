@@ -7,5 +7,8 @@ export const WORKER_MALLOC_ARENAS = '2';
 /** A warning for the start-up log when this worker runs without the launchers' arena setting, else undefined. */
 export function mallocArenasWarning(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string | undefined {
   if (platform !== 'linux' || env.MALLOC_ARENA_MAX !== undefined) return undefined;
-  return `MALLOC_ARENA_MAX is unset: glibc's default arenas let a worker's memory grow with the work in flight; start workers with MALLOC_ARENA_MAX=${WORKER_MALLOC_ARENAS} (npm run worker, docker-compose.yml and the GPU image do)`;
+  return (
+    "MALLOC_ARENA_MAX is unset: glibc's default arenas let a worker's memory grow with the work in flight; " +
+    `start workers with MALLOC_ARENA_MAX=${WORKER_MALLOC_ARENAS} (npm run worker, docker-compose.yml and the GPU image do)`
+  );
 }
