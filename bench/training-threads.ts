@@ -8,11 +8,9 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config';
 import { pipelineSettings } from '../core/pipeline/settings';
-import { inMemorySource } from '../core/features/dataset-shards';
-import { sliceDataset } from '../core/model/forward';
-import { buildClickModel, wakeDeepPart } from '../core/model/architecture';
-import { freshTrainState, phaseOptimizers, runTraining, type TrainOptions, type TrainState } from '../core/model/train-loop';
+import type { TrainOptions } from '../core/model/train-loop';
 import { initTensorFlow } from '../core/tf/backend';
+import { jointEpochs } from './joint-epochs';
 import { generateTwinData } from './keras/twin-data';
 import { loadAverages, median } from './report-numbers';
 
@@ -35,27 +33,9 @@ if (values.child) {
 async function childEpoch(images: boolean, rows: number): Promise<{ examplesPerSecond: number }> {
   await initTensorFlow('native');
   const options: TrainOptions = { ...pipelineSettings(loadConfig(), 'bench').training, maxEpochs: 1, patience: 1 };
-  const { dataset, transform, pixels } = generateTwinData('2026-10', rows, 2000, images);
-  const baseRate = dataset.label.reduce((a, b) => a + b, 0) / dataset.rows;
-  const model = buildClickModel(transform, baseRate, options.shape, options.seed);
-  wakeDeepPart(model, options.seed);
-  const validation = inMemorySource(sliceDataset(dataset, 0, Math.min(options.batchSize, dataset.rows)));
-  const optimizers = phaseOptimizers(options);
-  let state: TrainState = { ...freshTrainState({}), phase: 'joint' };
-  let rate = 0;
-  for (let epoch = 0; epoch < 2; epoch++) {
-    const batchEnds: number[] = [];
-    state = await runTraining({
-      ...{ model, transform, validation, options, optimizers, pixels, attempt: 1 },
-      train: inMemorySource(dataset),
-      state: { ...state, phaseStartedAt: state.epoch, phaseBestEpoch: state.epoch, phaseBestLoss: Infinity },
-      onEpoch: async () => {},
-      restoreEpoch: async () => {},
-      shouldStop: () => batchEnds.push(performance.now()) < 0,
-    });
-    rate = (dataset.rows - Math.min(options.batchSize, dataset.rows)) / ((batchEnds.at(-1)! - batchEnds[0]!) / 1000);
-  }
-  return { examplesPerSecond: rate };
+  const { epoch } = jointEpochs(generateTwinData('2026-10', rows, 2000, images), options);
+  await epoch();
+  return epoch();
 }
 
 function run(kind: 'head' | 'images', threads: string | undefined): number {
@@ -75,16 +55,17 @@ for (const kind of ['head', 'images'] as const) {
   const ratios: number[] = [];
   for (let round = 1; round <= Number(values.rounds); round++) {
     // Alternate which goes first, so a drift in the machine's load does not favour one side.
-    const first = round % 2 === 1;
-    const a = first ? run(kind, undefined) : 0;
-    const b = run(kind, threads);
-    const base = first ? a : run(kind, undefined);
-    ratios.push(b / base);
+    let base: number, tuned: number;
+    if (round % 2 === 1) [base, tuned] = [run(kind, undefined), run(kind, threads)];
+    else [tuned, base] = [run(kind, threads), run(kind, undefined)];
+    ratios.push(tuned / base);
     console.log(
-      `${kind} round ${round} (load ${os.loadavg()[0]!.toFixed(1)}): default ${Math.round(base)} ex/s, ${threads} thread(s) ${Math.round(b)} ex/s, ratio ${(b / base).toFixed(2)}`,
+      `${kind} round ${round} (load ${os.loadavg()[0]!.toFixed(1)}): ` +
+        `default ${Math.round(base)} ex/s, ${threads} thread(s) ${Math.round(tuned)} ex/s, ratio ${(tuned / base).toFixed(2)}`,
     );
   }
   console.log(
-    `${kind}: ${threads} thread(s) ÷ default, median ${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}; load average ${loadAverages()})`,
+    `${kind}: ${threads} thread(s) ÷ default, median ${median(ratios).toFixed(2)} ` +
+      `(${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}; load average ${loadAverages()})`,
   );
 }

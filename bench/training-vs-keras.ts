@@ -12,12 +12,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../core/config';
 import { pipelineSettings } from '../core/pipeline/settings';
-import { inMemorySource } from '../core/features/dataset-shards';
-import { sliceDataset } from '../core/model/forward';
-import { buildClickModel, wakeDeepPart } from '../core/model/architecture';
-import { freshTrainState, phaseOptimizers, runTraining, trainableVariables, type TrainOptions, type TrainState } from '../core/model/train-loop';
+import { trainableVariables, type TrainOptions } from '../core/model/train-loop';
 import { initTensorFlow } from '../core/tf/backend';
 import { generateTwinData, writeTwinData } from './keras/twin-data';
+import { jointEpochs } from './joint-epochs';
 import { median } from './report-numbers';
 
 const { values } = parseArgs({
@@ -42,38 +40,13 @@ const config = loadConfig();
 // The pipeline's own training settings, one epoch at a time (the bench times epochs itself).
 const options: TrainOptions = { ...pipelineSettings(config, 'bench').training, maxEpochs: 1, patience: 1 };
 const data = generateTwinData('2026-10', rows, Number(values.ads), values.images);
-const { dataset, transform, pixels } = data;
+const { dataset, transform } = data;
 const baseRate = dataset.label.reduce((a, b) => a + b, 0) / dataset.rows;
 const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'adclick-keras-twin-'));
 await writeTwinData(dir, data, options, baseRate);
 
-// The project: the joint phase (the whole head trains), one epoch a round, timed between batch ends.
-const model = buildClickModel(transform, baseRate, options.shape, options.seed);
-wakeDeepPart(model, options.seed);
-const train = inMemorySource(dataset);
-const validation = inMemorySource(sliceDataset(dataset, 0, Math.min(options.batchSize, dataset.rows)));
-const optimizers = phaseOptimizers(options);
-let state: TrainState = { ...freshTrainState({}), phase: 'joint' };
-
-async function projectEpoch(): Promise<{ examplesPerSecond: number; loss: number }> {
-  const batchEnds: number[] = [];
-  state = await runTraining({
-    model,
-    transform,
-    train,
-    validation,
-    options,
-    attempt: 1,
-    optimizers,
-    pixels,
-    state: { ...state, phaseStartedAt: state.epoch, phaseBestEpoch: state.epoch, phaseBestLoss: Infinity },
-    onEpoch: async () => {},
-    restoreEpoch: async () => {},
-    shouldStop: () => batchEnds.push(performance.now()) < 0,
-  });
-  const warmRows = dataset.rows - Math.min(options.batchSize, dataset.rows);
-  return { examplesPerSecond: warmRows / ((batchEnds.at(-1)! - batchEnds[0]!) / 1000), loss: state.history.at(-1)!.trainLoss };
-}
+// The project: the joint phase (the whole model trains), one epoch a round.
+const { model, epoch: projectEpoch } = jointEpochs(data, options);
 
 // Keras runs at TensorFlow's own thread and oneDNN defaults, whatever the project side was started with.
 const kerasEnv: NodeJS.ProcessEnv = { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' };
