@@ -57,10 +57,12 @@ const trained = run.summary.train as TrainResult;
 const oracleAuc = auc(labels, oracle);
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 console.log(
-  `\n== adclick pipeline benchmark: ${month}, ${generated.impressions} impressions, ${generated.ads} ads, backend ${trained.backend}, ${os.cpus().length} cores ==`,
+  `\n== adclick pipeline benchmark: ${month}, ${generated.impressions} impressions, ${generated.ads} ads, backend ${trained.backend}, ` +
+    `${os.cpus().length} cores ==`,
 );
 console.log(
-  `data: generated in ${generateSeconds.toFixed(1)}s; ${transformed.trainRows} train / ${transformed.validationRows} validation / ${transformed.holdoutRows} holdout rows (last ${config.HOLDOUT_DAYS} days); observed CTR ${pct(generated.observedCtr)}`,
+  `data: generated in ${generateSeconds.toFixed(1)}s; ${transformed.trainRows} train / ${transformed.validationRows} validation / ` +
+    `${transformed.holdoutRows} holdout rows (last ${config.HOLDOUT_DAYS} days); observed CTR ${pct(generated.observedCtr)}`,
 );
 console.log(
   `stage wall time (s): ${Object.entries(run.seconds)
@@ -68,11 +70,14 @@ console.log(
     .join(', ')}; whole run ${pipelineSeconds.toFixed(1)}`,
 );
 console.log(
-  `holdout AUC: model ${evaluation.candidate.auc.toFixed(4)} | oracle ${oracleAuc.toFixed(4)} (model/oracle ${(evaluation.candidate.auc / oracleAuc).toFixed(3)}, gap ${(oracleAuc - evaluation.candidate.auc).toFixed(4)}) | logistic regression ${baseline.auc.toFixed(4)} (model - LR ${(evaluation.candidate.auc - baseline.auc).toFixed(4)})`,
+  `holdout AUC: model ${evaluation.candidate.auc.toFixed(4)} | oracle ${oracleAuc.toFixed(4)} (model/oracle ` +
+    `${(evaluation.candidate.auc / oracleAuc).toFixed(3)}, gap ${(oracleAuc - evaluation.candidate.auc).toFixed(4)}) | logistic regression ` +
+    `${baseline.auc.toFixed(4)} (model - LR ${(evaluation.candidate.auc - baseline.auc).toFixed(4)})`,
 );
 console.log(`holdout log loss: model ${evaluation.candidate.logLoss.toFixed(5)} | logistic regression ${baseline.logLoss.toFixed(5)}`);
 console.log(
-  `calibration: model predicts ${pct(evaluation.candidate.meanPredicted)} vs observed ${pct(evaluation.candidate.observedRate)} (ratio ${evaluation.candidate.calibration.toFixed(3)}); LR ratio ${baseline.calibration.toFixed(3)}`,
+  `calibration: model predicts ${pct(evaluation.candidate.meanPredicted)} vs observed ${pct(evaluation.candidate.observedRate)} (ratio ` +
+    `${evaluation.candidate.calibration.toFixed(3)}); LR ratio ${baseline.calibration.toFixed(3)}`,
 );
 console.log(
   `training: ${trained.epochs} epochs (best ${trained.bestEpoch}), ${Math.round(trained.examplesPerSecond)} examples/s including per-epoch validation scoring`,

@@ -275,7 +275,7 @@ it('refuses what it cannot score, naming the problem', async () => {
   expect((await operator<{ error: string }>('GET', '/v1/batch-scores/batch-score-v1-never~started')).status).toBe(404);
 });
 
-it('runs from the command line: cut differently (its own INGEST_* settings), a.csv is scored again whole and its old parts removed; run again, all reused', async () => {
+it('runs from the command line: cut differently (its own INGEST_* settings), a.csv is scored again whole, old parts removed; again, all reused', async () => {
   const run = (args: string[]) =>
     promisify(execFile)(process.execPath, ['--import', 'tsx', 'scripts/batch-score.ts', ...args], {
       cwd: path.resolve(import.meta.dirname, '..'),

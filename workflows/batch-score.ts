@@ -102,5 +102,8 @@ export async function batchScore(input: BatchScoreInput): Promise<BatchScoreSumm
 function describe(progress: BatchScoreProgress): string {
   const { prefix, version, stage, parts, rows } = progress;
   const reused = parts.reused > 0 ? ` (${parts.reused} reused)` : '';
-  return `**Batch score** ${prefix} with v${version}: ${stage}\n\nParts ${parts.done} / ${parts.total}${reused} · rows scored ${rows.scored} · quarantined ${rows.quarantined}`;
+  return (
+    `**Batch score** ${prefix} with v${version}: ${stage}\n\nParts ${parts.done} / ${parts.total}${reused} · rows scored ${rows.scored} · ` +
+    `quarantined ${rows.quarantined}`
+  );
 }

@@ -265,17 +265,16 @@ function trainingReports(month: string, trained: LegacyTrained): RunReportInput[
 }
 
 function describe(progress: PipelineProgress, apiUrl?: string): string {
-  const lines = STAGES.map(
-    (s) =>
-      `- ${progress.completed.includes(s) ? '✅' : progress.stage === s ? '⏳' : '▫️'} ${s}${progress.reused.includes(s) ? ' (reused from an earlier run)' : ''}`,
-  );
+  const mark = (s: Stage) => (progress.completed.includes(s) ? '✅' : progress.stage === s ? '⏳' : '▫️');
+  const lines = STAGES.map((s) => `- ${mark(s)} ${s}${progress.reused.includes(s) ? ' (reused from an earlier run)' : ''}`);
   const report = progress.summary.report as Partial<RunReportResult & { failed: string }> | undefined;
   const path = `/v1/runs/${progress.month}/report`;
   const reportLine = !report
     ? []
     : report.reportKey
       ? [
-          `\n**Run report**: ${apiUrl ? `[${apiUrl}${path}](${apiUrl}${path})` : `\`GET ${path}\` on the API`} (an operator token; in the bucket at \`${report.reportKey}\`)`,
+          `\n**Run report**: ${apiUrl ? `[${apiUrl}${path}](${apiUrl}${path})` : `\`GET ${path}\` on the API`} (an operator token; in the bucket at ` +
+            `\`${report.reportKey}\`)`,
         ]
       : [`\n**Run report** not written: ${report.failed}`];
   return [`**Month ${progress.month}**: ${progress.stage}\n`, ...lines, ...reportLine].join('\n');

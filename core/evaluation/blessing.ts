@@ -44,26 +44,30 @@ export function bless(candidate: Metrics, rules: BlessingRules, rivals: { champi
     clearlyWorse(Math.abs(candidate.calibration - 1), candidate.calibrationStandardError, rules.maxCalibrationError)
   ) {
     reasons.push(
-      `calibration ${f(candidate.calibration)} ±${f(CONFIDENCE_Z * candidate.calibrationStandardError)} (mean predicted ${f(candidate.meanPredicted)} vs observed ${f(candidate.observedRate)}) is off by more than ${rules.maxCalibrationError}`,
+      `calibration ${f(candidate.calibration)} ±${f(CONFIDENCE_Z * candidate.calibrationStandardError)} (mean predicted ${f(candidate.meanPredicted)} ` +
+        `vs observed ${f(candidate.observedRate)}) is off by more than ${rules.maxCalibrationError}`,
     );
   }
   if (baseline) {
     const gap = rules.maxBaselineGap ?? 0;
     if (!Number.isFinite(baseline.auc.difference) || clearlyWorse(-baseline.auc.difference, baseline.auc.standardError, gap)) {
       reasons.push(
-        `AUC ${f(candidate.auc)} loses to the logistic-regression baseline's ${f(baseline.metrics.auc)} on the same rows (difference ${f(baseline.auc.difference)} ${pm(baseline.auc)}, allowed gap ${gap})`,
+        `AUC ${f(candidate.auc)} loses to the logistic-regression baseline's ${f(baseline.metrics.auc)} on the same rows (difference ` +
+          `${f(baseline.auc.difference)} ${pm(baseline.auc)}, allowed gap ${gap})`,
       );
     }
   }
   if (champion) {
     if (clearlyWorse(-champion.auc.difference, champion.auc.standardError, rules.maxAucDrop)) {
       reasons.push(
-        `AUC ${f(candidate.auc)} trails the champion's ${f(champion.metrics.auc)} by more than ${rules.maxAucDrop} (difference ${f(champion.auc.difference)} ${pm(champion.auc)})`,
+        `AUC ${f(candidate.auc)} trails the champion's ${f(champion.metrics.auc)} by more than ${rules.maxAucDrop} (difference ` +
+          `${f(champion.auc.difference)} ${pm(champion.auc)})`,
       );
     }
     if (clearlyWorse(champion.logLoss.difference, champion.logLoss.standardError, champion.metrics.logLoss * rules.maxLogLossIncrease)) {
       reasons.push(
-        `log loss ${f(candidate.logLoss)} exceeds the champion's ${f(champion.metrics.logLoss)} by more than ${(rules.maxLogLossIncrease * 100).toFixed(1)}% (difference ${f(champion.logLoss.difference)} ${pm(champion.logLoss)})`,
+        `log loss ${f(candidate.logLoss)} exceeds the champion's ${f(champion.metrics.logLoss)} by more than ` +
+          `${(rules.maxLogLossIncrease * 100).toFixed(1)}% (difference ${f(champion.logLoss.difference)} ${pm(champion.logLoss)})`,
       );
     }
   }

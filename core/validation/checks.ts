@@ -35,7 +35,9 @@ export function labelAnomalies(stats: FeatureStatistics, previous: FeatureStatis
       severity: 'blocking',
       value: rate,
       threshold: rate < t.labelRateMin ? t.labelRateMin : t.labelRateMax,
-      message: `${name}: positive rate ${percent(rate)} (${positives} of ${stats.examples}) is outside the plausible band ${percent(t.labelRateMin)}–${percent(t.labelRateMax)}`,
+      message:
+        `${name}: positive rate ${percent(rate)} (${positives} of ${stats.examples}) is outside the plausible band ` +
+        `${percent(t.labelRateMin)}–${percent(t.labelRateMax)}`,
     });
   }
   const before = previous?.label.positiveRate;
@@ -47,7 +49,9 @@ export function labelAnomalies(stats: FeatureStatistics, previous: FeatureStatis
       severity: 'warning',
       value: ratio,
       threshold: t.labelRateChangeWarn,
-      message: `${name}: positive rate ${percent(rate)} against ${percent(before)} last month, a ${decimal(ratio)}× change (warning above ${t.labelRateChangeWarn}×)`,
+      message:
+        `${name}: positive rate ${percent(rate)} against ${percent(before)} last month, a ${decimal(ratio)}× change (warning above ` +
+        `${t.labelRateChangeWarn}×)`,
     });
   }
   return found;
@@ -63,7 +67,9 @@ export function missingValues(schema: FeatureSchema, stats: ColumnStatistics, re
     severity: required ? 'blocking' : 'warning',
     value: fraction,
     threshold: schema.maxMissingFraction,
-    message: `${stats.name}: ${percent(fraction)} of values missing (${stats.missing} of ${total}), above the ${percent(schema.maxMissingFraction)} the schema allows${required ? ' for this required feature' : ''}`,
+    message:
+      `${stats.name}: ${percent(fraction)} of values missing (${stats.missing} of ${total}), above the ${percent(schema.maxMissingFraction)} ` +
+      `the schema allows${required ? ' for this required feature' : ''}`,
   };
 }
 
@@ -81,7 +87,9 @@ export function outOfDomain(schema: NumericSchema, stats: NumericStatistics, t: 
     severity,
     value: fraction,
     threshold: severity === 'blocking' ? t.outOfDomainBlock : t.outOfDomainWarn,
-    message: `${stats.name}: ${percent(fraction)} of values outside the schema domain [${decimal(min)}, ${decimal(max)}] (observed ${decimal(stats.min)} to ${decimal(stats.max)}); warning above ${percent(t.outOfDomainWarn)}, blocking above ${percent(t.outOfDomainBlock)}`,
+    message:
+      `${stats.name}: ${percent(fraction)} of values outside the schema domain [${decimal(min)}, ${decimal(max)}] (observed ` +
+      `${decimal(stats.min)} to ${decimal(stats.max)}); warning above ${percent(t.outOfDomainWarn)}, blocking above ${percent(t.outOfDomainBlock)}`,
   };
 }
 
@@ -105,7 +113,9 @@ export function unseenValues(schema: CategoricalSchema, stats: CategoricalStatis
     severity,
     value: fraction,
     threshold: severity === 'blocking' ? blockAt : schema.maxUnseenFraction,
-    message: `${stats.name}: ${percent(fraction)} of values (${unseenCount} of ${stats.count}) are not in the schema domain${examples ? `, e.g. ${examples}` : ''}; the schema allows ${percent(schema.maxUnseenFraction)}, blocking above ${percent(blockAt)}`,
+    message:
+      `${stats.name}: ${percent(fraction)} of values (${unseenCount} of ${stats.count}) are not in the schema ` +
+      `domain${examples ? `, e.g. ${examples}` : ''}; the schema allows ${percent(schema.maxUnseenFraction)}, blocking above ${percent(blockAt)}`,
   };
 }
 
@@ -126,7 +136,10 @@ export function imageFailures(stats: ImageStatistics, t: ValidationThresholds): 
     severity,
     value: fraction,
     threshold: severity === 'blocking' ? t.imageFailureBlock : t.imageFailureWarn,
-    message: `${stats.name}: ${percent(fraction)} of the month's ${total} images failed (${checks.missing} missing, ${checks.corrupt} unreadable${reasons.length ? `: ${reasons.join(', ')}` : ''}); warning above ${percent(t.imageFailureWarn)}, blocking above ${percent(t.imageFailureBlock)}`,
+    message:
+      `${stats.name}: ${percent(fraction)} of the month's ${total} images failed (${checks.missing} missing, ${checks.corrupt} ` +
+      `unreadable${reasons.length ? `: ${reasons.join(', ')}` : ''}); warning above ${percent(t.imageFailureWarn)}, blocking above ` +
+      `${percent(t.imageFailureBlock)}`,
   };
 }
 
