@@ -7,6 +7,9 @@ import { crossCells, IMAGE_EMBEDDING, type ClickModel } from './architecture';
 import { columnTokens, headFeeds, offsetIds } from './head-feeds';
 import { headLogits } from './head-forward';
 import { headLayout } from './head-layout';
+import { towerForward } from './tower-forward';
+import { towerLayout } from './tower-layout';
+import { maxPoolWorkspaceAvailable } from '../tf/max-pool-workspace';
 
 /** Pixels of image `row` as size×size×3 bytes (the training set's image table). */
 export type PixelSource = (row: number) => Uint8Array;
@@ -124,7 +127,9 @@ function imageEmbeddings(tower: tf.LayersModel, size: number, imageRows: Int32Ar
 
 /** The tower over `count` images packed as size×size×3 bytes each: one embedding row per image. */
 export function towerEmbeddings(tower: tf.LayersModel, size: number, bytes: Uint8Array, count: number, training = false): tf.Tensor2D {
-  const scaled = tf.tensor4d(bytes, [count, size, size, 3], 'int32').toFloat().div(255).sub(0.5);
+  const scaled = tf.tensor4d(bytes, [count, size, size, 3], 'int32').toFloat().div(255).sub(0.5) as tf.Tensor4D;
+  const layout = towerLayout(tower);
+  if (layout && maxPoolWorkspaceAvailable()) return towerForward(layout, scaled, training);
   return tower.apply(scaled, { training }) as tf.Tensor2D;
 }
 

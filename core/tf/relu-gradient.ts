@@ -28,7 +28,12 @@ export function registerNativeReluGradient(): void {
       const [x] = saved as tf.Tensor[];
       // A float32 x (what the layers give) takes the one op; anything else keeps tfjs' formula.
       if (x!.dtype !== 'float32' || (dy as tf.Tensor).dtype !== 'float32') return { x: () => tf.mul(dy as tf.Tensor, tf.cast(tf.step(x!), 'float32')) };
-      return { x: () => tf.engine().runKernel(KERNEL, { dy: dy as tf.Tensor, x: x! }, {}) as tf.Tensor };
+      return { x: () => reluGradient(dy as tf.Tensor, x!) };
     },
   });
+}
+
+/** ReLU's gradient at x (or at ReLU's output, which is positive exactly where x is), as one op; native backend only. */
+export function reluGradient(dy: tf.Tensor, x: tf.Tensor): tf.Tensor {
+  return tf.engine().runKernel(KERNEL, { dy, x }, {}) as tf.Tensor;
 }
