@@ -13,7 +13,9 @@ wheel_name="${TENSORFLOW_WHEEL_OVERRIDE:-$TENSORFLOW_WHEEL}"
 pkg_dir="node_modules/@tensorflow/$package"
 # node-pre-gyp loads lib/napi-vN for the highest N the package lists that this Node supports.
 napi=$(node -p "Math.max(...require('./$pkg_dir/package.json').binary.napi_versions.filter(v => v <= +process.versions.napi))")
-key="$package-$TFJS_NODE_VERSION-$wheel_name-$TENSORFLOW_VERSION-napi$napi-$(uname -m)"
+# The binding patch is part of the build: a changed patch builds anew.
+patch_id=$(sha256sum scripts/lib/patch-tfjs-binding.mjs | cut -c1-8)
+key="$package-$TFJS_NODE_VERSION-$wheel_name-$TENSORFLOW_VERSION-napi$napi-$(uname -m)-binding$patch_id"
 built="$cache/tfjs/$key"
 
 if [ ! -f "$built/.complete" ]; then
@@ -34,6 +36,7 @@ if [ ! -f "$built/.complete" ]; then
   # tfjs-node's install script treats this file as "libtensorflow present".
   ln -s libtensorflow_cc.so.2 "$built/deps/lib/libtensorflow.so.2.9.1"
   cp -r "$pkg_dir/binding" "$pkg_dir/binding.gyp" "$built/"
+  node scripts/lib/patch-tfjs-binding.mjs "$built/binding/tfjs_backend.cc"
   gyp="$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js"
   node_prefix="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
   (cd "$built" && node "$gyp" rebuild --nodedir="$node_prefix" --napi_build_version="$napi" \

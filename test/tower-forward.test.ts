@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { buildImageTower, seededInitializers } from '../core/model/architecture';
 import { towerEmbeddings } from '../core/model/forward';
 import { towerLayout } from '../core/model/tower-layout';
+import { fusedConv2dRelu, fusedConvAvailable } from '../core/tf/fused-conv';
 import { maxPoolGradient, maxPoolWithWorkspace, maxPoolWorkspaceAvailable } from '../core/tf/max-pool-workspace';
 import { Random } from '../core/random';
 
@@ -36,6 +37,26 @@ describe('max pooling with a workspace', () => {
     const expected = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(input as tf.Tensor4D, 2, 2, 'valid'), dy)))(x);
     expect(largest(expected)).toBeGreaterThan(0);
     expect(maxDifference(maxPoolGradient(x, output, dy, workspace), expected)).toBe(0);
+  });
+});
+
+describe('the fused convolution', () => {
+  // Available only where the build patched tfjs-node's binding to set list attributes (scripts/lib/patch-tfjs-binding.mjs).
+  it('is available on the native backend, and gives relu(conv2d + bias) for 3, 8 and 16 input channels', () => {
+    expect(fusedConvAvailable()).toBe(true);
+    for (const [channels, filters] of [
+      [3, 8],
+      [8, 16],
+      [16, 32],
+    ] as const) {
+      const x = tf.randomNormal([5, 12, 10, channels], 0, 1, 'float32', channels) as tf.Tensor4D;
+      const kernel = tf.randomNormal([3, 3, channels, filters], 0, 0.5, 'float32', filters) as tf.Tensor4D;
+      const bias = tf.randomNormal([filters], 0, 0.5, 'float32', 1) as tf.Tensor1D;
+      const expected = tf.relu(tf.add(tf.conv2d(x, kernel, 1, 'same'), bias));
+      // Both signs present: the ReLU is in the fused op.
+      expect(tf.min(tf.add(tf.conv2d(x, kernel, 1, 'same'), bias)).dataSync()[0]).toBeLessThan(0);
+      expect(maxDifference(fusedConv2dRelu(x, kernel, bias), expected)).toBeLessThan(1e-4);
+    }
   });
 });
 
@@ -69,7 +90,7 @@ describe('the written-out tower', () => {
     });
   }
 
-  it('runs no tfjs MaxPool or MaxPoolGrad and no Conv2DBackpropInput for the image in a training step', async () => {
+  it('runs no tfjs Conv2D, MaxPool or MaxPoolGrad and no Conv2DBackpropInput for the image in a training step', async () => {
     const size = 16;
     const tower = buildImageTower(size, seededInitializers(3));
     const bytes = images(8, size, 1);
@@ -77,6 +98,7 @@ describe('the written-out tower', () => {
     const profile = await tf.profile(() => tf.variableGrads(() => tf.sum(towerEmbeddings(tower, size, bytes, 8, true)) as tf.Scalar, variables).grads);
     const kernels = profile.kernels.map((k) => k.name);
     expect(kernels).toContain('Conv2DBackpropFilter');
+    expect(kernels).not.toContain('Conv2D');
     expect(kernels).not.toContain('MaxPool');
     expect(kernels).not.toContain('MaxPoolGrad');
     // Three convs: the first needs no gradient for its input (the image), the other two do.

@@ -4,6 +4,7 @@
 // window again. In training the whole tower is one tf.customGrad whose gradients are written out below:
 // ReluGrad, the two conv backprops, a pool gradient from the workspace, no Conv2DBackpropInput for the image.
 import * as tf from '@tensorflow/tfjs';
+import { fusedConv2dRelu, fusedConvAvailable } from '../tf/fused-conv';
 import { maxPoolGradient, maxPoolWithWorkspace } from '../tf/max-pool-workspace';
 import { reluGradient } from '../tf/relu-gradient';
 import type { TowerLayout } from './tower-layout';
@@ -63,8 +64,9 @@ function forward(layout: TowerLayout, images: tf.Tensor4D): { value: tf.Tensor2D
       const { output, workspace } = maxPoolWithWorkspace(x);
       stages.push({ input: x, output, workspace });
     } else {
-      const biased = tf.add(tf.conv2d(x, stage.kernel.read() as tf.Tensor4D, 1, 'same'), stage.bias.read());
-      stages.push({ input: x, output: tf.relu(biased) as tf.Tensor4D });
+      const [kernel, bias] = [stage.kernel.read() as tf.Tensor4D, stage.bias.read() as tf.Tensor1D];
+      const output = fusedConvAvailable() ? fusedConv2dRelu(x, kernel, bias) : (tf.relu(tf.add(tf.conv2d(x, kernel, 1, 'same'), bias)) as tf.Tensor4D);
+      stages.push({ input: x, output });
     }
     x = stages[stages.length - 1]!.output;
   }
