@@ -2,6 +2,9 @@
 // backend: the same embeddings, the same gradient for every weight, max pooling through oneDNN with its
 // workspace (core/tf/max-pool-workspace.ts) instead of tfjs' MaxPool/MaxPoolGrad; towers it does not
 // know still run as layers.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { buildImageTower, seededInitializers } from '../core/model/architecture';
@@ -118,4 +121,21 @@ describe('the written-out tower', () => {
     const bytes = images(4, size, 2);
     expect(maxDifference(towerEmbeddings(tower, size, bytes, 4, false), tower.apply(scaled(bytes, 4, size)) as tf.Tensor)).toBe(0);
   });
+});
+
+// Kernels the project names directly are oneDNN's: a process started without oneDNN keeps tfjs' ops.
+it('takes the oneDNN kernels by default and leaves them with TF_ENABLE_ONEDNN_OPTS=0, the embeddings the same either way', async () => {
+  const run = async (env: NodeJS.ProcessEnv) => {
+    const root = path.resolve(import.meta.dirname, '..');
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'test/fixtures/processes/tower-kernels.ts'], { cwd: root, env });
+    return JSON.parse(stdout.trim().split('\n').at(-1)!) as { pool: boolean; fused: boolean; difference: number };
+  };
+  const inherited = { ...process.env };
+  delete inherited.TF_ENABLE_ONEDNN_OPTS;
+  const on = await run(inherited);
+  const off = await run({ ...inherited, TF_ENABLE_ONEDNN_OPTS: '0' });
+  expect(on).toMatchObject({ pool: true, fused: true });
+  expect(off).toMatchObject({ pool: false, fused: false });
+  expect(on.difference).toBeLessThan(1e-5);
+  expect(off.difference).toBe(0);
 });

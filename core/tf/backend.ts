@@ -75,6 +75,12 @@ export async function initTensorFlow(choice: BackendChoice = 'auto', options: { 
   return loaded;
 }
 
+/** Whether TensorFlow loaded with its oneDNN kernels (TF_ENABLE_ONEDNN_OPTS, read once at load; on unless '0'). Kernels
+ *  this project names directly (core/tf/max-pool-workspace.ts, fused-conv.ts) are oneDNN's: off, they keep tfjs' ops. */
+export function oneDnnEnabled(): boolean {
+  return process.env.TF_ENABLE_ONEDNN_OPTS !== '0';
+}
+
 /** The backend initTensorFlow chose, for health checks and lineage. */
 export function loadedBackend(): LoadedBackend | undefined {
   return loaded;

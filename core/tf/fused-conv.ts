@@ -5,7 +5,7 @@
 // TensorFlow registers it under. Its attributes include lists of strings and types, which tfjs-node's
 // binding sets only once scripts/lib/patch-tfjs-binding.mjs has patched it: a probe at first use decides.
 import * as tf from '@tensorflow/tfjs';
-import { loadedBackend } from './backend';
+import { loadedBackend, oneDnnEnabled } from './backend';
 
 interface NodeBackend {
   binding: { TF_ATTR_INT: number; TF_ATTR_TYPE: number; TF_ATTR_STRING: number; TF_FLOAT: number };
@@ -35,7 +35,7 @@ let available: boolean | undefined;
  *  ops (checked once, on a small case). The js backend, a GPU, or a binding built without the patch say no. */
 export function fusedConvAvailable(): boolean {
   if (available !== undefined) return available;
-  if (tf.getBackend() !== 'tensorflow' || loadedBackend() !== 'tensorflow-cpu') return (available = false);
+  if (tf.getBackend() !== 'tensorflow' || loadedBackend() !== 'tensorflow-cpu' || !oneDnnEnabled()) return (available = false);
   try {
     available = tf.tidy(() => {
       const x = tf.tensor4d(

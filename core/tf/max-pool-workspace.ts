@@ -4,7 +4,7 @@
 // the image tower's activations. The ops are TensorFlow's own oneDNN kernels, which it names _MklNative*
 // and selects by a kernel label; a probe at first use decides, and anything else keeps tf.maxPool.
 import * as tf from '@tensorflow/tfjs';
-import { loadedBackend } from './backend';
+import { loadedBackend, oneDnnEnabled } from './backend';
 
 interface NodeBackend {
   binding: { TF_ATTR_INT: number; TF_ATTR_TYPE: number; TF_ATTR_STRING: number; TF_ATTR_BOOL: number; TF_FLOAT: number };
@@ -53,7 +53,7 @@ let available: boolean | undefined;
  *  CPU, copying every activation across; a TensorFlow without oneDNN fails the probe. */
 export function maxPoolWorkspaceAvailable(): boolean {
   if (available !== undefined) return available;
-  if (tf.getBackend() !== 'tensorflow' || loadedBackend() !== 'tensorflow-cpu') return (available = false);
+  if (tf.getBackend() !== 'tensorflow' || loadedBackend() !== 'tensorflow-cpu' || !oneDnnEnabled()) return (available = false);
   try {
     available = tf.tidy(() => {
       const x = tf.relu(
