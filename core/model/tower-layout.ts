@@ -32,7 +32,7 @@ function readLayout(tower: tf.LayersModel): TowerLayout | undefined {
   const dense = output.getConfig() as Config;
   if (output.getClassName() !== 'Dense' || dense.activation !== 'relu' || !dense.useBias) return undefined;
   const [concat] = inbound(output);
-  if (!concat || concat.getClassName() !== 'Concatenate' || ![-1, 3, 1].includes((concat.getConfig() as Config).axis as number)) return undefined;
+  if (!concat || concat.getClassName() !== 'Concatenate' || ![-1, 1].includes((concat.getConfig() as Config).axis as number)) return undefined;
   const [shapes, colour] = inbound(concat);
   if (inbound(concat).length !== 2 || shapes?.getClassName() !== 'GlobalAveragePooling2D' || colour?.getClassName() !== 'GlobalAveragePooling2D')
     return undefined;
