@@ -51,8 +51,9 @@ async function batchCounts(api: BenchApi): Promise<{ passes: number; requests: n
 const body = (request: number) => JSON.stringify({ instances: [mixInstance(request, 0)] });
 const instances = (request: number) => [mixInstance(request, 0)];
 
-// The in-process predictor runs TensorFlow as the API process does (SERVING_ONEDNN).
-await initTensorFlow(loadConfig().TF_BACKEND, { oneDnn: loadConfig().SERVING_ONEDNN });
+// The in-process predictor runs TensorFlow as the API process does (SERVING_ONEDNN, SERVING_TF_THREADS).
+const serving = loadConfig();
+await initTensorFlow(serving.TF_BACKEND, { oneDnn: serving.SERVING_ONEDNN, intraOpThreads: serving.SERVING_TF_THREADS });
 const bucket = await createLogCostBucket();
 const bucketDir = path.join(bucket.dir, 'bucket');
 const logFile = path.join(bucket.dir, 'api.log');

@@ -46,6 +46,8 @@ const schema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((value) => value === 'true'),
+  // One by default: a serving pass is a small batch, and a second TensorFlow thread only competes with the event loop.
+  SERVING_TF_THREADS: z.coerce.number().int().min(0).default(1),
   PREDICTION_LOG_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(1),
   PREDICTION_LOG_FLUSH_RECORDS: z.coerce.number().int().min(1).default(10_000),
   PREDICTION_LOG_FLUSH_SECONDS: z.coerce.number().positive().default(60),

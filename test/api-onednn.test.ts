@@ -1,5 +1,6 @@
-// SERVING_ONEDNN reaches TensorFlow: the API entry point, started as in production, loads TensorFlow with
-// oneDNN on by default and off when asked (TensorFlow announces on stderr when its oneDNN kernels are on).
+// SERVING_ONEDNN and SERVING_TF_THREADS reach TensorFlow: the API entry point, started as in production, loads
+// TensorFlow with oneDNN on by default and off when asked (TensorFlow announces on stderr when its oneDNN kernels
+// are on), and with one intra-op thread unless told otherwise (its start-up line says what TensorFlow was given).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -26,7 +27,7 @@ async function startupOutput(settings: Record<string, string>): Promise<string> 
     TEMPORAL_ADDRESS: inject('temporalAddress'),
   };
   // The default is under test, whatever the environment running the tests says.
-  if (!('SERVING_ONEDNN' in settings)) delete env.SERVING_ONEDNN;
+  for (const name of ['SERVING_ONEDNN', 'SERVING_TF_THREADS', 'TF_NUM_INTRAOP_THREADS']) if (!(name in settings)) delete env[name];
   const child = spawn(process.execPath, ['--import', 'tsx', 'api/index.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   try {
@@ -51,4 +52,11 @@ it('serves with oneDNN on by default and off with SERVING_ONEDNN=false', async (
   expect(byDefault).toContain(ONEDNN_ON);
   expect(off).toContain('"tensorflow":"tensorflow-');
   expect(off).not.toContain(ONEDNN_ON);
+}, 120_000);
+
+it('serves with one TensorFlow intra-op thread by default, and SERVING_TF_THREADS=0 leaves TensorFlow its own', async () => {
+  const [byDefault, own, two] = await Promise.all([startupOutput({}), startupOutput({ SERVING_TF_THREADS: '0' }), startupOutput({ SERVING_TF_THREADS: '2' })]);
+  expect(byDefault).toContain('"intraOpThreads":"1"');
+  expect(own).toContain('"intraOpThreads":"one per core"');
+  expect(two).toContain('"intraOpThreads":"2"');
 }, 120_000);

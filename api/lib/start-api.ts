@@ -23,8 +23,8 @@ export interface RunningApi {
 export async function startApi(config: Config, access?: ApiTokens): Promise<RunningApi> {
   // First: a refused configuration (e.g. no tokens on a network address) starts nothing.
   const { tokens, generatedFile } = access ?? (await resolveApiTokens(config));
-  // Serving's forward passes are small batches, where oneDNN's per-call set-up costs more than its kernels save.
-  const backend = await initTensorFlow(config.TF_BACKEND, { oneDnn: config.SERVING_ONEDNN });
+  // Serving's forward passes are small batches: one intra-op thread leaves the other core to the event loop.
+  const backend = await initTensorFlow(config.TF_BACKEND, { oneDnn: config.SERVING_ONEDNN, intraOpThreads: config.SERVING_TF_THREADS });
   const store = await openStore(config);
   const registry = new ModelRegistry(store);
   const predictionLog =

@@ -30,12 +30,14 @@ function requireAddon(name: string): void {
 
 let loaded: LoadedBackend | undefined;
 
-/** oneDnn: whether TensorFlow's CPU build uses its oneDNN kernels; read once, when the native library loads
- *  (undefined: TensorFlow's own default, on). */
-export async function initTensorFlow(choice: BackendChoice = 'auto', options: { oneDnn?: boolean } = {}): Promise<LoadedBackend> {
+/** oneDnn: whether TensorFlow's CPU build uses its oneDNN kernels; intraOpThreads: threads for one op's work
+ *  (TF_NUM_INTRAOP_THREADS; 0 or undefined leaves the environment's value or TensorFlow's default, one per core).
+ *  Both are read once, when the native library loads (oneDnn undefined: TensorFlow's own default, on). */
+export async function initTensorFlow(choice: BackendChoice = 'auto', options: { oneDnn?: boolean; intraOpThreads?: number } = {}): Promise<LoadedBackend> {
   if (loaded) return loaded;
-  // TensorFlow reads this from the environment as the library loads; nothing later can change it.
+  // TensorFlow reads these from the environment as the library loads; nothing later can change them.
   if (options.oneDnn !== undefined) process.env.TF_ENABLE_ONEDNN_OPTS = options.oneDnn ? '1' : '0';
+  if (options.intraOpThreads) process.env.TF_NUM_INTRAOP_THREADS = String(options.intraOpThreads);
   const failures: string[] = [];
   const gpu = choice === 'gpu' || choice === 'auto' ? probeNvidiaGpu() : undefined;
   if (choice === 'gpu' && !gpu?.usable)
@@ -70,6 +72,7 @@ export async function initTensorFlow(choice: BackendChoice = 'auto', options: { 
   log.info('tensorflow backend', {
     backend: loaded,
     tfjs: tf.version.tfjs,
+    intraOpThreads: process.env.TF_NUM_INTRAOP_THREADS ?? 'one per core',
     ...(loaded === 'tensorflow-gpu' && gpu?.usable ? { gpu: gpu.devices, driver: gpu.driver } : {}),
   });
   return loaded;
