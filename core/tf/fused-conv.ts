@@ -5,7 +5,7 @@
 // TensorFlow registers it under. Its attributes include lists of strings and types, which tfjs-node's
 // binding sets only once scripts/lib/patch-tfjs-binding.mjs has patched it: a probe at first use decides.
 import * as tf from '@tensorflow/tfjs';
-import { loadedBackend, oneDnnEnabled } from './backend';
+import { checkedOnce } from './checked-once';
 
 interface NodeBackend {
   binding: { TF_ATTR_INT: number; TF_ATTR_TYPE: number; TF_ATTR_STRING: number; TF_FLOAT: number };
@@ -29,29 +29,17 @@ export function fusedConv2dRelu(x: tf.Tensor4D, kernel: tf.Tensor4D, bias: tf.Te
   return node.executeSingleOutput('_MklNativeFusedConv2D', attrs, [x, kernel, bias]) as tf.Tensor4D;
 }
 
-let available: boolean | undefined;
-
-/** Whether the native CPU backend's binding sets list attributes and the fused op agrees with the three
- *  ops (checked once, on a small case). The js backend, a GPU, or a binding built without the patch say no. */
-export function fusedConvAvailable(): boolean {
-  if (available !== undefined) return available;
-  if (tf.getBackend() !== 'tensorflow' || loadedBackend() !== 'tensorflow-cpu' || !oneDnnEnabled()) return (available = false);
-  try {
-    available = tf.tidy(() => {
-      const x = tf.tensor4d(
-        Array.from({ length: 2 * 5 * 6 * 3 }, (_, i) => ((i * 7) % 11) / 5 - 1),
-        [2, 5, 6, 3],
-      );
-      const kernel = tf.tensor4d(
-        Array.from({ length: 3 * 3 * 3 * 4 }, (_, i) => ((i * 5) % 13) / 6 - 1),
-        [3, 3, 3, 4],
-      );
-      const bias = tf.tensor1d([-0.5, 0, 0.25, 1]);
-      const expected = tf.relu(tf.add(tf.conv2d(x, kernel, 1, 'same'), bias));
-      return tf.max(tf.abs(tf.sub(fusedConv2dRelu(x, kernel, bias), expected))).dataSync()[0]! < 1e-5;
-    });
-  } catch {
-    available = false;
-  }
-  return available;
-}
+/** Whether the binding sets list attributes here and the fused op agrees with the three ops on a small case. */
+export const fusedConvAvailable = checkedOnce(() => {
+  const x = tf.tensor4d(
+    Array.from({ length: 2 * 5 * 6 * 3 }, (_, i) => ((i * 7) % 11) / 5 - 1),
+    [2, 5, 6, 3],
+  );
+  const kernel = tf.tensor4d(
+    Array.from({ length: 3 * 3 * 3 * 4 }, (_, i) => ((i * 5) % 13) / 6 - 1),
+    [3, 3, 3, 4],
+  );
+  const bias = tf.tensor1d([-0.5, 0, 0.25, 1]);
+  const expected = tf.relu(tf.add(tf.conv2d(x, kernel, 1, 'same'), bias));
+  return tf.max(tf.abs(tf.sub(fusedConv2dRelu(x, kernel, bias), expected))).dataSync()[0]! < 1e-5;
+});

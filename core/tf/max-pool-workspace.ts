@@ -4,7 +4,7 @@
 // the image tower's activations. The ops are TensorFlow's own oneDNN kernels, which it names _MklNative*
 // and selects by a kernel label; a probe at first use decides, and anything else keeps tf.maxPool.
 import * as tf from '@tensorflow/tfjs';
-import { loadedBackend, oneDnnEnabled } from './backend';
+import { checkedOnce } from './checked-once';
 
 interface NodeBackend {
   binding: { TF_ATTR_INT: number; TF_ATTR_TYPE: number; TF_ATTR_STRING: number; TF_ATTR_BOOL: number; TF_FLOAT: number };
@@ -46,34 +46,21 @@ export function maxPoolGradient(x: tf.Tensor4D, y: tf.Tensor4D, dy: tf.Tensor4D,
   return node.executeSingleOutput('_MklNativeMaxPoolGrad', attrs(node), [x, y, dy, workspace]) as tf.Tensor4D;
 }
 
-let available: boolean | undefined;
-
-/** Whether the native CPU backend runs the pair and agrees with tf.maxPool and its gradient on a small case
- *  with ties and odd sizes (checked once). The js backend has no such ops; on a GPU they would run on the
- *  CPU, copying every activation across; a TensorFlow without oneDNN fails the probe. */
-export function maxPoolWorkspaceAvailable(): boolean {
-  if (available !== undefined) return available;
-  if (tf.getBackend() !== 'tensorflow' || loadedBackend() !== 'tensorflow-cpu' || !oneDnnEnabled()) return (available = false);
-  try {
-    available = tf.tidy(() => {
-      const x = tf.relu(
-        tf.tensor4d(
-          Array.from({ length: 2 * 5 * 7 * 3 }, (_, i) => ((i * 7) % 11) - 4),
-          [2, 5, 7, 3],
-        ),
-      );
-      const dy = tf.tensor4d(
-        Array.from({ length: 2 * 2 * 3 * 3 }, (_, i) => i + 1),
-        [2, 2, 3, 3],
-      );
-      const { output, workspace } = maxPoolWithWorkspace(x);
-      const expected = tf.maxPool(x, 2, 2, 'valid');
-      const expectedGrad = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(input as tf.Tensor4D, 2, 2, 'valid'), dy)))(x);
-      const grad = maxPoolGradient(x, output, dy, workspace);
-      return tf.equal(output, expected).all().dataSync()[0] === 1 && tf.equal(grad, expectedGrad).all().dataSync()[0] === 1;
-    });
-  } catch {
-    available = false;
-  }
-  return available;
-}
+/** Whether the pair runs here and agrees with tf.maxPool and its gradient on a small case with ties and odd sizes. */
+export const maxPoolWorkspaceAvailable = checkedOnce(() => {
+  const x = tf.relu(
+    tf.tensor4d(
+      Array.from({ length: 2 * 5 * 7 * 3 }, (_, i) => ((i * 7) % 11) - 4),
+      [2, 5, 7, 3],
+    ),
+  ) as tf.Tensor4D;
+  const dy = tf.tensor4d(
+    Array.from({ length: 2 * 2 * 3 * 3 }, (_, i) => i + 1),
+    [2, 2, 3, 3],
+  );
+  const { output, workspace } = maxPoolWithWorkspace(x);
+  const expected = tf.maxPool(x, 2, 2, 'valid');
+  const expectedGrad = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(input as tf.Tensor4D, 2, 2, 'valid'), dy)))(x);
+  const grad = maxPoolGradient(x, output, dy, workspace);
+  return tf.equal(output, expected).all().dataSync()[0] === 1 && tf.equal(grad, expectedGrad).all().dataSync()[0] === 1;
+});
