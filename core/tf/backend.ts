@@ -78,10 +78,10 @@ export async function initTensorFlow(choice: BackendChoice = 'auto', options: { 
   return loaded;
 }
 
-/** Whether TensorFlow loaded with its oneDNN kernels (TF_ENABLE_ONEDNN_OPTS, read once at load; on unless '0'). Kernels
- *  this project names directly (core/tf/max-pool-workspace.ts, fused-conv.ts) are oneDNN's: off, they keep tfjs' ops. */
+/** Whether TensorFlow loaded with its oneDNN kernels (TF_ENABLE_ONEDNN_OPTS, read once at load; on unless 0 or false,
+ *  as TensorFlow reads it). Kernels this project names itself are oneDNN's: off, they give way (checked-once.ts). */
 export function oneDnnEnabled(): boolean {
-  return process.env.TF_ENABLE_ONEDNN_OPTS !== '0';
+  return !['0', 'false'].includes((process.env.TF_ENABLE_ONEDNN_OPTS ?? '').trim().toLowerCase());
 }
 
 /** The backend initTensorFlow chose, for health checks and lineage. */
