@@ -72,7 +72,7 @@ export async function initTensorFlow(choice: BackendChoice = 'auto', options: { 
   log.info('tensorflow backend', {
     backend: loaded,
     tfjs: tf.version.tfjs,
-    intraOpThreads: process.env.TF_NUM_INTRAOP_THREADS ?? 'one per core',
+    ...(loaded !== 'js-cpu' ? { intraOpThreads: process.env.TF_NUM_INTRAOP_THREADS ?? 'one per core' } : {}),
     ...(loaded === 'tensorflow-gpu' && gpu?.usable ? { gpu: gpu.devices, driver: gpu.driver } : {}),
   });
   return loaded;
