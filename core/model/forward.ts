@@ -3,13 +3,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EncodedDataset } from '../features/dataset';
 import type { FittedTransform } from '../features/transform';
+import { maxPoolWorkspaceAvailable } from '../tf/max-pool-workspace';
 import { crossCells, IMAGE_EMBEDDING, type ClickModel } from './architecture';
 import { columnTokens, headFeeds, offsetIds } from './head-feeds';
 import { headLogits } from './head-forward';
 import { headLayout } from './head-layout';
 import { towerForward } from './tower-forward';
 import { towerLayout } from './tower-layout';
-import { maxPoolWorkspaceAvailable } from '../tf/max-pool-workspace';
 
 /** Pixels of image `row` as size×size×3 bytes (the training set's image table). */
 export type PixelSource = (row: number) => Uint8Array;

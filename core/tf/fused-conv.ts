@@ -6,16 +6,11 @@
 // binding sets only once scripts/lib/patch-tfjs-binding.mjs has patched it: a probe at first use decides.
 import * as tf from '@tensorflow/tfjs';
 import { checkedOnce } from './checked-once';
-
-interface NodeBackend {
-  binding: { TF_ATTR_INT: number; TF_ATTR_TYPE: number; TF_ATTR_STRING: number; TF_FLOAT: number };
-  // Outside a kernel this returns a tensor the engine already tracks.
-  executeSingleOutput(name: string, attrs: unknown[], inputs: tf.TensorInfo[]): tf.Tensor;
-}
+import { nodeBackend, oneDnnKernelAttr } from './node-backend';
 
 /** relu(conv2d(x, kernel, 1, 'same') + bias) in one op (see fusedConvAvailable). */
 export function fusedConv2dRelu(x: tf.Tensor4D, kernel: tf.Tensor4D, bias: tf.Tensor1D): tf.Tensor4D {
-  const node = tf.backend() as unknown as NodeBackend;
+  const node = nodeBackend();
   const { binding } = node;
   const attrs = [
     { name: 'T', type: binding.TF_ATTR_TYPE, value: binding.TF_FLOAT },
@@ -24,7 +19,7 @@ export function fusedConv2dRelu(x: tf.Tensor4D, kernel: tf.Tensor4D, bias: tf.Te
     { name: 'strides', type: binding.TF_ATTR_INT, value: [1, 1, 1, 1] },
     { name: 'padding', type: binding.TF_ATTR_STRING, value: 'SAME' },
     { name: 'fused_ops', type: binding.TF_ATTR_STRING, value: ['BiasAdd', 'Relu'] },
-    { name: '_kernel', type: binding.TF_ATTR_STRING, value: 'MklNameChangeOp' },
+    oneDnnKernelAttr(node),
   ];
   return node.executeSingleOutput('_MklNativeFusedConv2D', attrs, [x, kernel, bias]) as tf.Tensor4D;
 }

@@ -3,19 +3,14 @@
 // (backend.ts registers this kernel only there); it gathers directly and only on failure reads the
 // indices, to name the bad one as tfjs-node did.
 import * as tf from '@tensorflow/tfjs';
+import { nodeBackend } from './node-backend';
 import { replaceNativeKernel } from './replace-kernel';
-
-interface NodeBackend {
-  binding: { TF_ATTR_INT: number; TF_ATTR_TYPE: number; TF_FLOAT: number; TF_INT32: number };
-  executeSingleOutput(name: string, attrs: unknown[], inputs: tf.TensorInfo[]): tf.TensorInfo;
-  readSync(dataId: object): ArrayLike<number>;
-}
 
 export function registerNativeGatherKernel(): void {
   replaceNativeKernel('GatherV2', (existing) => ({ inputs, attrs, backend }) => {
     const { x, indices } = inputs as { x: tf.TensorInfo; indices: tf.TensorInfo };
     const { axis, batchDims } = attrs as unknown as { axis: number; batchDims: number };
-    const node = backend as unknown as NodeBackend;
+    const node = nodeBackend(backend);
     // Tables of other types (bool, complex, strings) keep tfjs-node's kernel.
     if (x.dtype !== 'float32' && x.dtype !== 'int32') return existing.kernelFunc({ inputs, attrs, backend });
     const axisTensor = tf.scalar(axis, 'int32');

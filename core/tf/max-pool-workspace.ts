@@ -5,13 +5,7 @@
 // and selects by a kernel label; a probe at first use decides, and anything else keeps tf.maxPool.
 import * as tf from '@tensorflow/tfjs';
 import { checkedOnce } from './checked-once';
-
-interface NodeBackend {
-  binding: { TF_ATTR_INT: number; TF_ATTR_TYPE: number; TF_ATTR_STRING: number; TF_ATTR_BOOL: number; TF_FLOAT: number };
-  // Outside a kernel these return tensors the engine already tracks: they need no wrapping.
-  executeSingleOutput(name: string, attrs: unknown[], inputs: tf.TensorInfo[]): tf.Tensor;
-  executeMultipleOutputs(name: string, attrs: unknown[], inputs: tf.TensorInfo[], count: number): tf.Tensor[];
-}
+import { nodeBackend, oneDnnKernelAttr, type NodeBackend } from './node-backend';
 
 export interface PooledWithWorkspace {
   output: tf.Tensor4D;
@@ -28,21 +22,20 @@ function attrs(node: NodeBackend): unknown[] {
     { name: 'padding', type: binding.TF_ATTR_STRING, value: 'VALID' },
     { name: 'T', type: binding.TF_ATTR_TYPE, value: binding.TF_FLOAT },
     { name: 'workspace_enabled', type: binding.TF_ATTR_BOOL, value: true },
-    // TensorFlow registers its oneDNN kernels under this label, which its graph rewrite would set.
-    { name: '_kernel', type: binding.TF_ATTR_STRING, value: 'MklNameChangeOp' },
+    oneDnnKernelAttr(node),
   ];
 }
 
 /** 2×2 max pooling, stride 2, valid padding (tf.maxPool(x, 2, 2, 'valid')), and the workspace its gradient needs. */
 export function maxPoolWithWorkspace(x: tf.Tensor4D): PooledWithWorkspace {
-  const node = tf.backend() as unknown as NodeBackend;
+  const node = nodeBackend();
   const [output, workspace] = node.executeMultipleOutputs('_MklNativeMaxPool', attrs(node), [x], 2);
   return { output: output as tf.Tensor4D, workspace: workspace! };
 }
 
 /** The gradient of maxPoolWithWorkspace at x (output y, workspace from the same call). */
 export function maxPoolGradient(x: tf.Tensor4D, y: tf.Tensor4D, dy: tf.Tensor4D, workspace: tf.Tensor): tf.Tensor4D {
-  const node = tf.backend() as unknown as NodeBackend;
+  const node = nodeBackend();
   return node.executeSingleOutput('_MklNativeMaxPoolGrad', attrs(node), [x, y, dy, workspace]) as tf.Tensor4D;
 }
 

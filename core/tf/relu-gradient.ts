@@ -2,13 +2,9 @@
 // over every conv activation of the image tower; TensorFlow's own ReluGrad is one. Where x is NaN it
 // gives 0 where tfjs gave NaN: the forward pass is NaN there already, and so is the loss.
 import * as tf from '@tensorflow/tfjs';
+import { nodeBackend } from './node-backend';
 
 const KERNEL = 'AdclickReluGrad';
-
-interface NodeBackend {
-  binding: { TF_ATTR_TYPE: number; TF_FLOAT: number };
-  executeSingleOutput(name: string, attrs: unknown[], inputs: tf.TensorInfo[]): tf.TensorInfo;
-}
 
 /** Only with the native backend loaded: the gradient's kernel exists only there. */
 export function registerNativeReluGradient(): void {
@@ -17,7 +13,7 @@ export function registerNativeReluGradient(): void {
     backendName: 'tensorflow',
     kernelFunc: ({ inputs, backend }) => {
       const { dy, x } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
-      const node = backend as unknown as NodeBackend;
+      const node = nodeBackend(backend);
       return node.executeSingleOutput('ReluGrad', [{ name: 'T', type: node.binding.TF_ATTR_TYPE, value: node.binding.TF_FLOAT }], [dy, x]);
     },
   });
