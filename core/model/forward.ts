@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { EncodedDataset } from '../features/dataset';
 import type { FittedTransform } from '../features/transform';
 import { maxPoolWorkspaceAvailable } from '../tf/max-pool-workspace';
+import { uint8ToFloat } from '../tf/uint8-to-float';
 import { crossCells, IMAGE_EMBEDDING, type ClickModel } from './architecture';
 import { columnTokens, headFeeds, offsetIds } from './head-feeds';
 import { headLogits } from './head-forward';
@@ -127,8 +128,7 @@ function imageEmbeddings(tower: tf.LayersModel, size: number, imageRows: Int32Ar
 
 /** The tower over `count` images packed as size×size×3 bytes each: one embedding row per image. */
 export function towerEmbeddings(tower: tf.LayersModel, size: number, bytes: Uint8Array, count: number, training = false): tf.Tensor2D {
-  // Floats made in JS by one native conversion: an int32 tensor cost a JS conversion and a Cast as well.
-  const scaled = tf.tensor4d(new Float32Array(bytes), [count, size, size, 3], 'float32').div(255).sub(0.5) as tf.Tensor4D;
+  const scaled = uint8ToFloat<tf.Rank.R4>(bytes, [count, size, size, 3]).div(255).sub(0.5) as tf.Tensor4D;
   const layout = towerLayout(tower);
   if (layout && maxPoolWorkspaceAvailable()) return towerForward(layout, scaled, training);
   return tower.apply(scaled, { training }) as tf.Tensor2D;
