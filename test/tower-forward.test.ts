@@ -93,11 +93,13 @@ describe('the written-out tower', () => {
     });
   }
 
-  it('runs no tfjs Conv2D, MaxPool or MaxPoolGrad and no Conv2DBackpropInput for the image in a training step', async () => {
+  it('runs no tfjs Conv2D, MaxPool or MaxPoolGrad, no Conv2DBackpropInput for the image, and ReLU gradients before pools at their size', async () => {
     const size = 16;
     const tower = buildImageTower(size, seededInitializers(3));
     const bytes = images(8, size, 1);
     const variables = tower.trainableWeights.map((w) => w.read() as tf.Variable);
+    // The kernels' self-checks (tfjs' Conv2D and MaxPool among them) run before profiling, whatever ran first.
+    expect(fusedConvAvailable() && maxPoolWorkspaceAvailable()).toBe(true);
     const profile = await tf.profile(() => tf.variableGrads(() => tf.sum(towerEmbeddings(tower, size, bytes, 8, true)) as tf.Scalar, variables).grads);
     const kernels = profile.kernels.map((k) => k.name);
     expect(kernels).toContain('Conv2DBackpropFilter');
@@ -106,6 +108,14 @@ describe('the written-out tower', () => {
     expect(kernels).not.toContain('MaxPoolGrad');
     // Three convs: the first needs no gradient for its input (the image), the other two do.
     expect(kernels.filter((name) => name === 'Conv2DBackpropInput')).toHaveLength(2);
+    // Dense, then the three convs: the two with a pool after them masked at the pool's size (8×8, 4×4), the last at its own.
+    const reluGradients = profile.kernels.filter((k) => k.name === 'AdclickReluGrad').map((k) => k.inputShapes[0]);
+    expect(reluGradients).toEqual([
+      [8, 16],
+      [8, 4, 4, 32],
+      [8, 4, 4, 16],
+      [8, 8, 8, 8],
+    ]);
   });
 
   it('leaves a tower of another architecture to its layers, with the same answer', () => {

@@ -24,7 +24,12 @@ describe('uint8ToFloat', () => {
 
   it('is tracked by the engine: a tidy disposes it, and arithmetic on it works as on any tensor', () => {
     const before = tf.memory().numTensors;
-    const sum = tf.tidy(() => uint8ToFloat<tf.Rank.R2>(bytes, [bytes.length / 3, 3]).div(255).sub(0.5).sum());
+    const sum = tf.tidy(() =>
+      uint8ToFloat<tf.Rank.R2>(bytes, [bytes.length / 3, 3])
+        .div(255)
+        .sub(0.5)
+        .sum(),
+    );
     expect(tf.memory().numTensors).toBe(before + 1);
     const expected = bytes.reduce((s, b) => s + (b / 255 - 0.5), 0);
     expect(sum.dataSync()[0]).toBeCloseTo(expected, 2);

@@ -86,18 +86,30 @@ function towerGradients(layout: TowerLayout, stages: StageTrace[], joined: tf.Te
   const dShapes = tf.div(tf.slice(dJoined, [0, 0], [count, channels]), height * width);
   let d = tf.tile(tf.reshape(dShapes, [count, 1, 1, channels]), [1, height, width, 1]) as tf.Tensor4D;
   const convs: tf.Tensor[][] = [];
+  // A conv's ReLU gradient and bias gradient, when a pool follows it, taken at the pool's output (see below).
+  let pooled: { dBiased: tf.Tensor4D; dBias: tf.Tensor } | undefined;
   for (let i = stages.length - 1; i >= 0; i--) {
     const stage = layout.stages[i]!;
     const { input, output, workspace } = stages[i]!;
     if (stage.kind === 'pool') {
-      d = maxPoolGradient(input, output, d, workspace!);
+      if (layout.stages[i - 1]?.kind !== 'conv') {
+        d = maxPoolGradient(input, output, d, workspace!);
+        continue;
+      }
+      // The pool's gradient lands only on each window's winner, whose ReLU output is the pool's output: masking
+      // there is the same as masking the full-size gradient, on a quarter of the values, and the bias gradient
+      // (the sum of every value, all of them winners') likewise.
+      const masked = reluGradient(d, output) as tf.Tensor4D;
+      pooled = { dBiased: maxPoolGradient(input, output, masked, workspace!), dBias: tf.sum(masked, [0, 1, 2]) };
       continue;
     }
-    const dBiased = reluGradient(d, output) as tf.Tensor4D;
+    const dBiased = pooled?.dBiased ?? (reluGradient(d, output) as tf.Tensor4D);
+    const dBias = pooled?.dBias ?? tf.sum(dBiased, [0, 1, 2]);
+    pooled = undefined;
     const kernel = stage.kernel.read() as tf.Tensor4D;
     const attrs = { strides: 1, pad: 'same', dataFormat: 'NHWC' };
     const dKernel = tf.engine().runKernel('Conv2DBackpropFilter', { x: input, dy: dBiased }, { ...attrs, filterShape: kernel.shape }) as tf.Tensor;
-    convs.unshift([dKernel, tf.sum(dBiased, [0, 1, 2])]);
+    convs.unshift([dKernel, dBias]);
     if (i > 0) d = tf.engine().runKernel('Conv2DBackpropInput', { dy: dBiased, filter: kernel }, { ...attrs, inputShape: input.shape }) as tf.Tensor4D;
   }
   return [...convs.flat(), ...dense];
