@@ -4,7 +4,8 @@
 // same predictor, batching on, called in this process (what batching reaches without HTTP), and a bare node:http
 // endpoint that only reads the body and answers (the ceiling of this load generator on this machine). The four
 // points run in interleaved rounds, so other jobs on the machine slow all of them alike; medians are reported.
-// Prints req/s and p99 per point, batched ÷ unbatched, HTTP ÷ in-process, HTTP ÷ ceiling, and the load average;
+// Prints req/s and p99 per point, batched ÷ unbatched, HTTP ÷ in-process, HTTP ÷ ceiling, HTTP ÷ the in-process
+// cycle plus the ceiling's round trip (what the API's own HTTP handling costs), and the load average;
 // for each API process also its CPU time per request (main thread, and all threads), which other jobs on the
 // machine move far less than req/s. --compare <dir> adds the batched API of another checkout of this project
 // (e.g. `git archive <commit>` unpacked, with node_modules linked) on the same bucket, and its ratio.
@@ -124,6 +125,11 @@ const ratio = (a: string, b: string) => `${(rate(a) / rate(b)).toFixed(2)}×`;
 console.log(`batched ÷ unbatched (HTTP):        ${ratio('HTTP batched', 'HTTP unbatched')}`);
 console.log(`HTTP ÷ in-process (batched):       ${ratio('HTTP batched', 'in-process batched')}`);
 console.log(`HTTP batched ÷ trivial endpoint:   ${ratio('HTTP batched', 'trivial endpoint')}`);
+// By Little's law each point's mean cycle is concurrency ÷ rate. Were HTTP's cycle the in-process one plus a bare
+// endpoint's round trip (the generator's and loopback's work, which any HTTP server pays on these cores), this ratio
+// would be 1: below 1 is what the API's own HTTP handling adds, above 1 what of it overlaps the forward passes.
+const inSeries = 1 / (1 / rate('in-process batched') + 1 / rate('trivial endpoint'));
+console.log(`HTTP ÷ (in-process + bare round trip in series): ${(rate('HTTP batched') / inSeries).toFixed(2)}×`);
 if (compared) console.log(`HTTP batched ÷ compared checkout:  ${ratio('HTTP batched', 'HTTP batched, compared')}`);
 console.log(`load average at the end ${loadAverages()}`);
 
