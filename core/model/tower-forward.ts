@@ -97,8 +97,8 @@ function towerGradients(layout: TowerLayout, stages: StageTrace[], joined: tf.Te
         continue;
       }
       // The pool's gradient lands only on each window's winner, whose ReLU output is the pool's output: masking
-      // there is the same as masking the full-size gradient, on a quarter of the values, and the bias gradient
-      // (the sum of every value, all of them winners') likewise.
+      // there equals masking the full-size gradient, on a quarter of the values; and as spreading adds only
+      // zeros, the bias gradient (the full-size gradient's sum) is the masked one's sum.
       const masked = reluGradient(d, output) as tf.Tensor4D;
       pooled = { dBiased: maxPoolGradient(input, output, masked, workspace!), dBias: tf.sum(masked, [0, 1, 2]) };
       continue;
