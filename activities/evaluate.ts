@@ -16,7 +16,7 @@ import { ascendingOrder, computeMetrics, type Metrics } from '../core/evaluation
 import { loadClickModel } from '../core/model/model-files';
 import { MAX_ROC_POINTS, rocCurve } from '../core/evaluation/roc';
 import type { EvaluationFile, ModelEvaluation, RivalComparison } from '../core/evaluation/evaluation-file';
-import { holdoutStart, loadImageRows, loadPixels, monthData, readExamples, type MonthData } from '../core/pipeline/examples';
+import { holdoutStart, loadImageRows, loadPixels, monthData, readExampleBatches, type MonthData } from '../core/pipeline/examples';
 import { monthArtifacts } from '../core/pipeline/layout';
 import { ModelRegistry } from '../core/registry/model-registry';
 import { HoldoutScores } from '../core/evaluation/holdout-scores';
@@ -108,12 +108,14 @@ export function createEvaluationActivities(deps: { store: BlobStore }) {
         for (const example of chunk) holdout.addRow(example.y, (column) => String(example.f[column] ?? '(missing)'));
         chunk = [];
       };
-      for await (const example of readExamples(store, examples)) {
-        if (example.t < split) continue;
-        chunk.push(example);
-        if (chunk.length === EVALUATION_CHUNK) {
-          flush();
-          beat({ scored: holdout.rows });
+      for await (const batch of readExampleBatches(store, examples)) {
+        for (const example of batch) {
+          if (example.t < split) continue;
+          chunk.push(example);
+          if (chunk.length === EVALUATION_CHUNK) {
+            flush();
+            beat({ scored: holdout.rows });
+          }
         }
       }
       flush();

@@ -8,7 +8,7 @@ import { getJson, putJson, type BlobStore } from '../core/storage/blob-store';
 import { parseFeatureSpec } from '../core/features/spec';
 import { ShardedDatasetWriter } from '../core/features/dataset-shards';
 import { Encoder, TransformFitter } from '../core/features/transform';
-import { loadImageRows, monthData, readExamples, splitDays, type MonthData } from '../core/pipeline/examples';
+import { loadImageRows, monthData, readExampleBatches, splitDays, type MonthData } from '../core/pipeline/examples';
 import { monthRange } from '../core/features/month';
 import { monthArtifacts } from '../core/pipeline/layout';
 
@@ -41,9 +41,11 @@ export function createTransformActivities(deps: { store: BlobStore; datasetShard
       const beat = throttledHeartbeat();
       const fitter = new TransformFitter(spec);
       let seen = 0;
-      for await (const example of readExamples(store, examples)) {
-        if (example.t < split.validationStart) fitter.add(example);
-        if (++seen % 1000 === 0) beat({ pass: 'fit', rows: seen });
+      for await (const batch of readExampleBatches(store, examples)) {
+        for (const example of batch) {
+          if (example.t < split.validationStart) fitter.add(example);
+          if (++seen % 1000 === 0) beat({ pass: 'fit', rows: seen });
+        }
       }
       let transform;
       try {
@@ -61,10 +63,15 @@ export function createTransformActivities(deps: { store: BlobStore; datasetShard
       const validation = writer('validation');
       let holdoutRows = 0;
       seen = 0;
-      for await (const example of readExamples(store, examples)) {
-        if (example.t >= split.holdoutStart) holdoutRows += 1;
-        else await (example.t < split.validationStart ? train : validation).push(encoder.encode(example, rowOf), example.y);
-        if (++seen % 1000 === 0) beat({ pass: 'encode', rows: seen });
+      for await (const batch of readExampleBatches(store, examples)) {
+        for (const example of batch) {
+          if (example.t >= split.holdoutStart) holdoutRows += 1;
+          else {
+            const upload = (example.t < split.validationStart ? train : validation).push(encoder.encode(example, rowOf), example.y);
+            if (upload) await upload;
+          }
+          if (++seen % 1000 === 0) beat({ pass: 'encode', rows: seen });
+        }
       }
       const [trainSet, validationSet] = [await train.finish(), await validation.finish()];
       const empty = (what: string, from: number, to: number) =>

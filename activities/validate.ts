@@ -7,7 +7,7 @@ import { getJson, getJsonIfExists, putJson, type BlobStore } from '../core/stora
 import { parseFeatureSpec } from '../core/features/spec';
 import { addMonths } from '../core/features/month';
 import type { ImageIndex } from '../core/features/image-index';
-import { monthData, readExamples, type MonthData } from '../core/pipeline/examples';
+import { monthData, readExampleBatches, type MonthData } from '../core/pipeline/examples';
 import { monthArtifacts, schemaKeys } from '../core/pipeline/layout';
 import {
   detectAnomalies,
@@ -57,9 +57,11 @@ export function createValidationActivities(deps: { store: BlobStore }) {
       let seen = 0;
       const { examples } = await monthData(store, input.month, input.ingested);
       const beat = throttledHeartbeat();
-      for await (const example of readExamples(store, examples)) {
-        accumulator.add(example);
-        if (++seen % 1000 === 0) beat({ rows: seen });
+      for await (const batch of readExampleBatches(store, examples)) {
+        for (const example of batch) {
+          accumulator.add(example);
+          if (++seen % 1000 === 0) beat({ rows: seen });
+        }
       }
       let stats: FeatureStatistics = accumulator.result();
       const images = await getJsonIfExists<ImageIndex>(store, keys.imageIndex);

@@ -46,11 +46,12 @@ export class ShardedDatasetWriter {
     this.builder = this.newBuilder();
   }
 
-  async push(example: EncodedExample, label: number): Promise<void> {
+  /** Adds a row; only a row that fills a shard returns a promise (its upload) to await before the next push. */
+  push(example: EncodedExample, label: number): Promise<void> | undefined {
     this.builder.push(example, label);
     this.rows += 1;
     this.positives += label;
-    if (this.rows % this.shardRows === 0) await this.flush();
+    return this.rows % this.shardRows === 0 ? this.flush() : undefined;
   }
 
   /** Writes the last shard and the manifest; returns the manifest's key. */
