@@ -7,7 +7,7 @@ import { batchScoreKeys, PART_OUTPUT } from '../core/batch-score/layout';
 import { ScoringModels } from '../core/batch-score/scoring-models';
 import { boundError } from '../core/bounded-text';
 import { csvLine } from '../core/datagen/csv-row';
-import { readCsvRows } from '../core/features/csv-rows';
+import { readCsvRowBatches } from '../core/features/csv-rows';
 import type { Example } from '../core/features/example';
 import { scoringRules, UnreadableHeaderError } from '../core/features/row-judge';
 import { columnsOf, parseFeatureSpec } from '../core/features/spec';
@@ -204,15 +204,17 @@ async function scoreOnePart(store: BlobStore, model: ServingModel, input: ScoreP
       onEachChunk(readMaybeGzipped(store, input.file), () => beat(progress())),
       maxRecordBytes,
     );
-    for await (const row of readCsvRows(reader, { spec: model.spec, rules: scoringRules(input.prefix), file: input.source, maxRecordBytes })) {
-      result.rows += 1;
-      if (row.ok) {
-        batch.push({ example: row.example, line: sourceLine(row.line) });
-        if (batch.length >= batchRows) await scoreBatch();
-      } else {
-        result.quarantined += 1;
-        count(result.reasons, reasonKind(row.reason));
-        await quarantine.write(quarantineEntry(input.source, sourceLine(row.line), row.reason, row.raw));
+    for await (const rows of readCsvRowBatches(reader, { spec: model.spec, rules: scoringRules(input.prefix), file: input.source, maxRecordBytes })) {
+      for (const row of rows) {
+        result.rows += 1;
+        if (row.ok) {
+          batch.push({ example: row.example, line: sourceLine(row.line) });
+          if (batch.length >= batchRows) await scoreBatch();
+        } else {
+          result.quarantined += 1;
+          count(result.reasons, reasonKind(row.reason));
+          await quarantine.write(quarantineEntry(input.source, sourceLine(row.line), row.reason, row.raw));
+        }
       }
     }
     if (batch.length > 0) await scoreBatch();

@@ -5,7 +5,7 @@
 // again acted on the later answer. Predictions of different versions for one id each count for their version.
 import type { Example } from '../features/example';
 import type { BlobStore } from '../storage/blob-store';
-import { isCorruptGzip, readJsonLines } from '../storage/lines';
+import { isCorruptGzip, readJsonLineBatches } from '../storage/lines';
 import type { LoggedPrediction } from './log-entry';
 import { partitionKey, partitionOf, PartitionWriters } from './partition-writers';
 
@@ -55,14 +55,17 @@ export async function partitionedJoin(input: JoinInput, onJoined: (row: JoinedPr
   const withPredictions = await writeAll(predictionWriters, async () => {
     for (const shard of input.predictionShards) {
       try {
-        for await (const entry of readJsonLines<LoggedPrediction>(store, shard)) {
-          counts.predictions += 1;
-          progress({ predictions: counts.predictions });
-          if (entry.id === undefined) counts.withoutId += 1;
-          else {
-            const row: PredictionRow = [entry.id, entry.modelVersion, entry.probability, Date.parse(entry.at), counts.predictions];
-            await predictionWriters.write(entry.id, row);
+        for await (const entries of readJsonLineBatches<LoggedPrediction>(store, shard)) {
+          for (const entry of entries) {
+            counts.predictions += 1;
+            progress({ predictions: counts.predictions });
+            if (entry.id === undefined) counts.withoutId += 1;
+            else {
+              const row: PredictionRow = [entry.id, entry.modelVersion, entry.probability, Date.parse(entry.at), counts.predictions];
+              predictionWriters.add(entry.id, row);
+            }
           }
+          await predictionWriters.flushIfFull();
         }
       } catch (error) {
         // A damaged shard costs its own entries, not the month's feedback: reading it again would not help.
@@ -77,24 +80,30 @@ export async function partitionedJoin(input: JoinInput, onJoined: (row: JoinedPr
   let examples = 0;
   const withLabels = await writeAll(labelWriters, async () => {
     for (const shard of input.exampleShards) {
-      for await (const example of readJsonLines<Example>(store, shard)) {
-        progress({ examples: ++examples });
-        if (example.id === undefined || !withPredictions.has(partitionOf(example.id, partitions))) continue;
-        const row: LabelRow = [example.id, example.y];
-        await labelWriters.write(example.id, row);
+      for await (const batch of readJsonLineBatches<Example>(store, shard)) {
+        for (const example of batch) {
+          progress({ examples: ++examples });
+          if (example.id === undefined || !withPredictions.has(partitionOf(example.id, partitions))) continue;
+          const row: LabelRow = [example.id, example.y];
+          labelWriters.add(example.id, row);
+        }
+        await labelWriters.flushIfFull();
       }
     }
   });
 
   for (const partition of [...withPredictions].sort((a, b) => a - b)) {
     const labels = new Map<string, 0 | 1>();
-    if (withLabels.has(partition)) for await (const [id, y] of readJsonLines<LabelRow>(store, partitionKey(labelPrefix, partition))) labels.set(id, y);
+    if (withLabels.has(partition))
+      for await (const rows of readJsonLineBatches<LabelRow>(store, partitionKey(labelPrefix, partition))) for (const [id, y] of rows) labels.set(id, y);
     const latest = new Map<string, PredictionRow>();
-    for await (const row of readJsonLines<PredictionRow>(store, partitionKey(predictionPrefix, partition))) {
-      const key = `${row[1]}\u0000${row[0]}`;
-      const kept = latest.get(key);
-      if (kept) counts.superseded += 1;
-      if (!kept || row[3] > kept[3] || (row[3] === kept[3] && row[4] > kept[4])) latest.set(key, row);
+    for await (const rows of readJsonLineBatches<PredictionRow>(store, partitionKey(predictionPrefix, partition))) {
+      for (const row of rows) {
+        const key = `${row[1]}\u0000${row[0]}`;
+        const kept = latest.get(key);
+        if (kept) counts.superseded += 1;
+        if (!kept || row[3] > kept[3] || (row[3] === kept[3] && row[4] > kept[4])) latest.set(key, row);
+      }
     }
     for (const [id, modelVersion, probability] of latest.values()) {
       const label = labels.get(id);
