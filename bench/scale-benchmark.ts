@@ -16,7 +16,7 @@ import { pipelineSettings } from '../core/pipeline/settings';
 import { LocalStore } from '../core/storage/local-store';
 import { connectClient } from '../core/temporal/connect';
 import { monthlyPipeline } from '../workflows/monthly-pipeline';
-import { activityIntervals } from '../core/temporal/activity-intervals';
+import { activityIntervals, activitySpans } from '../core/temporal/activity-intervals';
 import { peakRssByActivity, sampleRss } from './rss-by-activity';
 import { benchConfig, startBenchTemporal } from './stack';
 import { WORKER_MALLOC_ARENAS } from '../workers/malloc-arenas';
@@ -122,6 +122,8 @@ try {
       .join(', ');
     const peaks = `pipeline ${measured.peakRssMb.pipeline.toFixed(0)} MB, training ${measured.peakRssMb.training.toFixed(0)} MB`;
     console.log(`${impressions} impressions: ${stages}; total ${total.toFixed(0)} s; peak RSS ${peaks} (load ${os.loadavg()[0]!.toFixed(1)})`);
+    const spans = activitySpans(intervals).map(({ activity, count, seconds }) => `${activity}${count > 1 ? ` ×${count}` : ''} ${seconds.toFixed(1)}s`);
+    console.log(`  activities, first start to last end: ${spans.join(', ')}`);
     for (const worker of ['pipeline', 'training'] as const) {
       const ran = [...byActivity[worker]].filter(([, mb]) => mb > 0).sort((a, b) => b[1] - a[1]);
       console.log(`  ${worker} worker RSS while each activity ran: ${ran.map(([activity, mb]) => `${activity} ${mb.toFixed(0)} MB`).join(', ')}`);

@@ -39,3 +39,22 @@ export async function activityIntervals(client: Client, workflowId: string): Pro
   for (const child of children) intervals.push(...(await activityIntervals(client, child)));
   return intervals;
 }
+
+export interface ActivitySpan {
+  activity: string;
+  count: number;
+  /** From the first one's start to the last one's end: parts that run side by side count once. */
+  seconds: number;
+}
+
+/** Each activity type's wall time across all its runs, in the order they first started. */
+export function activitySpans(intervals: readonly ActivityInterval[]): ActivitySpan[] {
+  const byActivity = new Map<string, { count: number; from: number; to: number }>();
+  for (const { activity, from, to } of [...intervals].sort((a, b) => a.from - b.from)) {
+    const span = byActivity.get(activity) ?? { count: 0, from, to };
+    span.count += 1;
+    span.to = Math.max(span.to, to);
+    byActivity.set(activity, span);
+  }
+  return [...byActivity].map(([activity, { count, from, to }]) => ({ activity, count, seconds: (to - from) / 1000 }));
+}
