@@ -55,12 +55,12 @@ it('answers every request when the buffer is full, dropping and counting what do
   expect(status).toBe(200);
   expect(body.predictions).toHaveLength(8);
   const health = (await (await fetch(`${api.url}/health`)).json()) as { predictionLog: unknown };
-  expect(health.predictionLog).toEqual({ logged: 0, dropped: 3, failed: 0, shards: 0, buffered: 5 });
+  expect(health.predictionLog).toEqual({ logged: 0, dropped: 3, failed: 0, shards: 0, buffered: 5, writeErrors: 0 });
   await api.stop();
   const logged = await readPredictionLog(store);
   expect(logged.map((entry) => entry.id)).toEqual(['full-0', 'full-1', 'full-2', 'full-3', 'full-4']);
   expect(logged[0]!.instance).toEqual(instances[0]);
-  expect(api.log.stats()).toEqual({ logged: 5, dropped: 3, failed: 0, shards: 1, buffered: 0 });
+  expect(api.log.stats()).toEqual({ logged: 5, dropped: 3, failed: 0, shards: 1, buffered: 0, writeErrors: 0 });
   await Promise.all(logged.map((entry) => store.delete(entry.shard)));
 });
 
@@ -104,15 +104,16 @@ it("is flushed by the API's stop, and off when the sample rate is 0", async () =
   expect((await readPredictionLog(store)).map((entry) => entry.id)).toEqual(['at-stop']);
 });
 
-it('counts entries whose batch could not be written as failed, and keeps going', async () => {
+it('keeps a refused batch for the next write, and counts as failed what is still refused when the log closes', async () => {
   // A bucket the real GCS server does not have: every write is refused.
   const missing = new GcsStore({ bucket: `missing-${Date.now()}`, apiEndpoint: inject('gcsEndpoint'), projectId: 'adclick-test' });
   const log = new PredictionLog({ store: missing, sampleRate: 1, flushRecords: 100, flushSeconds: 3600, maxBuffered: 100, includeInstances: false });
   log.record({ modelVersion: 1, idColumn: 'impression_id', instances: [tinyInstance({ impression_id: 'a' }), tinyInstance()], probabilities: [0.1, 0.2] });
   await log.flush();
+  expect(log.stats()).toEqual({ logged: 0, dropped: 0, failed: 0, shards: 0, buffered: 2, writeErrors: 1 });
   log.record({ modelVersion: 1, instances: [tinyInstance()], probabilities: [0.3] });
   await log.close();
-  expect(log.stats()).toEqual({ logged: 0, dropped: 0, failed: 3, shards: 0, buffered: 0 });
+  expect(log.stats()).toEqual({ logged: 0, dropped: 0, failed: 3, shards: 0, buffered: 0, writeErrors: 2 });
 });
 
 it('samples by impression id: an id is logged every time it is served or never, about the sample rate of ids', async () => {

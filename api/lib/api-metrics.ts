@@ -81,12 +81,20 @@ export class ApiMetrics {
     // The log keeps its own running counts; a scrape reports them as they are.
     new Gauge({
       name: 'adclick_prediction_log_entries',
-      help: 'Prediction log entries since start, by outcome (logged, dropped: buffer full, failed: write failed)',
+      help: 'Prediction log entries since start, by outcome (logged, dropped: buffer full, failed: still unwritten when the log closed)',
       labelNames: ['outcome'],
       registers: [this.registry],
       collect() {
         const stats = predictor.status().predictionLog;
         for (const outcome of LOG_OUTCOMES) this.set({ outcome }, stats?.[outcome] ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'adclick_prediction_log_write_errors',
+      help: 'Prediction log shard writes the bucket refused since start (their entries wait for the next write)',
+      registers: [this.registry],
+      collect() {
+        this.set(predictor.status().predictionLog?.writeErrors ?? 0);
       },
     });
   }

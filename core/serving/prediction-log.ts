@@ -1,5 +1,7 @@
 // The prediction log: served predictions (all, or a sample) wait in a bounded buffer and go to the
 // bucket in batches, off the request path. A full buffer drops the entry and counts it; a request never waits.
+// A batch the bucket refuses goes back to the buffer and is written later, so a storage outage costs entries
+// only once the buffer is full.
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { fnv1a } from '../features/hash';
@@ -38,11 +40,16 @@ export interface PredictionLogStats {
   logged: number;
   /** Dropped because the buffer was full. */
   dropped: number;
-  /** Lost because writing their batch failed. */
+  /** Lost because their batch could not be written before the log closed. */
   failed: number;
   shards: number;
   buffered: number;
+  /** Shard writes the bucket refused; their entries were kept for the next write. */
+  writeErrors: number;
 }
+
+/** After a refused write, the next waits this long, doubling up to the flush interval. */
+const FIRST_RETRY_MS = 1000;
 
 export class PredictionLog {
   readonly writerId: string;
@@ -52,8 +59,10 @@ export class PredictionLog {
   private flushQueued = false;
   private seq = 0;
   private requests = 0;
-  private readonly counts = { logged: 0, dropped: 0, failed: 0, shards: 0 };
+  private readonly counts = { logged: 0, dropped: 0, failed: 0, shards: 0, writeErrors: 0 };
   private readonly timer: NodeJS.Timeout;
+  private retryDelayMs = 0;
+  private retryNotBefore = 0;
 
   constructor(private readonly options: PredictionLogOptions) {
     this.writerId = options.writerId ?? `${os.hostname().replace(/[^A-Za-z0-9_-]+/g, '_')}-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -82,7 +91,7 @@ export class PredictionLog {
         ...(this.options.includeInstances ? { instance } : {}),
       });
     });
-    if (this.buffer.length >= this.options.flushRecords) void this.flush();
+    if (this.buffer.length >= this.options.flushRecords && Date.now() >= this.retryNotBefore) void this.flush();
   }
 
   stats(): PredictionLogStats {
@@ -97,7 +106,8 @@ export class PredictionLog {
     return (id === undefined ? Math.random() : (fnv1a(id) % SAMPLE_RESOLUTION) / SAMPLE_RESOLUTION) < rate;
   }
 
-  /** Writes what waits now; batches are written one at a time and a failed write is logged, never thrown. */
+  /** Writes what waits now; batches are written one at a time and a failed write is logged, never thrown:
+   *  its entries wait for the next flush. */
   flush(): Promise<void> {
     if (this.flushQueued) return this.writing;
     this.flushQueued = true;
@@ -108,10 +118,15 @@ export class PredictionLog {
     return this.writing;
   }
 
-  /** Stops the timer and writes everything still waiting (the API's stop calls it after the last request). */
+  /** Stops the timer and writes everything still waiting (the API's stop calls it after the last request);
+   *  what the bucket still refuses then is lost, and counted as failed. */
   async close(): Promise<void> {
     clearInterval(this.timer);
     await this.flush();
+    if (this.buffer.length === 0) return;
+    this.counts.failed += this.buffer.length;
+    log.error('prediction log entries lost at close', { event: 'prediction-log-lost', entries: this.buffer.length });
+    this.buffer = [];
   }
 
   private async writeBatch(): Promise<void> {
@@ -119,14 +134,25 @@ export class PredictionLog {
     if (batch.length === 0) return;
     this.buffer = [];
     this.writingCount = batch.length;
+    const unwritten: LoggedPrediction[] = [];
     try {
-      for (const [day, entries] of byDay(batch)) await this.writeShard(day, entries);
+      for (const [day, entries] of byDay(batch)) if (!(await this.writeShard(day, entries))) unwritten.push(...entries);
     } finally {
       this.writingCount = 0;
     }
+    // record() admitted new entries only while buffer + batch stayed under maxBuffered, so these fit back.
+    if (unwritten.length > 0) {
+      this.buffer = unwritten.concat(this.buffer);
+      this.retryDelayMs = Math.min(Math.max(FIRST_RETRY_MS, this.retryDelayMs * 2), this.options.flushSeconds * 1000);
+      this.retryNotBefore = Date.now() + this.retryDelayMs;
+    } else {
+      this.retryDelayMs = 0;
+      this.retryNotBefore = 0;
+    }
   }
 
-  private async writeShard(day: string, entries: LoggedPrediction[]): Promise<void> {
+  /** False when the bucket refused the shard (nothing of it is published). */
+  private async writeShard(day: string, entries: LoggedPrediction[]): Promise<boolean> {
     const key = predictionLogShard(day, this.writerId, this.seq++);
     const writer = new JsonLinesWriter(this.options.store, key);
     try {
@@ -134,10 +160,17 @@ export class PredictionLog {
       await writer.close();
       this.counts.logged += entries.length;
       this.counts.shards += 1;
+      return true;
     } catch (error) {
       await writer.abort(error as Error);
-      this.counts.failed += entries.length;
-      log.error('prediction log write failed', { event: 'prediction-log-write-failed', key, entries: entries.length, error });
+      this.counts.writeErrors += 1;
+      log.error('prediction log write failed; its entries wait for the next write', {
+        event: 'prediction-log-write-failed',
+        key,
+        entries: entries.length,
+        error,
+      });
+      return false;
     }
   }
 }
