@@ -2,22 +2,29 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Storage, type Bucket, type File } from '@google-cloud/storage';
-import { BlobNotFoundError, PreconditionFailedError, relabelStreamErrors, type BlobInfo, type BlobStore, type PutOptions } from './blob-store';
+import { BlobNotFoundError, PreconditionFailedError, type BlobInfo, type BlobStore, type PutOptions } from './blob-store';
+import { failOnStall } from './stall-guard';
 
 export interface GcsStoreOptions {
   bucket: string;
   /** A GCS API server other than Google's, e.g. http://127.0.0.1:4443 for fake-gcs-server. */
   apiEndpoint?: string;
   projectId?: string;
+  /** A read waiting this long for its next bytes fails (GCS_READ_STALL_SECONDS; default 20 s, under the data activities' 30 s heartbeat timeout). */
+  readStallMs?: number;
 }
+
+export const DEFAULT_READ_STALL_MS = 20_000;
 
 const errorCode = (error: unknown): number | undefined => (error as { code?: number } | undefined)?.code;
 
 export class GcsStore implements BlobStore {
   readonly url: string;
   private readonly bucket: Bucket;
+  private readonly readStallMs: number;
 
   constructor(options: GcsStoreOptions) {
+    this.readStallMs = options.readStallMs ?? DEFAULT_READ_STALL_MS;
     const storage = new Storage({ apiEndpoint: options.apiEndpoint, projectId: options.projectId });
     this.bucket = storage.bucket(options.bucket);
     this.url = `gs://${options.bucket}`;
@@ -51,17 +58,18 @@ export class GcsStore implements BlobStore {
 
   getStream(key: string): Readable {
     const source = this.bucket.file(key).createReadStream({ validation: false });
-    return relabelStreamErrors(source, (error) => (errorCode(error) === 404 ? new BlobNotFoundError(this.keyUrl(key)) : undefined));
+    return failOnStall(source, {
+      stallMs: this.readStallMs,
+      what: `reading ${this.keyUrl(key)}`,
+      relabel: (error) => (errorCode(error) === 404 ? new BlobNotFoundError(this.keyUrl(key)) : undefined),
+    });
   }
 
+  /** Through the guarded stream: the library's download() hangs the same way when the server goes away mid-body. */
   async get(key: string): Promise<Buffer> {
-    try {
-      const [contents] = await this.bucket.file(key).download({ validation: false });
-      return contents;
-    } catch (error) {
-      if (errorCode(error) === 404) throw new BlobNotFoundError(this.keyUrl(key));
-      throw error;
-    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of this.getStream(key)) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
   }
 
   async stat(key: string): Promise<BlobInfo | undefined> {
