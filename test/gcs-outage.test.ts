@@ -2,56 +2,34 @@
 // policies: the run still finishes and promotes, and training resumes from its last checkpoint instead of
 // starting again. The GCS API is its own fake-gcs-server on a file backend, so it comes
 // back with its objects, like the real service after a blip.
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TrainProgress, TrainResult } from '../activities/train';
 import { ModelRegistry } from '../core/registry/model-registry';
 import { generateMonth } from '../core/datagen/generate-month';
 import { monthArtifacts } from '../core/pipeline/layout';
 import { getJsonIfExists } from '../core/storage/blob-store';
-import { GcsStore } from '../core/storage/gcs-store';
-import { startFakeGcsServer, type FakeGcsServer } from '../devstack/fake-gcs-server';
-import { freePort } from '../devstack/processes';
+import type { GcsStore } from '../core/storage/gcs-store';
 import { startMonth, testSettings } from './helpers/pipeline';
+import { startOwnGcs, type OwnGcs } from './helpers/own-gcs';
 import { startWorkers, type TestStack } from './helpers/stack';
+import { waitFor } from './helpers/wait-for';
 
 const MONTH = '2026-05';
 const OUTAGE_MS = 20_000;
-let dir: string;
-let port: number;
-let gcs: FakeGcsServer;
+let gcs: OwnGcs;
 let store: GcsStore;
 let stack: TestStack;
 
-const startGcs = () => startFakeGcsServer({ port, dataDir: path.join(dir, 'objects'), logFile: path.join(dir, 'gcs.log') });
-
 beforeAll(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'adclick-gcs-outage-'));
-  await fs.mkdir(path.join(dir, 'objects'));
-  port = await freePort();
-  gcs = await startGcs();
-  store = new GcsStore({ bucket: 'outage', apiEndpoint: gcs.endpoint, projectId: 'adclick-test' });
-  await store.ensureBucket();
+  gcs = await startOwnGcs('gcs-outage');
+  store = await gcs.store('outage');
   await generateMonth(store, { month: MONTH, impressions: 16_000, ads: 150, files: 2 });
   stack = await startWorkers(store);
 });
 afterAll(async () => {
   await stack?.stop();
-  await gcs?.stop();
-  await fs.rm(dir, { recursive: true, force: true });
+  await gcs?.remove();
 });
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe().catch(() => undefined);
-    if (value) return value;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${what} did not happen within ${timeoutMs / 1000}s`);
-}
 
 it('finishes the month when the bucket is down for 20 s during training, resuming training from its last checkpoint', { timeout: 600_000 }, async () => {
   const defaults = testSettings(stack);
@@ -63,7 +41,7 @@ it('finishes the month when the bucket is down for 20 s during training, resumin
   await waitFor('the first epoch', async () => ((await getJsonIfExists<TrainProgress>(store, model.progress))?.state.epoch ?? 0) >= 1, 300_000);
   await gcs.stop();
   await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
-  gcs = await startGcs();
+  await gcs.start();
 
   const run = await handle.result();
   expect(run.stage).toBe('done');

@@ -2,38 +2,23 @@
 // batches the bucket refused and writes them once it is back, so an outage costs only what overflows the
 // buffer, and /health and /metrics say what happened. The GCS API is its own fake-gcs-server on a file
 // backend: stopped and started again on the same port, it comes back with its objects, like the service.
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ModelRegistry } from '../core/registry/model-registry';
-import { GcsStore } from '../core/storage/gcs-store';
-import { startFakeGcsServer, type FakeGcsServer } from '../devstack/fake-gcs-server';
-import { freePort } from '../devstack/processes';
+import type { GcsStore } from '../core/storage/gcs-store';
+import { startOwnGcs, type OwnGcs } from './helpers/own-gcs';
 import { postPredict, readPredictionLog, serveWithPredictionLog } from './helpers/prediction-log';
 import { putTestImage, registerTinyModel, tinyInstance } from './helpers/tiny-model';
 
-let dir: string;
-let port: number;
-let gcs: FakeGcsServer;
+let gcs: OwnGcs;
 let store: GcsStore;
 
-const startGcs = () => startFakeGcsServer({ port, dataDir: path.join(dir, 'objects'), logFile: path.join(dir, 'gcs.log') });
-
 beforeAll(async () => {
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'adclick-log-outage-'));
-  await fs.mkdir(path.join(dir, 'objects'));
-  port = await freePort();
-  gcs = await startGcs();
-  store = new GcsStore({ bucket: 'log-outage', apiEndpoint: gcs.endpoint, projectId: 'adclick-test' });
-  await store.ensureBucket();
+  gcs = await startOwnGcs('log-outage');
+  store = await gcs.store('log-outage');
   await putTestImage(store);
   await registerTinyModel(store, new ModelRegistry(store));
 });
-afterAll(async () => {
-  await gcs?.stop();
-  await fs.rm(dir, { recursive: true, force: true });
-});
+afterAll(async () => gcs?.remove());
 
 const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `out-${from + i}`);
 
@@ -64,7 +49,7 @@ it('keeps answering while the bucket is down, writes the refused batches once it
     await predict(ids(15, 40));
     expect(api.log.stats()).toMatchObject({ logged: 5, dropped: 5, failed: 0, buffered: 30 });
 
-    gcs = await startGcs();
+    await gcs.start();
     await api.log.flush();
     const stats = api.log.stats();
     expect(stats).toMatchObject({ logged: 35, dropped: 5, failed: 0, buffered: 0 });

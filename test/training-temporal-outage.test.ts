@@ -13,6 +13,7 @@ import { getJsonIfExists } from '../core/storage/blob-store';
 import { freePort } from '../devstack/processes';
 import { startTemporalDevServer, type TemporalDevServer } from '../devstack/temporal-dev-server';
 import { startMonth, testSettings } from './helpers/pipeline';
+import { waitFor } from './helpers/wait-for';
 import { freshGcsStore, startWorkers, type TestStack } from './helpers/stack';
 
 const MONTH = '2026-05';
@@ -39,16 +40,6 @@ afterAll(async () => {
   await temporal?.stop();
   await fs.rm(dir, { recursive: true, force: true });
 });
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value) return value;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${what} did not happen within ${timeoutMs / 1000}s`);
-}
 
 it('loses no epoch and does not train again when Temporal is down from mid-training to past its end', { timeout: 600_000 }, async () => {
   const defaults = testSettings(stack);
