@@ -31,7 +31,7 @@ const schema = z.object({
   GCS_API_ENDPOINT: z.url().optional(),
   GCS_PROJECT_ID: z.string().default('adclick-local'),
   // Under the data activities' 30 s heartbeat timeout, so a dead read fails its attempt with its own reason.
-  GCS_READ_STALL_SECONDS: z.coerce.number().positive().default(20),
+  GCS_STALL_SECONDS: z.coerce.number().positive().default(20),
   TF_BACKEND: z.enum(['auto', 'gpu', 'native', 'js']).default('auto'),
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port.default(8080),

@@ -1,13 +1,14 @@
 // Reads from a GCS API that goes away in the middle of a body: the client library's stream then neither ends
 // nor errors, so without a guard an ingest, a transform or a model load waits forever. The guard fails such a
-// read with its own reason after GCS_READ_STALL_SECONDS (its default here), and never fails a reader that is
+// read with its own reason after GCS_STALL_SECONDS (its default here), and never fails a reader that is
 // merely slow. A real fake-gcs-server on a file backend, stopped mid-read and started again.
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../core/config';
 import { BlobNotFoundError } from '../core/storage/blob-store';
-import { DEFAULT_READ_STALL_MS } from '../core/storage/gcs-store';
-import { StalledReadError } from '../core/storage/stall-guard';
+import { DEFAULT_STALL_MS } from '../core/storage/gcs-store';
+import { StalledReadError, StalledWriteError } from '../core/storage/stall-guard';
 import { startOwnGcs, type OwnGcs } from './helpers/own-gcs';
 
 const BIG = 'big.csv';
@@ -29,7 +30,7 @@ it(
   'fails a read whose server went away mid-body after the default stall time, naming the object; the store works again once the server is back',
   { timeout: 120_000 },
   async () => {
-    expect(loadConfig({}).GCS_READ_STALL_SECONDS * 1000).toBe(DEFAULT_READ_STALL_MS);
+    expect(loadConfig({}).GCS_STALL_SECONDS * 1000).toBe(DEFAULT_STALL_MS);
     const store = await gcs.store('stalls');
     let received = 0;
     let stopped = false;
@@ -46,7 +47,7 @@ it(
     await expect(read).rejects.toThrow(StalledReadError);
     await expect(read).rejects.toThrow(`reading gs://stalls/${BIG}: no bytes for 20 s while waiting for them`);
     expect(received).toBeLessThan(body.length);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(DEFAULT_READ_STALL_MS);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(DEFAULT_STALL_MS);
 
     await gcs.start();
     expect(sha(await store.get(BIG))).toBe(sha(body));
@@ -54,7 +55,7 @@ it(
 );
 
 it('never fails a slow reader: one that waits three stall times between chunks reads every byte', { timeout: 60_000 }, async () => {
-  const store = await gcs.store('stalls', { readStallMs: 500 });
+  const store = await gcs.store('stalls', { stallMs: 500 });
   const chunks: Buffer[] = [];
   let pauses = 0;
   for await (const chunk of store.getStream(BIG)) {
@@ -74,4 +75,54 @@ it('still names a missing object as not found, on both read paths', async () => 
     for await (const chunk of store.getStream('missing.csv')) void chunk;
   };
   await expect(read()).rejects.toThrow(BlobNotFoundError);
+});
+
+it('fails an upload the bucket stops answering mid-body after the default stall time, naming the object', { timeout: 120_000 }, async () => {
+  const store = await gcs.store('stalls');
+  let sent = 0;
+  const body = new Readable({
+    read() {
+      if (sent >= 64 * 1024 * 1024) return this.push(null);
+      if (sent >= 8 * 1024 * 1024) gcs.freeze();
+      sent += 256 * 1024;
+      setTimeout(() => this.push(Buffer.alloc(256 * 1024, 7)), 1);
+    },
+  });
+  const started = Date.now();
+  try {
+    await expect(store.put('frozen.bin', body)).rejects.toThrow(StalledWriteError);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(DEFAULT_STALL_MS);
+  } finally {
+    gcs.thaw();
+  }
+  expect(await store.stat('frozen.bin')).toBeUndefined();
+});
+
+it('fails a one-request upload or a metadata request that gets no answer, and never fails a slow writer', { timeout: 120_000 }, async () => {
+  const quick = await gcs.store('stalls', { stallMs: 1000 });
+  gcs.freeze();
+  try {
+    // The client's own request timeout or the upload guard, whichever ends it first, names the object.
+    await expect(quick.put('small.json', '{"a":1}')).rejects.toThrow(/small\.json/);
+  } finally {
+    gcs.thaw();
+  }
+  gcs.freeze();
+  try {
+    await expect(quick.stat('slow.bin')).rejects.toThrow(/network timeout/);
+  } finally {
+    gcs.thaw();
+  }
+  // A writer that gives a chunk every 3 stall times: the upload waits on it, not on the bucket.
+  const chunks = Array.from({ length: 4 }, (_, i) => Buffer.alloc(100_000, i));
+  const slow = Readable.from(
+    (async function* () {
+      for (const chunk of chunks) {
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+        yield chunk;
+      }
+    })(),
+  );
+  await quick.put('slow.bin', slow);
+  expect(sha(await quick.get('slow.bin'))).toBe(sha(Buffer.concat(chunks)));
 });

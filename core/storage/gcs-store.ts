@@ -3,29 +3,33 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Storage, type Bucket, type File } from '@google-cloud/storage';
 import { BlobNotFoundError, PreconditionFailedError, type BlobInfo, type BlobStore, type PutOptions } from './blob-store';
-import { failOnStall } from './stall-guard';
+import { failOnStall, failUploadOnStall } from './stall-guard';
 
 export interface GcsStoreOptions {
   bucket: string;
   /** A GCS API server other than Google's, e.g. http://127.0.0.1:4443 for fake-gcs-server. */
   apiEndpoint?: string;
   projectId?: string;
-  /** A read waiting this long for its next bytes fails (GCS_READ_STALL_SECONDS; default 20 s, under the data activities' 30 s heartbeat timeout). */
-  readStallMs?: number;
+  /** A read waiting this long for its next bytes, or an upload this long on the bucket, fails (GCS_STALL_SECONDS;
+   *  default 20 s, under the data activities' 30 s heartbeat timeout). */
+  stallMs?: number;
 }
 
-export const DEFAULT_READ_STALL_MS = 20_000;
+export const DEFAULT_STALL_MS = 20_000;
 
 const errorCode = (error: unknown): number | undefined => (error as { code?: number } | undefined)?.code;
 
 export class GcsStore implements BlobStore {
   readonly url: string;
   private readonly bucket: Bucket;
-  private readonly readStallMs: number;
+  private readonly stallMs: number;
 
   constructor(options: GcsStoreOptions) {
-    this.readStallMs = options.readStallMs ?? DEFAULT_READ_STALL_MS;
-    const storage = new Storage({ apiEndpoint: options.apiEndpoint, projectId: options.projectId });
+    this.stallMs = options.stallMs ?? DEFAULT_STALL_MS;
+    // The client library's per-request timeout ends a metadata or listing request that gets no answer (a frozen
+    // connection otherwise waits for ever); it does not cut a long transfer that keeps moving (measured: an 8 s
+    // read and an 8 s upload under a 3 s timeout), which the stall guards below watch instead.
+    const storage = new Storage({ apiEndpoint: options.apiEndpoint, projectId: options.projectId, timeout: this.stallMs });
     this.bucket = storage.bucket(options.bucket);
     this.url = `gs://${options.bucket}`;
   }
@@ -46,11 +50,17 @@ export class GcsStore implements BlobStore {
     // compare-and-swap goes in one request too: fake-gcs-server ignores preconditions on resumable uploads.
     const resumable = body instanceof Readable && options.ifGeneration === undefined;
     const source = body instanceof Readable ? body : Readable.from([typeof body === 'string' ? Buffer.from(body) : body]);
+    const upload = file.createWriteStream({ resumable, contentType: options.contentType, preconditionOpts, validation: false });
+    let settled = false;
+    const stopWatching = failUploadOnStall(upload, () => settled, { stallMs: this.stallMs, what: `writing ${this.keyUrl(key)}` });
     try {
-      await pipeline(source, file.createWriteStream({ resumable, contentType: options.contentType, preconditionOpts, validation: false }));
+      await pipeline(source, upload);
     } catch (error) {
       if (errorCode(error) === 412) throw new PreconditionFailedError(this.keyUrl(key), options.ifGeneration ?? '');
       throw error;
+    } finally {
+      settled = true;
+      stopWatching();
     }
     const [metadata] = await file.getMetadata();
     return toInfo(key, metadata);
@@ -59,7 +69,7 @@ export class GcsStore implements BlobStore {
   getStream(key: string): Readable {
     const source = this.bucket.file(key).createReadStream({ validation: false });
     return failOnStall(source, {
-      stallMs: this.readStallMs,
+      stallMs: this.stallMs,
       what: `reading ${this.keyUrl(key)}`,
       relabel: (error) => (errorCode(error) === 404 ? new BlobNotFoundError(this.keyUrl(key)) : undefined),
     });

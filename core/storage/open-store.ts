@@ -5,7 +5,7 @@ import type { BlobStore } from './blob-store';
 import { GcsStore } from './gcs-store';
 import { LocalStore } from './local-store';
 
-export async function openStore(config: Pick<Config, 'storageUrl' | 'GCS_API_ENDPOINT' | 'GCS_PROJECT_ID' | 'GCS_READ_STALL_SECONDS'>): Promise<BlobStore> {
+export async function openStore(config: Pick<Config, 'storageUrl' | 'GCS_API_ENDPOINT' | 'GCS_PROJECT_ID' | 'GCS_STALL_SECONDS'>): Promise<BlobStore> {
   const url = config.storageUrl;
   if (url.startsWith('gs://')) {
     const bucket = url.slice('gs://'.length).replace(/\/+$/, '');
@@ -14,7 +14,7 @@ export async function openStore(config: Pick<Config, 'storageUrl' | 'GCS_API_END
       bucket,
       apiEndpoint: config.GCS_API_ENDPOINT,
       projectId: config.GCS_PROJECT_ID,
-      readStallMs: config.GCS_READ_STALL_SECONDS * 1000,
+      stallMs: config.GCS_STALL_SECONDS * 1000,
     });
     // Only a local GCS server gets buckets created on demand; production buckets are provisioned.
     if (config.GCS_API_ENDPOINT) await store.ensureBucket();
