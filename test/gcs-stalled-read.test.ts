@@ -55,14 +55,14 @@ it(
 );
 
 it('never fails a slow reader: one that waits three stall times between chunks reads every byte', { timeout: 60_000 }, async () => {
-  const store = await gcs.store('stalls', { stallMs: 500 });
+  const store = await gcs.store('stalls', { stallMs: 2000 });
   const chunks: Buffer[] = [];
   let pauses = 0;
   for await (const chunk of store.getStream(BIG)) {
     chunks.push(chunk as Buffer);
     if (pauses < 3) {
       pauses += 1;
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await new Promise((resolve) => setTimeout(resolve, 6000));
     }
   }
   expect(sha(Buffer.concat(chunks))).toBe(sha(body));
@@ -98,8 +98,8 @@ it('fails an upload the bucket stops answering mid-body after the default stall 
   expect(await store.stat('frozen.bin')).toBeUndefined();
 });
 
-it('fails a one-request upload or a metadata request that gets no answer, and never fails a slow writer', { timeout: 120_000 }, async () => {
-  const quick = await gcs.store('stalls', { stallMs: 1000 });
+it('fails a one-request upload or a metadata request that gets no answer, and never fails a slow writer', { timeout: 240_000 }, async () => {
+  const quick = await gcs.store('stalls', { stallMs: 2000 });
   gcs.freeze();
   try {
     // The client's own request timeout or the upload guard, whichever ends it first, names the object.
@@ -118,7 +118,7 @@ it('fails a one-request upload or a metadata request that gets no answer, and ne
   const slow = Readable.from(
     (async function* () {
       for (const chunk of chunks) {
-        await new Promise((resolve) => setTimeout(resolve, 3000));
+        await new Promise((resolve) => setTimeout(resolve, 6000));
         yield chunk;
       }
     })(),
