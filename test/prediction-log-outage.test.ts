@@ -8,6 +8,7 @@ import type { GcsStore } from '../core/storage/gcs-store';
 import { startOwnGcs, type OwnGcs } from './helpers/own-gcs';
 import { postPredict, readPredictionLog, serveWithPredictionLog } from './helpers/prediction-log';
 import { putTestImage, registerTinyModel, tinyInstance } from './helpers/tiny-model';
+import { waitFor } from './helpers/wait-for';
 
 let gcs: OwnGcs;
 let store: GcsStore;
@@ -22,11 +23,6 @@ afterAll(async () => gcs?.remove());
 
 const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `out-${from + i}`);
 
-async function until(what: string, done: () => boolean): Promise<void> {
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) if (done()) return;
-  throw new Error(`${what} did not happen within 60 s`);
-}
-
 it('keeps answering while the bucket is down, writes the refused batches once it is back, and loses only what overflows', { timeout: 240_000 }, async () => {
   const api = await serveWithPredictionLog(store, { flushRecords: 5, maxBuffered: 30 });
   const predict = async (impressions: string[]) => {
@@ -39,11 +35,11 @@ it('keeps answering while the bucket is down, writes the refused batches once it
   };
   try {
     await predict(ids(0, 5));
-    await until('the first batch written', () => api.log.stats().logged === 5);
+    await waitFor('the first batch written', async () => api.log.stats().logged === 5, 60_000);
 
     await gcs.stop();
     await predict(ids(5, 15));
-    await until('a refused write', () => api.log.stats().writeErrors >= 1);
+    await waitFor('a refused write', async () => api.log.stats().writeErrors >= 1, 60_000);
     expect(api.log.stats()).toMatchObject({ logged: 5, dropped: 0, failed: 0, buffered: 10 });
     // 10 wait; the buffer holds 30, so 20 more are kept and the 5 newest dropped.
     await predict(ids(15, 40));
